@@ -1,0 +1,18 @@
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Bot.Api;
+
+/// <summary>POST /api/runs. Parameter values are text, as a person types them; the workflow's types validate them.</summary>
+public sealed record StartRunBody(string? Workflow, Dictionary<string, string?>? Parameters);
+
+/// <summary>POST /api/runs/{id}/approvals. Decision: approve, reject or extend.</summary>
+public sealed record ApprovalBody(string? Decision, string? Step, string? Reason);
+
+/// <summary>The body of cancel and skip: an optional reason for the history.</summary>
+public sealed record ReasonBody(string? Reason);
+
+/// <summary>A run with its steps and history, as GET /api/runs/{id} answers.</summary>
+public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, IReadOnlyList<HistoryEntry> History);
+
+/// <summary>A successful answer that carries the run and a message for people.</summary>
+public sealed record RunAnswer(string Message, RunRecord? Run);

@@ -1,0 +1,45 @@
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace OpsFlow.Bot.Api;
+
+internal static class ApiSetup
+{
+    public static IServiceCollection AddOpsFlowApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        // Binding failures (malformed JSON, wrong types) reach UseOpsFlowApiErrors, which says what was wrong.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+        return services;
+    }
+
+    /// <summary>
+    /// Bad input answers 4xx with a message that says what to fix; anything unexpected answers a plain 500
+    /// problem without internals (the exception goes to the log, not to the caller).
+    /// </summary>
+    public static WebApplication UseOpsFlowApiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(errors => errors.Run(async context =>
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var (status, title, detail) = error switch
+            {
+                BadHttpRequestException bad => (bad.StatusCode, "Bad request", $"{bad.Message} Send a JSON body as the API documentation shows."),
+                _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; it is logged. Try again, and report it if it persists."),
+            };
+            await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);
+        }));
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    public static WebApplication MapOpsFlowApi(this WebApplication app)
+    {
+        var api = app.MapGroup("/api");
+        api.MapWorkflowEndpoints();
+        api.MapRunEndpoints();
+        api.MapCommandEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,47 @@
+using OpsFlow.Bot.Hosting;
+using OpsFlow.Engine.Execution;
+
+namespace OpsFlow.Bot.Api;
+
+/// <summary>Commands on a run: the same engine calls, role rules and approval rules as chat will use.</summary>
+internal static class CommandEndpoints
+{
+    public static void MapCommandEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/runs/{id}/approvals", DecideAsync);
+        api.MapPost("/runs/{id}/cancel", (string id, ReasonBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+            SendAsync(engine, id, new RunCommand.Cancel(http.Caller(directory), body?.Reason), ct));
+        api.MapPost("/runs/{id}/pause", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+            SendAsync(engine, id, new RunCommand.Pause(http.Caller(directory)), ct));
+        api.MapPost("/runs/{id}/resume", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+            SendAsync(engine, id, new RunCommand.Resume(http.Caller(directory)), ct));
+        api.MapPost("/runs/{id}/retry", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+            SendAsync(engine, id, new RunCommand.Retry(http.Caller(directory)), ct));
+        api.MapPost("/runs/{id}/steps/{step}/skip", (string id, string step, ReasonBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+            SendAsync(engine, id, new RunCommand.Skip(http.Caller(directory), step, body?.Reason), ct));
+    }
+
+    private static Task<IResult> DecideAsync(
+        string id, ApprovalBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
+    {
+        if (!Enum.TryParse<ApprovalAction>(body?.Decision, ignoreCase: true, out var action) || int.TryParse(body?.Decision, out _))
+        {
+            return Task.FromResult(RunEndpoints.Problem(StatusCodes.Status400BadRequest,
+                "Say the decision: {\"decision\": \"approve\" | \"reject\" | \"extend\", \"step\": optional, \"reason\": optional}."));
+        }
+
+        return SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason), cancellationToken);
+    }
+
+    private static async Task<IResult> SendAsync(WorkflowEngine engine, string id, RunCommand command, CancellationToken cancellationToken)
+    {
+        var result = await engine.SendAsync(id, command, cancellationToken);
+        return result.Outcome switch
+        {
+            CommandOutcome.Done => Results.Ok(new RunAnswer(result.Message, result.Run)),
+            CommandOutcome.NotFound => RunEndpoints.Problem(StatusCodes.Status404NotFound, result.Message),
+            CommandOutcome.Forbidden => RunEndpoints.Problem(StatusCodes.Status403Forbidden, result.Message),
+            _ => RunEndpoints.Problem(StatusCodes.Status409Conflict, result.Message),
+        };
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using OpsFlow.Bot.Hosting;
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Bot.Api;
+
+/// <summary>Listing, reading and starting runs.</summary>
+internal static class RunEndpoints
+{
+    private const int MaxPage = 500;
+
+    public static void MapWorkflowEndpoints(this RouteGroupBuilder api) =>
+        api.MapGet("/workflows", (IWorkflowCatalog catalog) => Results.Ok(catalog.List()));
+
+    public static void MapRunEndpoints(this RouteGroupBuilder api)
+    {
+        api.MapPost("/runs", StartAsync);
+        api.MapGet("/runs", ListAsync);
+        api.MapGet("/runs/{id}", GetAsync);
+        api.MapGet("/runs/{id}/steps/{step}/log", LogAsync);
+    }
+
+    private static async Task<IResult> StartAsync(
+        StartRunBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(body?.Workflow))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "Say which workflow to start: {\"workflow\": \"name\", \"parameters\": {…}}.");
+        }
+
+        var requestId = http.Request.Headers["Idempotency-Key"].ToString();
+        var request = new StartRunRequest(
+            body.Workflow.Trim(),
+            body.Parameters ?? [],
+            http.Caller(directory),
+            "api",
+            string.IsNullOrWhiteSpace(requestId) ? null : $"api:{requestId}");
+        var result = await engine.StartAsync(request, cancellationToken);
+        return result switch
+        {
+            StartRunResult.Started started => Results.Created($"/api/runs/{started.Run.Id}", new RunAnswer($"Run {started.Run.Id} started.", started.Run)),
+            StartRunResult.Queued queued => Results.Accepted($"/api/runs/{queued.Run.Id}",
+                new RunAnswer($"Run {queued.Run.Id} is queued behind run {queued.HolderRunId}, which holds lock '{queued.Run.LockKey}'.", queued.Run)),
+            StartRunResult.Duplicate duplicate => Results.Ok(new RunAnswer($"This request already started run {duplicate.Run.Id}.", duplicate.Run)),
+            StartRunResult.LockHeld held => Problem(StatusCodes.Status409Conflict,
+                $"Lock '{held.LockKey}' is held by run {held.Holder.Id} ({held.Holder.Status}), requested by {held.Holder.RequestedByName}. Wait for it to end or cancel it."),
+            StartRunResult.UnknownWorkflow unknown => Problem(StatusCodes.Status404NotFound,
+                $"There is no workflow '{unknown.Workflow}'. Workflows: {string.Join(", ", unknown.Available)}."),
+            StartRunResult.InvalidParameters invalid => Problem(StatusCodes.Status400BadRequest,
+                $"Workflow '{invalid.Workflow.Name}' did not accept its parameters: {string.Join("; ", invalid.Errors)}.",
+                new Dictionary<string, object?> { ["errors"] = invalid.Errors, ["parameters"] = invalid.Workflow.Parameters }),
+            StartRunResult.InvalidDefinition bad => Problem(StatusCodes.Status422UnprocessableEntity,
+                $"Workflow '{bad.Workflow}' is invalid and cannot run: {string.Join("; ", bad.Problems)}."),
+            StartRunResult.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Reason),
+            _ => throw new InvalidOperationException($"Unknown start result {result.GetType().Name}."),
+        };
+    }
+
+    private static async Task<IResult> ListAsync(
+        string? workflow, string? status, string? requestedBy, string? from, string? to, int? skip, int? take,
+        IRunStore store, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        RunStatus? parsedStatus = null;
+        if (status is not null)
+        {
+            if (Enum.TryParse<RunStatus>(status, ignoreCase: true, out var value) && !int.TryParse(status, CultureInfo.InvariantCulture, out _))
+            {
+                parsedStatus = value;
+            }
+            else
+            {
+                problems.Add($"status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}");
+            }
+        }
+
+        var fromTime = Time(from, "from", problems);
+        var toTime = Time(to, "to", problems);
+        if (skip is < 0)
+        {
+            problems.Add("skip must be 0 or more");
+        }
+
+        if (take is < 1 or > MaxPage)
+        {
+            problems.Add($"take must be between 1 and {MaxPage}");
+        }
+
+        if (problems.Count > 0)
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"Bad filter: {string.Join("; ", problems)}.");
+        }
+
+        var query = new RunQuery
+        {
+            Workflow = workflow,
+            Status = parsedStatus,
+            RequestedBy = requestedBy,
+            From = fromTime,
+            To = toTime,
+            Skip = skip ?? 0,
+            Take = take ?? 50,
+        };
+        return Results.Ok(await store.ListRunsAsync(query, cancellationToken));
+    }
+
+    private static async Task<IResult> GetAsync(string id, IRunStore store, CancellationToken cancellationToken)
+    {
+        var run = await store.GetRunAsync(id, cancellationToken);
+        if (run is null)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.");
+        }
+
+        var steps = await store.GetStepsAsync(id, cancellationToken);
+        var history = await store.GetHistoryAsync(id, cancellationToken);
+        return Results.Ok(new RunDetails(run, steps, history));
+    }
+
+    private static async Task<IResult> LogAsync(string id, string step, IRunStore store, CancellationToken cancellationToken)
+    {
+        var steps = await store.GetStepsAsync(id, cancellationToken);
+        if (steps.Count == 0)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'.");
+        }
+
+        if (steps.All(s => s.Name != step))
+        {
+            return Problem(StatusCodes.Status404NotFound, $"Run {id} has no step '{step}'; its steps are {string.Join(", ", steps.Select(s => s.Name))}.");
+        }
+
+        return Results.Ok(await store.GetStepLogAsync(id, step, cancellationToken));
+    }
+
+    private static DateTimeOffset? Time(string? text, string name, List<string> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time))
+        {
+            return time;
+        }
+
+        problems.Add($"{name} must be a date and time such as 2026-11-26T08:00:00Z");
+        return null;
+    }
+
+    internal static IResult Problem(int status, string detail, IDictionary<string, object?>? extensions = null) =>
+        Results.Problem(detail: detail, statusCode: status, extensions: extensions);
+}

@@ -1,0 +1,39 @@
+using OpsFlow.Engine.Execution;
+using OpsFlow.Persistence;
+
+namespace OpsFlow.Bot.Hosting;
+
+/// <summary>
+/// At start: migrate the database, then resume every run that was active when the host last stopped (or
+/// died). At stop: halt the coordinators; running steps are re-run at the next start (at-least-once).
+/// </summary>
+internal sealed partial class EngineHostedService(
+    DatabaseMigrator migrator,
+    WorkflowEngine engine,
+    IConfiguration configuration,
+    ILogger<EngineHostedService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await migrator.MigrateAsync(cancellationToken);
+        LogDatabaseReady(logger, WithoutSecrets(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString));
+        await engine.RecoverAsync(cancellationToken);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync();
+
+    /// <summary>A connection string fit for a log line: passwords removed.</summary>
+    private static string WithoutSecrets(string connectionString)
+    {
+        var builder = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
+        foreach (var key in new[] { "Password", "Pwd" })
+        {
+            builder.Remove(key);
+        }
+
+        return builder.ConnectionString;
+    }
+
+    [LoggerMessage(2000, LogLevel.Information, "Database ready ({ConnectionString})")]
+    private static partial void LogDatabaseReady(ILogger logger, string connectionString);
+}

@@ -1,0 +1,31 @@
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.InProcess;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence;
+
+namespace OpsFlow.Bot.Hosting;
+
+internal static class EngineSetup
+{
+    /// <summary>The database from ConnectionStrings:OpsFlow (default: a SQLite file under ./data).</summary>
+    public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString;
+        return services.AddOpsFlowSqlite(connectionString);
+    }
+
+    /// <summary>The engine, its in-process timers, and the hosted service that migrates and recovers at start.</summary>
+    public static IServiceCollection AddOpsFlowEngine(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection("OpsFlow:Engine").Get<EngineOptions>() ?? new EngineOptions();
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<InProcessTimers>(sp => new InProcessTimers(
+            sp.GetRequiredService<TimeProvider>(),
+            () => sp.GetRequiredService<WorkflowEngine>()));
+        services.AddSingleton<IWorkflowTimers>(sp => sp.GetRequiredService<InProcessTimers>());
+        services.AddSingleton<WorkflowEngine>();
+        services.AddHostedService<EngineHostedService>();
+        return services;
+    }
+}

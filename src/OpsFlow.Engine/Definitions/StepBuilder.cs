@@ -1,0 +1,87 @@
+namespace OpsFlow.Engine.Definitions;
+
+/// <summary>Fluent settings of one step. Approval settings apply to approval steps only.</summary>
+public sealed class StepBuilder
+{
+    internal StepBuilder(StepDefinition definition) => Definition = definition;
+
+    public string Name => Definition.Name;
+
+    internal StepDefinition Definition { get; private set; }
+
+    public StepBuilder After(params string[] steps)
+    {
+        Definition = Definition with { DependsOn = [.. Definition.DependsOn, .. steps] };
+        return this;
+    }
+
+    public StepBuilder After(params StepBuilder[] steps) => After(steps.Select(s => s.Name).ToArray());
+
+    public StepBuilder When(Func<ConditionContext, bool> condition)
+    {
+        Definition = Definition with { Condition = WorkflowBuilder.And(Definition.Condition, condition) };
+        return this;
+    }
+
+    public StepBuilder When(Func<bool> condition) => When(_ => condition());
+
+    public StepBuilder Retry(int max, TimeSpan initialDelay, double backoff = 2.0)
+    {
+        Definition = Definition with { Retry = new RetryPolicy(max, initialDelay, backoff) };
+        return this;
+    }
+
+    public StepBuilder Timeout(TimeSpan timeout)
+    {
+        Definition = Definition.Kind == StepKind.Approval
+            ? Definition with { Approval = Policy with { Timeout = timeout } }
+            : Definition with { Timeout = timeout };
+        return this;
+    }
+
+    public StepBuilder ContinueOnError(bool continueOnError = true)
+    {
+        Definition = Definition with { ContinueOnError = continueOnError };
+        return this;
+    }
+
+    /// <summary>Skip this step when a dependency was skipped, instead of counting the skip as done.</summary>
+    public StepBuilder SkipWhenDependencySkipped(bool skip = true)
+    {
+        Definition = Definition with { SkipWhenDependencySkipped = skip };
+        return this;
+    }
+
+    public StepBuilder Compensate(Func<StepContext, Task> compensation)
+    {
+        Definition = Definition with { Compensation = compensation };
+        return this;
+    }
+
+    public StepBuilder Compensate(Action<StepContext> compensation) =>
+        Compensate(ctx => { compensation(ctx); return Task.CompletedTask; });
+
+    public StepBuilder Approvers(params string[] approvers) => WithApproval(p => p with { Approvers = approvers });
+
+    public StepBuilder Required(int count) => WithApproval(p => p with { Required = count });
+
+    public StepBuilder Message(string message) => WithApproval(p => p with { Message = message });
+
+    public StepBuilder Extend(TimeSpan by, int maxTimes = 1) => WithApproval(p => p with { ExtendBy = by, MaxExtensions = maxTimes });
+
+    public StepBuilder EscalateTo(params string[] approvers) =>
+        WithApproval(p => p with { OnTimeout = ApprovalTimeoutAction.Escalate, EscalateTo = approvers });
+
+    private ApprovalPolicy Policy => Definition.Approval ?? new ApprovalPolicy();
+
+    private StepBuilder WithApproval(Func<ApprovalPolicy, ApprovalPolicy> change)
+    {
+        if (Definition.Kind != StepKind.Approval)
+        {
+            throw new InvalidOperationException($"Step '{Name}' is not an approval step; approval settings do not apply to it.");
+        }
+
+        Definition = Definition with { Approval = change(Policy) };
+        return this;
+    }
+}

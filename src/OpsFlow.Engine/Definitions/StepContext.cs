@@ -1,0 +1,87 @@
+using System.Collections.Concurrent;
+
+namespace OpsFlow.Engine.Definitions;
+
+/// <summary>
+/// What a step body (or its compensation) gets: parameters, earlier outputs, a log that goes to the step's
+/// record, progress, a token that fires on cancel or timeout, and the attempt number with a stable
+/// idempotency key, because a step interrupted by a crash runs again (at-least-once).
+/// </summary>
+public sealed class StepContext
+{
+    private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> _earlierOutputs;
+    private readonly IStepSink _sink;
+    private readonly ConcurrentDictionary<string, string> _outputs = new(StringComparer.Ordinal);
+
+    internal StepContext(StepContextInfo info, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> earlierOutputs, IStepSink sink)
+    {
+        RunId = info.RunId;
+        Workflow = info.Workflow;
+        StepName = info.Step;
+        Attempt = info.Attempt;
+        Parameters = info.Parameters;
+        IsCompensation = info.IsCompensation;
+        CancellationToken = info.CancellationToken;
+        Clock = info.Clock;
+        _earlierOutputs = earlierOutputs;
+        _sink = sink;
+    }
+
+    public string RunId { get; }
+
+    public string Workflow { get; }
+
+    public string StepName { get; }
+
+    /// <summary>1 for the first attempt; raised by each retry and by each re-run after a crash.</summary>
+    public int Attempt { get; }
+
+    /// <summary>The same for every attempt of this step in this run: pass it to systems that can de-duplicate.</summary>
+    public string IdempotencyKey => $"{RunId}/{StepName}";
+
+    public ParameterValues Parameters { get; }
+
+    /// <summary>True while the step's compensation (rollback) runs.</summary>
+    public bool IsCompensation { get; }
+
+    /// <summary>Fires when the run is cancelled or the step's timeout passes.</summary>
+    public CancellationToken CancellationToken { get; }
+
+    public TimeProvider Clock { get; }
+
+    internal IReadOnlyDictionary<string, string> Outputs => _outputs;
+
+    /// <summary>An output of an earlier step, or null.</summary>
+    public string? Output(string step, string key) =>
+        _earlierOutputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
+
+    /// <summary>Records an output later steps (and conditions) can read.</summary>
+    public void SetOutput(string key, string value) => _outputs[key] = value;
+
+    public void Log(string text) => _sink.Log(StepName, Attempt, "info", text);
+
+    public void LogWarning(string text) => _sink.Log(StepName, Attempt, "warning", text);
+
+    public void LogError(string text) => _sink.Log(StepName, Attempt, "error", text);
+
+    /// <summary>Reports how far the step is, for cards and the dashboard.</summary>
+    public void Progress(int percent, string? text = null) => _sink.Progress(StepName, Math.Clamp(percent, 0, 100), text);
+}
+
+internal sealed record StepContextInfo(
+    string RunId,
+    string Workflow,
+    string Step,
+    int Attempt,
+    ParameterValues Parameters,
+    bool IsCompensation,
+    TimeProvider Clock,
+    CancellationToken CancellationToken);
+
+/// <summary>Where a context's log lines and progress go (the run's coordinator).</summary>
+internal interface IStepSink
+{
+    void Log(string step, int attempt, string level, string text);
+
+    void Progress(string step, int percent, string? text);
+}

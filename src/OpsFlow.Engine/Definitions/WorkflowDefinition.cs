@@ -1,0 +1,33 @@
+namespace OpsFlow.Engine.Definitions;
+
+/// <summary>What a workflow is called and what it takes: enough to list it and validate a start.</summary>
+public sealed record WorkflowDescriptor(string Name, string Description, IReadOnlyList<ParameterDefinition> Parameters)
+{
+    /// <summary>Identifies the definition's code (a script's content hash); null for in-code definitions.</summary>
+    public string? Version { get; init; }
+}
+
+/// <summary>A workflow's step graph for one run, validated (see <see cref="DefinitionValidator"/>).</summary>
+public sealed record WorkflowDefinition(WorkflowDescriptor Descriptor, IReadOnlyList<StepDefinition> Steps)
+{
+    public string Name => Descriptor.Name;
+
+    /// <summary>One run per key at a time (e.g. "web-app/prod"); null for no lock.</summary>
+    public string? LockKey { get; init; }
+    public LockMode LockMode { get; init; } = LockMode.Refuse;
+    /// <summary>Lets the requester approve their own run. Off by default (four-eyes).</summary>
+    public bool AllowSelfApproval { get; init; }
+    /// <summary>Overrides the engine's default number of steps run at once.</summary>
+    public int? MaxParallelism { get; init; }
+
+    public StepDefinition? Find(string step) => Steps.FirstOrDefault(s => string.Equals(s.Name, step, StringComparison.Ordinal));
+}
+
+/// <summary>What a <see cref="StepDefinition.Condition"/> can see: the parameters and earlier outputs.</summary>
+public sealed class ConditionContext(ParameterValues parameters, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> outputs)
+{
+    public ParameterValues Parameters { get; } = parameters;
+
+    public string? Output(string step, string key) =>
+        outputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
+}

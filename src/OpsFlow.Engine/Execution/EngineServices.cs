@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>What every coordinator shares: the ports, the clock, and the way back to the engine.</summary>
+internal sealed class EngineServices(
+    IRunStore store,
+    IWorkflowTimers timers,
+    IReadOnlyList<IRunObserver> observers,
+    TimeProvider clock,
+    EngineOptions options,
+    ILogger logger,
+    WorkflowEngine engine)
+{
+    public IRunStore Store { get; } = store;
+
+    public TimeProvider Clock { get; } = clock;
+
+    public EngineOptions Options { get; } = options;
+
+    public ILogger Logger { get; } = logger;
+
+    public void Detach(RunCoordinator coordinator) => engine.Detach(coordinator);
+
+    public void Revive(string runId) => engine.ReviveLater(runId);
+
+    public void LockReleased(string lockKey) => engine.OnLockReleased(lockKey);
+
+    public void ScheduleTimer(WorkflowTimer timer) => Forget(timers.ScheduleAsync(timer), timer.Purpose);
+
+    public void CancelTimer(string runId, string step, TimerKind kind) => Forget(timers.CancelAsync(runId, step, kind), $"cancel {kind} timer of {runId}/{step}");
+
+    public async Task NotifyAsync(RunChanged change, CancellationToken cancellationToken)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.OnRunChangedAsync(change, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // An observer (a chat card, the dashboard) must never break a run.
+                Log.ObserverFailed(Logger, ex, change.Run.Id, observer.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>Timers are armed after the save; a failure to arm one is logged, and recovery re-arms it.</summary>
+    private void Forget(Task task, string what) =>
+        task.ContinueWith(t => Log.TimerFailed(Logger, t.Exception!, what), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>The engine's log messages, source-generated. Event ids 1000–1099.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1000, LogLevel.Information, "Run {RunId} of {Workflow} created by {Actor} ({Trigger})")]
+    public static partial void RunCreated(ILogger logger, string runId, string workflow, string actor, string trigger);
+
+    [LoggerMessage(1001, LogLevel.Information, "Run {RunId}: {From} → {To}: {Reason}")]
+    public static partial void RunMoved(ILogger logger, string runId, RunStatus from, RunStatus to, string reason);
+
+    [LoggerMessage(1002, LogLevel.Debug, "Run {RunId}: step {Step} attempt {Attempt} started (compensation: {Compensation})")]
+    public static partial void StepStarted(ILogger logger, string runId, string step, int attempt, bool compensation);
+
+    [LoggerMessage(1003, LogLevel.Debug, "Run {RunId}: step {Step} attempt {Attempt} ended {Outcome} in {ElapsedMs:F1} ms")]
+    public static partial void StepEnded(ILogger logger, string runId, string step, int attempt, StepOutcome outcome, double elapsedMs);
+
+    [LoggerMessage(1004, LogLevel.Warning, "Run {RunId}: step {Step} attempt {Attempt} threw")]
+    public static partial void StepThrew(ILogger logger, Exception exception, string runId, string step, int attempt);
+
+    [LoggerMessage(1005, LogLevel.Error, "Run {RunId}: its change could not be saved; the run will be reloaded from the database")]
+    public static partial void CommitFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1006, LogLevel.Critical, "Run {RunId}: the coordinator stopped on an unexpected error; the run will be reloaded from the database")]
+    public static partial void CoordinatorCrashed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1007, LogLevel.Warning, "Observer {Observer} failed on a change of run {RunId}")]
+    public static partial void ObserverFailed(ILogger logger, Exception exception, string runId, string observer);
+
+    [LoggerMessage(1008, LogLevel.Error, "Timer operation failed: {What}")]
+    public static partial void TimerFailed(ILogger logger, Exception exception, string what);
+
+    [LoggerMessage(1009, LogLevel.Information, "Run {RunId}: refused {Action} by {ActorId}: {Reason}")]
+    public static partial void CommandRefused(ILogger logger, string runId, string action, string actorId, string reason);
+
+    [LoggerMessage(1010, LogLevel.Information, "Recovery: {Count} active run(s) resumed in {ElapsedMs:F0} ms")]
+    public static partial void Recovered(ILogger logger, int count, double elapsedMs);
+
+    [LoggerMessage(1011, LogLevel.Error, "Run {RunId} cannot be resumed: {Reason}")]
+    public static partial void CannotResume(ILogger logger, string runId, string reason);
+
+    [LoggerMessage(1012, LogLevel.Information, "Timer fired: {Purpose}")]
+    public static partial void TimerFired(ILogger logger, string purpose);
+
+    [LoggerMessage(1013, LogLevel.Error, "Could not start the next run queued for lock {LockKey}")]
+    public static partial void PromotionFailed(ILogger logger, Exception exception, string lockKey);
+
+    [LoggerMessage(1014, LogLevel.Warning, "Refused to start {Workflow} for {ActorId}: not an operator")]
+    public static partial void StartRefused(ILogger logger, string workflow, string actorId);
+}

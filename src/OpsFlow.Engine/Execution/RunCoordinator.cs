@@ -1,0 +1,170 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>
+/// Owns one active run. Messages (step results, timers, commands) are handled one at a time, so the run's
+/// state needs no locks. Each message's changes are saved in one transaction before anything acts on them:
+/// steps start, timers are armed, observers hear, and commands answer only after the save.
+/// </summary>
+internal sealed partial class RunCoordinator : IDisposable
+{
+    private readonly Channel<RunMessage> _inbox = Channel.CreateUnbounded<RunMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly EngineServices _services;
+    private readonly WorkflowDefinition _definition;
+    private readonly ParameterValues _parameters;
+    private readonly Dictionary<string, StepRecord> _steps;
+    private readonly ConcurrentDictionary<string, (int Attempt, CancellationTokenSource Cancel)> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<StepLogLine> _logs = new();
+    private readonly ConcurrentDictionary<string, (int Percent, string? Text)> _progress = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+
+    // Changes of the message being handled; saved together by CommitAsync.
+    private readonly List<HistoryEntry> _history = [];
+    private readonly HashSet<string> _dirtySteps = new(StringComparer.Ordinal);
+    private readonly List<Action> _afterCommit = [];
+    private RunRecord _run;
+    private long _expectedVersion;
+    private bool _holdsLock;
+    private string? _releaseLock;
+    private Task? _loop;
+
+    public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock)
+    {
+        _services = services;
+        _definition = definition;
+        _run = snapshot.Run;
+        _expectedVersion = snapshot.Run.Version;
+        _parameters = new ParameterValues(snapshot.Run.Parameters);
+        _steps = snapshot.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _holdsLock = holdsLock || snapshot.Run.LockKey is null;
+    }
+
+    public string RunId => _run.Id;
+
+    public RunRecord Run => _run;
+
+    /// <summary>Completes when the run reaches a terminal state or the coordinator stops.</summary>
+    public Task Completion => _loop ?? Task.CompletedTask;
+
+    public void Start(bool recovering)
+    {
+        _loop = Task.Run(LoopAsync);
+        Post(new RunMessage.Kick(recovering));
+    }
+
+    public void Post(RunMessage message)
+    {
+        if (!_inbox.Writer.TryWrite(message) && message is RunMessage.Command command)
+        {
+            command.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is no longer active here; look at it again."));
+        }
+    }
+
+    /// <summary>Stops handling messages and cancels running steps; their durable state stays as it was, for recovery.</summary>
+    public async Task StopAsync()
+    {
+        _inbox.Writer.TryComplete();
+        await _stopping.CancelAsync();
+        foreach (var (_, cancel) in _inFlight.Values)
+        {
+            await cancel.CancelAsync();
+        }
+
+        await Completion;
+    }
+
+    public void Dispose() => _stopping.Dispose();
+
+    private async Task LoopAsync()
+    {
+        using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = _run.Workflow });
+        try
+        {
+            await foreach (var message in _inbox.Reader.ReadAllAsync(_stopping.Token))
+            {
+                var answer = message as RunMessage.Command;
+                var result = await HandleAsync(message);
+                if (!await CommitAsync())
+                {
+                    answer?.Done.TrySetResult(CommandResult.Refused("The change could not be saved; nothing changed. Try again in a moment."));
+                    _services.Revive(RunId);
+                    break;
+                }
+
+                foreach (var action in _afterCommit)
+                {
+                    action();
+                }
+
+                _afterCommit.Clear();
+                answer?.Done.TrySetResult(result with { Run = _run });
+                if (StateMachine.IsTerminal(_run.Status))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Stopped by the host: the durable state is what recovery goes on from.
+        }
+        catch (Exception ex)
+        {
+            // A bug in the engine (an illegal transition, say) must not take the host down; the run is reloaded
+            // from its last durable state later, and the error is logged loudly.
+            Log.CoordinatorCrashed(_services.Logger, ex, RunId);
+            _services.Revive(RunId);
+        }
+        finally
+        {
+            _inbox.Writer.TryComplete();
+            while (_inbox.Reader.TryRead(out var left))
+            {
+                (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {_run.Status}; nothing was done."));
+            }
+
+            _services.Detach(this);
+        }
+    }
+
+    private async Task<CommandResult> HandleAsync(RunMessage message)
+    {
+        switch (message)
+        {
+            case RunMessage.Kick kick:
+                await OnKickAsync(kick.Recovering);
+                Advance();
+                return Ok(string.Empty);
+            case RunMessage.StepFinished finished:
+                OnStepFinished(finished);
+                Advance();
+                return Ok(string.Empty);
+            case RunMessage.CompensationFinished compensated:
+                OnCompensationFinished(compensated);
+                Advance();
+                return Ok(string.Empty);
+            case RunMessage.TimerFired fired:
+                OnTimer(fired.Timer);
+                Advance();
+                return Ok(string.Empty);
+            case RunMessage.Flush:
+                return Ok(string.Empty);
+            case RunMessage.Command command:
+                var result = await OnCommandAsync(command.Request);
+                Advance();
+                return result;
+            default:
+                throw new InvalidOperationException($"Unknown message {message.GetType().Name}.");
+        }
+    }
+
+    private static CommandResult Ok(string message) => new(CommandOutcome.Done, message);
+
+    private DateTimeOffset Now => _services.Clock.GetUtcNow();
+}

@@ -1,0 +1,30 @@
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>What a run's coordinator handles, one at a time, in order.</summary>
+internal abstract record RunMessage
+{
+    /// <summary>Start (or go on with) the run: after creation, recovery, a lock grant or a revive.</summary>
+    public sealed record Kick(bool Recovering) : RunMessage;
+
+    public sealed record StepFinished(string Step, int Attempt, StepOutcome Outcome, string? Error, IReadOnlyDictionary<string, string> Outputs) : RunMessage;
+
+    public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage;
+
+    public sealed record TimerFired(WorkflowTimer Timer) : RunMessage;
+
+    public sealed record Command(RunCommand Request, TaskCompletionSource<CommandResult> Done) : RunMessage;
+
+    /// <summary>Step log lines or progress are waiting to be saved.</summary>
+    public sealed record Flush : RunMessage;
+}
+
+internal enum StepOutcome
+{
+    Succeeded,
+    Failed,
+    TimedOut,
+    /// <summary>The run's token fired (cancel, shutdown): the coordinator already knows why.</summary>
+    Cancelled,
+}

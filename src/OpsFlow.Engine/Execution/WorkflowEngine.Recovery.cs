@@ -1,0 +1,100 @@
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>Resuming runs: at start-up, after a failed save, and when a lock key frees up for a queued run.</summary>
+public sealed partial class WorkflowEngine
+{
+    /// <summary>Resumes every active run from the database. Call once at start, before taking requests.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
+    {
+        var started = _clock.GetTimestamp();
+        var snapshots = await _store.GetActiveRunsAsync(cancellationToken);
+        var resumed = 0;
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var snapshot in snapshots.Where(s => !_active.ContainsKey(s.Run.Id)))
+            {
+                resumed += await ResumeAsync(snapshot, cancellationToken) is null ? 0 : 1;
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
+
+        Log.Recovered(_logger, resumed, _clock.GetElapsedTime(started).TotalMilliseconds);
+        return resumed;
+    }
+
+    private async Task<RunCoordinator?> ResumeAsync(RunSnapshot snapshot, CancellationToken cancellationToken)
+    {
+        var run = snapshot.Run;
+        WorkflowDefinition definition;
+        try
+        {
+            definition = await _catalog.MaterializeAsync(run.Workflow, run.WorkflowVersion, new ParameterValues(run.Parameters), cancellationToken);
+        }
+        catch (Exception ex) when (ex is WorkflowDefinitionException or KeyNotFoundException or InvalidOperationException)
+        {
+            // The run stays as it is in the database and is tried again at the next start.
+            Log.CannotResume(_logger, run.Id, ex.Message);
+            return null;
+        }
+
+        var missing = snapshot.Steps.Select(s => s.Name).Where(n => definition.Find(n) is null).ToArray();
+        if (missing.Length > 0)
+        {
+            Log.CannotResume(_logger, run.Id, $"its definition no longer declares step(s) {string.Join(", ", missing)}");
+            return null;
+        }
+
+        // A run holds its lock from Running until it ends or fails; a queued (Pending) run asks for it.
+        var holdsLock = run.Status is not (RunStatus.Pending or RunStatus.Failed);
+        var coordinator = new RunCoordinator(_services, definition, snapshot, holdsLock);
+        Attach(coordinator, recovering: true);
+        return coordinator;
+    }
+
+    internal void ReviveLater(string runId)
+    {
+        if (_stopped)
+        {
+            return;
+        }
+
+        ITimer? timer = null;
+        timer = _clock.CreateTimer(
+            _ =>
+            {
+                timer?.Dispose();
+                _ = FindAsync(runId, CancellationToken.None);
+            },
+            null,
+            _options.ReviveDelay,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>A lock key is free: the oldest run queued for it may start.</summary>
+    internal void OnLockReleased(string lockKey) => _ = PromoteAsync(lockKey);
+
+    private async Task PromoteAsync(string lockKey)
+    {
+        try
+        {
+            var queued = await _store.GetQueuedRunsAsync(lockKey);
+            if (queued.Count > 0 && await FindAsync(queued[0].Id, CancellationToken.None) is { } next)
+            {
+                next.Post(new RunMessage.Kick(Recovering: false));
+            }
+        }
+        catch (Exception ex) when (!_stopped)
+        {
+            // The queued run stays Pending; it is promoted at the next release or the next start.
+            Log.PromotionFailed(_logger, ex, lockKey);
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>
+/// The engine's front door: starts runs, routes commands and timers to the run they concern, and resumes
+/// every active run after a restart. Each active run has one <see cref="RunCoordinator"/>.
+/// </summary>
+public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, RunCoordinator> _active = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly IRunStore _store;
+    private readonly IWorkflowCatalog _catalog;
+    private readonly TimeProvider _clock;
+    private readonly EngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly EngineServices _services;
+    private volatile bool _stopped;
+
+    public WorkflowEngine(
+        IRunStore store,
+        IWorkflowCatalog catalog,
+        IWorkflowTimers timers,
+        IEnumerable<IRunObserver> observers,
+        TimeProvider clock,
+        EngineOptions options,
+        ILogger<WorkflowEngine> logger)
+    {
+        _store = store;
+        _catalog = catalog;
+        _clock = clock;
+        _options = options;
+        _logger = logger;
+        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this);
+    }
+
+    /// <summary>Runs this engine is driving now.</summary>
+    public int ActiveRunCount => _active.Count;
+
+    public async Task<StartRunResult> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_stopped, this);
+        if (!request.RequestedBy.HasRole(RolePolicy.StartRole))
+        {
+            Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id);
+            return new StartRunResult.Forbidden($"Starting a run needs the {RolePolicy.StartRole} role, which {request.RequestedBy.DisplayName} does not have.");
+        }
+
+        var descriptor = _catalog.Find(request.Workflow);
+        if (descriptor is null)
+        {
+            return new StartRunResult.UnknownWorkflow(request.Workflow, _catalog.List().Select(w => w.Name).ToArray());
+        }
+
+        var errors = ParameterBinder.Bind(descriptor.Parameters, request.Parameters, out var parameters);
+        if (errors.Count > 0)
+        {
+            return new StartRunResult.InvalidParameters(descriptor, errors);
+        }
+
+        WorkflowDefinition definition;
+        try
+        {
+            definition = await _catalog.MaterializeAsync(descriptor.Name, null, parameters, cancellationToken);
+        }
+        catch (WorkflowDefinitionException ex)
+        {
+            return new StartRunResult.InvalidDefinition(ex.Workflow, ex.Problems);
+        }
+
+        var now = _clock.GetUtcNow();
+        var actor = request.RequestedBy;
+        var run = new RunRecord
+        {
+            Id = RunIds.New(),
+            Workflow = definition.Name,
+            WorkflowVersion = definition.Descriptor.Version,
+            Status = RunStatus.Pending,
+            Parameters = parameters.Values,
+            RequestedById = actor.Id,
+            RequestedByName = actor.DisplayName,
+            Trigger = request.Trigger,
+            LockKey = definition.LockKey,
+            RequestId = request.RequestId,
+            CreatedAt = now,
+            HistorySeq = 1,
+            Version = 1,
+        };
+        var steps = definition.Steps.Select((s, i) => new StepRecord { RunId = run.Id, Name = s.Name, Position = i, Status = StepStatus.Pending }).ToArray();
+        var described = string.Join(" ", parameters.Values.Select(p => $"{p.Key}={p.Value}"));
+        var created = new HistoryEntry(run.Id, 1, now, HistoryKind.Run, actor.Label, null, null, nameof(RunStatus.Pending),
+            $"requested by {actor.Label} via {request.Trigger}{(described.Length == 0 ? string.Empty : $" with {described}")}");
+        var result = await _store.CreateRunAsync(new NewRun(run, steps, created, definition.LockMode == LockMode.Queue), cancellationToken);
+        switch (result)
+        {
+            case CreateRunResult.Duplicate duplicate:
+                return new StartRunResult.Duplicate(duplicate.Existing);
+            case CreateRunResult.LockHeld held:
+                return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
+            case CreateRunResult.Created made:
+                Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
+                Attach(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), recovering: false);
+                return made.LockAcquired
+                    ? new StartRunResult.Started(made.Run)
+                    : new StartRunResult.Queued(made.Run, made.HolderRunId ?? "another run");
+            default:
+                throw new InvalidOperationException($"Unknown result {result.GetType().Name}.");
+        }
+    }
+
+    /// <summary>Sends a command to a run and waits until its effect is durable (or it was refused).</summary>
+    public async Task<CommandResult> SendAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
+    {
+        var coordinator = await FindAsync(runId, cancellationToken);
+        if (coordinator is null)
+        {
+            var run = await _store.GetRunAsync(runId, cancellationToken);
+            return run is null
+                ? CommandResult.NotFound(runId)
+                : CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run);
+        }
+
+        var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        coordinator.Post(new RunMessage.Command(command, done));
+        return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    public async Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
+    {
+        Log.TimerFired(_logger, timer.Purpose);
+        var coordinator = await FindAsync(timer.RunId, cancellationToken);
+        coordinator?.Post(new RunMessage.TimerFired(timer));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _stopped = true;
+        var coordinators = _active.Values.ToArray();
+        await Task.WhenAll(coordinators.Select(c => c.StopAsync()));
+        foreach (var coordinator in coordinators)
+        {
+            coordinator.Dispose();
+        }
+
+        _loading.Dispose();
+    }
+
+    internal void Detach(RunCoordinator coordinator) =>
+        _active.TryRemove(new KeyValuePair<string, RunCoordinator>(coordinator.RunId, coordinator));
+
+    private void Attach(RunCoordinator coordinator, bool recovering)
+    {
+        _active[coordinator.RunId] = coordinator;
+        coordinator.Start(recovering);
+    }
+
+    /// <summary>The run's coordinator; loads a non-terminal run that has none (after a failed save, say).</summary>
+    private async Task<RunCoordinator?> FindAsync(string runId, CancellationToken cancellationToken)
+    {
+        if (_active.TryGetValue(runId, out var coordinator) || _stopped)
+        {
+            return coordinator;
+        }
+
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (_active.TryGetValue(runId, out coordinator))
+            {
+                return coordinator;
+            }
+
+            var run = await _store.GetRunAsync(runId, cancellationToken);
+            if (run is null || StateMachine.IsTerminal(run.Status))
+            {
+                return null;
+            }
+
+            var steps = await _store.GetStepsAsync(runId, cancellationToken);
+            return await ResumeAsync(new RunSnapshot(run, steps), cancellationToken);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+}

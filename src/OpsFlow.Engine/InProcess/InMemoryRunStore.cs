@@ -1,0 +1,178 @@
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.InProcess;
+
+/// <summary>
+/// A store in memory, for engine tests and benchmarks. It keeps the same contract as the database stores
+/// (the contract suite runs against it): atomic changes, optimistic versions, request ids, lock keys.
+/// </summary>
+public sealed class InMemoryRunStore : IRunStore
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RunRecord> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, StepRecord>> _steps = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<HistoryEntry>> _history = new(StringComparer.Ordinal);
+    private readonly List<StepLogLine> _logs = [];
+    private readonly Dictionary<string, string> _locks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _requests = new(StringComparer.Ordinal);
+
+    public Task<CreateRunResult> CreateRunAsync(NewRun run, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (run.Run.RequestId is { } request && _requests.TryGetValue(request, out var existing))
+            {
+                return Task.FromResult<CreateRunResult>(new CreateRunResult.Duplicate(_runs[existing]));
+            }
+
+            var acquired = true;
+            string? holder = null;
+            if (run.Run.LockKey is { } key && _locks.TryGetValue(key, out holder))
+            {
+                if (!run.QueueIfLocked)
+                {
+                    return Task.FromResult<CreateRunResult>(new CreateRunResult.LockHeld(_runs[holder]));
+                }
+
+                acquired = false;
+            }
+            else if (run.Run.LockKey is { } free)
+            {
+                _locks[free] = run.Run.Id;
+            }
+
+            _runs[run.Run.Id] = run.Run;
+            _steps[run.Run.Id] = run.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+            _history[run.Run.Id] = [run.Created];
+            if (run.Run.RequestId is { } id)
+            {
+                _requests[id] = run.Run.Id;
+            }
+
+            return Task.FromResult<CreateRunResult>(new CreateRunResult.Created(run.Run, acquired, holder));
+        }
+    }
+
+    public Task SaveAsync(RunChange change, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var id = change.Run.Id;
+            if (!_runs.TryGetValue(id, out var stored))
+            {
+                throw new KeyNotFoundException($"Run {id} does not exist.");
+            }
+
+            if (stored.Version != change.ExpectedVersion)
+            {
+                throw new ConcurrencyException($"Run {id} is at version {stored.Version}, not {change.ExpectedVersion}.");
+            }
+
+            _runs[id] = change.Run;
+            foreach (var step in change.Steps)
+            {
+                _steps[id][step.Name] = step;
+            }
+
+            _history[id].AddRange(change.History);
+            _logs.AddRange(change.Logs);
+            if (change.ReleaseLock is { } key && _locks.TryGetValue(key, out var holder) && holder == id)
+            {
+                _locks.Remove(key);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryAcquireLockAsync(string lockKey, string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_locks.TryGetValue(lockKey, out var holder))
+            {
+                return Task.FromResult(holder == runId);
+            }
+
+            _locks[lockKey] = runId;
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RunRecord> queued = _runs.Values
+                .Where(r => r.LockKey == lockKey && r.Status == RunStatus.Pending)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+                .ToArray();
+            return Task.FromResult(queued);
+        }
+    }
+
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult(_runs.GetValueOrDefault(runId));
+        }
+    }
+
+    public Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<StepRecord> steps = _steps.TryGetValue(runId, out var found) ? found.Values.OrderBy(s => s.Position).ToArray() : [];
+            return Task.FromResult(steps);
+        }
+    }
+
+    public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<HistoryEntry> history = _history.TryGetValue(runId, out var found) ? found.ToArray() : [];
+            return Task.FromResult(history);
+        }
+    }
+
+    public Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<StepLogLine> lines = _logs.Where(l => l.RunId == runId && l.Step == step).ToArray();
+            return Task.FromResult(lines);
+        }
+    }
+
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var matching = _runs.Values
+                .Where(r => query.Workflow is null || string.Equals(r.Workflow, query.Workflow, StringComparison.OrdinalIgnoreCase))
+                .Where(r => query.Status is null || r.Status == query.Status)
+                .Where(r => query.RequestedBy is null || string.Equals(r.RequestedById, query.RequestedBy, StringComparison.OrdinalIgnoreCase))
+                .Where(r => query.From is null || r.CreatedAt >= query.From)
+                .Where(r => query.To is null || r.CreatedAt < query.To)
+                .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+                .ToArray();
+            return Task.FromResult(new RunPage(matching.Skip(query.Skip).Take(query.Take).ToArray(), matching.Length));
+        }
+    }
+
+    public Task<IReadOnlyList<RunSnapshot>> GetActiveRunsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            IReadOnlyList<RunSnapshot> active = _runs.Values
+                .Where(r => StateMachine.IsActive(r.Status))
+                .OrderBy(r => r.CreatedAt)
+                .Select(r => new RunSnapshot(r, _steps[r.Id].Values.OrderBy(s => s.Position).ToArray()))
+                .ToArray();
+            return Task.FromResult(active);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.InProcess;
+
+/// <summary>Workflows defined in code. A factory builds the graph per run when it depends on the parameters.</summary>
+public sealed class InMemoryWorkflowCatalog : IWorkflowCatalog
+{
+    private readonly ConcurrentDictionary<string, (WorkflowDescriptor Descriptor, Func<ParameterValues, WorkflowDefinition> Factory)> _workflows =
+        new(StringComparer.OrdinalIgnoreCase);
+
+    public InMemoryWorkflowCatalog Add(WorkflowDefinition definition) => Add(definition.Descriptor, _ => definition);
+
+    public InMemoryWorkflowCatalog Add(WorkflowDescriptor descriptor, Func<ParameterValues, WorkflowDefinition> factory)
+    {
+        if (!_workflows.TryAdd(descriptor.Name, (descriptor, factory)))
+        {
+            throw new InvalidOperationException($"A workflow named '{descriptor.Name}' is registered already.");
+        }
+
+        return this;
+    }
+
+    public IReadOnlyList<WorkflowDescriptor> List() =>
+        _workflows.Values.Select(w => w.Descriptor).OrderBy(d => d.Name, StringComparer.Ordinal).ToArray();
+
+    public WorkflowDescriptor? Find(string workflow) => _workflows.TryGetValue(workflow, out var entry) ? entry.Descriptor : null;
+
+    public ValueTask<WorkflowDefinition> MaterializeAsync(string workflow, string? version, ParameterValues parameters, CancellationToken cancellationToken = default)
+    {
+        if (!_workflows.TryGetValue(workflow, out var entry))
+        {
+            throw new KeyNotFoundException($"No workflow named '{workflow}' is registered.");
+        }
+
+        var definition = entry.Factory(parameters);
+        DefinitionValidator.ThrowIfInvalid(definition);
+        return ValueTask.FromResult(definition);
+    }
+}

@@ -1,0 +1,45 @@
+namespace OpsFlow.Engine.Model;
+
+/// <summary>
+/// Someone (or something) acting on runs: a chat user, a dashboard user, a schedule, the engine itself.
+/// The roles are resolved at the edge (chat, dashboard, API) from configuration; the engine only reads them.
+/// </summary>
+public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> Roles, string? Upn = null)
+{
+    public static Actor System { get; } = new("system", "OpsFlow", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Model.Roles.Admin });
+
+    /// <summary>How the actor is written into history and audit lines.</summary>
+    public string Label => string.Equals(Id, DisplayName, StringComparison.Ordinal) ? Id : $"{DisplayName} ({Id})";
+
+    public bool HasRole(string role) =>
+        Roles.Contains(role) || Model.Roles.Implied(role).Any(Roles.Contains);
+
+    /// <summary>True when an approver entry ("role:x", a UPN or a user id) names this actor.</summary>
+    public bool Matches(string approver)
+    {
+        if (approver.StartsWith("role:", StringComparison.OrdinalIgnoreCase))
+        {
+            return Roles.Contains(approver[5..]);
+        }
+
+        var name = approver.StartsWith("user:", StringComparison.OrdinalIgnoreCase) ? approver[5..] : approver;
+        return string.Equals(name, Id, StringComparison.OrdinalIgnoreCase)
+            || (Upn is not null && string.Equals(name, Upn, StringComparison.OrdinalIgnoreCase));
+    }
+}
+
+/// <summary>The built-in roles of PRODUCT §10. Each role includes the ones below it.</summary>
+public static class Roles
+{
+    public const string Viewer = "viewer";
+    public const string Operator = "operator";
+    public const string Admin = "admin";
+
+    /// <summary>Roles that grant <paramref name="role"/> too (an admin may do what an operator may).</summary>
+    public static IEnumerable<string> Implied(string role) => role switch
+    {
+        Viewer => [Operator, Admin],
+        Operator => [Admin],
+        _ => [],
+    };
+}

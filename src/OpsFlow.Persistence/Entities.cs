@@ -1,0 +1,75 @@
+namespace OpsFlow.Persistence;
+
+// Rows as stored. Plain classes for EF Core; the engine never sees them (Mapping.cs converts).
+
+internal sealed class RunRow
+{
+    public string Id { get; set; } = "";
+    public string Workflow { get; set; } = "";
+    public string? WorkflowVersion { get; set; }
+    public string Status { get; set; } = "";
+    public string ParametersJson { get; set; } = "{}";
+    public string RequestedById { get; set; } = "";
+    public string RequestedByName { get; set; } = "";
+    public string Trigger { get; set; } = "";
+    public string? LockKey { get; set; }
+    public string? RequestId { get; set; }
+    public long CreatedAt { get; set; }
+    public long? StartedAt { get; set; }
+    public long? EndedAt { get; set; }
+    public string? Error { get; set; }
+    public long HistorySeq { get; set; }
+    public long Version { get; set; }
+}
+
+internal sealed class StepRow
+{
+    public string RunId { get; set; } = "";
+    public string Name { get; set; } = "";
+    public int Position { get; set; }
+    public string Status { get; set; } = "";
+    public int Attempt { get; set; }
+    public long? StartedAt { get; set; }
+    public long? EndedAt { get; set; }
+    public long? DueAt { get; set; }
+    public string? Error { get; set; }
+    public string OutputsJson { get; set; } = "{}";
+    public string VotesJson { get; set; } = "[]";
+    public int Extensions { get; set; }
+    public bool Escalated { get; set; }
+    public long? CompletedSeq { get; set; }
+    public int? ProgressPercent { get; set; }
+    public string? ProgressText { get; set; }
+}
+
+internal sealed class HistoryRow
+{
+    public string RunId { get; set; } = "";
+    public long Seq { get; set; }
+    public long At { get; set; }
+    public string Kind { get; set; } = "";
+    public string Actor { get; set; } = "";
+    public string? Step { get; set; }
+    public string? FromStatus { get; set; }
+    public string? ToStatus { get; set; }
+    public string Reason { get; set; } = "";
+}
+
+internal sealed class StepLogRow
+{
+    public long Id { get; set; }
+    public string RunId { get; set; } = "";
+    public string Step { get; set; } = "";
+    public int Attempt { get; set; }
+    public long At { get; set; }
+    public string Level { get; set; } = "";
+    public string Text { get; set; } = "";
+}
+
+/// <summary>One row per held lock key: the primary key is what makes "one run per key" true.</summary>
+internal sealed class LockRow
+{
+    public string Key { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public long AcquiredAt { get; set; }
+}

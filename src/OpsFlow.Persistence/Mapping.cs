@@ -1,0 +1,126 @@
+using System.Text.Json;
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Persistence;
+
+/// <summary>Converts between the engine's records and the rows EF Core stores.</summary>
+internal static class Mapping
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public static long Ticks(DateTimeOffset time) => time.UtcTicks;
+
+    public static long? Ticks(DateTimeOffset? time) => time?.UtcTicks;
+
+    public static DateTimeOffset Time(long ticks) => new(ticks, TimeSpan.Zero);
+
+    public static DateTimeOffset? Time(long? ticks) => ticks is { } value ? new DateTimeOffset(value, TimeSpan.Zero) : null;
+
+    public static RunRow ToRow(RunRecord run) => new()
+    {
+        Id = run.Id,
+        Workflow = run.Workflow,
+        WorkflowVersion = run.WorkflowVersion,
+        Status = run.Status.ToString(),
+        ParametersJson = JsonSerializer.Serialize(run.Parameters, Json),
+        RequestedById = run.RequestedById,
+        RequestedByName = run.RequestedByName,
+        Trigger = run.Trigger,
+        LockKey = run.LockKey,
+        RequestId = run.RequestId,
+        CreatedAt = Ticks(run.CreatedAt),
+        StartedAt = Ticks(run.StartedAt),
+        EndedAt = Ticks(run.EndedAt),
+        Error = run.Error,
+        HistorySeq = run.HistorySeq,
+        Version = run.Version,
+    };
+
+    public static RunRecord ToRecord(RunRow row) => new()
+    {
+        Id = row.Id,
+        Workflow = row.Workflow,
+        WorkflowVersion = row.WorkflowVersion,
+        Status = Enum.Parse<RunStatus>(row.Status),
+        Parameters = JsonSerializer.Deserialize<Dictionary<string, string>>(row.ParametersJson, Json) ?? [],
+        RequestedById = row.RequestedById,
+        RequestedByName = row.RequestedByName,
+        Trigger = row.Trigger,
+        LockKey = row.LockKey,
+        RequestId = row.RequestId,
+        CreatedAt = Time(row.CreatedAt),
+        StartedAt = Time(row.StartedAt),
+        EndedAt = Time(row.EndedAt),
+        Error = row.Error,
+        HistorySeq = row.HistorySeq,
+        Version = row.Version,
+    };
+
+    public static StepRow ToRow(StepRecord step) => new()
+    {
+        RunId = step.RunId,
+        Name = step.Name,
+        Position = step.Position,
+        Status = step.Status.ToString(),
+        Attempt = step.Attempt,
+        StartedAt = Ticks(step.StartedAt),
+        EndedAt = Ticks(step.EndedAt),
+        DueAt = Ticks(step.DueAt),
+        Error = step.Error,
+        OutputsJson = JsonSerializer.Serialize(step.Outputs, Json),
+        VotesJson = JsonSerializer.Serialize(step.Votes, Json),
+        Extensions = step.Extensions,
+        Escalated = step.Escalated,
+        CompletedSeq = step.CompletedSeq,
+        ProgressPercent = step.ProgressPercent,
+        ProgressText = step.ProgressText,
+    };
+
+    public static StepRecord ToRecord(StepRow row) => new()
+    {
+        RunId = row.RunId,
+        Name = row.Name,
+        Position = row.Position,
+        Status = Enum.Parse<StepStatus>(row.Status),
+        Attempt = row.Attempt,
+        StartedAt = Time(row.StartedAt),
+        EndedAt = Time(row.EndedAt),
+        DueAt = Time(row.DueAt),
+        Error = row.Error,
+        Outputs = JsonSerializer.Deserialize<Dictionary<string, string>>(row.OutputsJson, Json) ?? [],
+        Votes = JsonSerializer.Deserialize<ApprovalVote[]>(row.VotesJson, Json) ?? [],
+        Extensions = row.Extensions,
+        Escalated = row.Escalated,
+        CompletedSeq = row.CompletedSeq,
+        ProgressPercent = row.ProgressPercent,
+        ProgressText = row.ProgressText,
+    };
+
+    public static HistoryRow ToRow(HistoryEntry entry) => new()
+    {
+        RunId = entry.RunId,
+        Seq = entry.Seq,
+        At = Ticks(entry.At),
+        Kind = entry.Kind.ToString(),
+        Actor = entry.Actor,
+        Step = entry.Step,
+        FromStatus = entry.From,
+        ToStatus = entry.To,
+        Reason = entry.Reason,
+    };
+
+    public static HistoryEntry ToRecord(HistoryRow row) =>
+        new(row.RunId, row.Seq, Time(row.At), Enum.Parse<HistoryKind>(row.Kind), row.Actor, row.Step, row.FromStatus, row.ToStatus, row.Reason);
+
+    public static StepLogRow ToRow(StepLogLine line) => new()
+    {
+        RunId = line.RunId,
+        Step = line.Step,
+        Attempt = line.Attempt,
+        At = Ticks(line.At),
+        Level = line.Level,
+        Text = line.Text,
+    };
+
+    public static StepLogLine ToRecord(StepLogRow row) => new(row.RunId, row.Step, row.Attempt, Time(row.At), row.Level, row.Text);
+}

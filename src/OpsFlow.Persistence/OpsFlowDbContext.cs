@@ -1,0 +1,59 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace OpsFlow.Persistence;
+
+/// <summary>
+/// The OpsFlow database. Times are stored as UTC ticks (INTEGER) so they sort and compare in SQL on every
+/// provider; statuses as their names, so the database reads well in a shell.
+/// </summary>
+public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options) : DbContext(options)
+{
+    internal DbSet<RunRow> Runs => Set<RunRow>();
+
+    internal DbSet<StepRow> Steps => Set<StepRow>();
+
+    internal DbSet<HistoryRow> History => Set<HistoryRow>();
+
+    internal DbSet<StepLogRow> StepLogs => Set<StepLogRow>();
+
+    internal DbSet<LockRow> Locks => Set<LockRow>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<RunRow>(run =>
+        {
+            run.ToTable("runs");
+            run.HasKey(r => r.Id);
+            run.Property(r => r.Id).HasMaxLength(32);
+            run.Property(r => r.Status).HasMaxLength(24);
+            run.Property(r => r.Version).IsConcurrencyToken();
+            run.HasIndex(r => r.RequestId).IsUnique();
+            run.HasIndex(r => r.Status);
+            run.HasIndex(r => r.CreatedAt);
+            run.HasIndex(r => new { r.Workflow, r.CreatedAt });
+            run.HasIndex(r => new { r.LockKey, r.Status });
+        });
+        modelBuilder.Entity<StepRow>(step =>
+        {
+            step.ToTable("steps");
+            step.HasKey(s => new { s.RunId, s.Name });
+            step.Property(s => s.Status).HasMaxLength(24);
+        });
+        modelBuilder.Entity<HistoryRow>(entry =>
+        {
+            entry.ToTable("history");
+            entry.HasKey(h => new { h.RunId, h.Seq });
+        });
+        modelBuilder.Entity<StepLogRow>(line =>
+        {
+            line.ToTable("step_logs");
+            line.HasKey(l => l.Id);
+            line.HasIndex(l => new { l.RunId, l.Step });
+        });
+        modelBuilder.Entity<LockRow>(held =>
+        {
+            held.ToTable("locks");
+            held.HasKey(l => l.Key);
+        });
+    }
+}

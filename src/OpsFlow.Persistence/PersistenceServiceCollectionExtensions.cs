@@ -1,0 +1,37 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Persistence;
+
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>
+    /// The EF Core run store on SQLite. The file's folder is created if missing; call
+    /// <see cref="DatabaseMigrator.MigrateAsync"/> at start to apply migrations.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowSqlite(this IServiceCollection services, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        {
+            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
+            if (!string.IsNullOrEmpty(folder))
+            {
+                Directory.CreateDirectory(folder);
+            }
+        }
+
+        services.AddPooledDbContextFactory<OpsFlowDbContext>(options => options
+            .UseSqlite(builder.ConnectionString)
+            .AddInterceptors(new SqlitePragmas()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<WriteQueue>();
+        services.TryAddSingleton<IRunStore, EfRunStore>();
+        services.TryAddSingleton<DatabaseMigrator>();
+        return services;
+    }
+}
