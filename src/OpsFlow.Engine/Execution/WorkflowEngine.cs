@@ -120,9 +120,12 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         if (coordinator is null)
         {
             var run = await _store.GetRunAsync(runId, cancellationToken);
-            return run is null
-                ? CommandResult.NotFound(runId)
-                : CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run);
+            return run switch
+            {
+                null => CommandResult.NotFound(runId),
+                _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
+                _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
+            };
         }
 
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,180 @@
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Engine.Tests;
+
+/// <summary>The approval rules of PRODUCT §6, enforced by the engine whoever the client is.</summary>
+public class EngineApprovalTests
+{
+    private readonly Journal _journal = new();
+
+    private EngineHarness Harness(Action<StepBuilder> configure, bool allowSelf = false)
+    {
+        var workflow = new WorkflowBuilder("gated").AllowSelfApproval(allowSelf);
+        var build = workflow.Step("build", _ => _journal.Add("build")).Compensate(_ => _journal.Add("undo build"));
+        var gate = workflow.Approval("gate").After(build).Approvers("role:ops-manager").Timeout(TimeSpan.FromHours(2)).Message("ship it?");
+        configure(gate);
+        workflow.Step("deploy", _ => _journal.Add("deploy")).After(gate);
+        return new EngineHarness().Add(workflow.Build());
+    }
+
+    private static Task<CommandResult> Decide(EngineHarness harness, string runId, Actor who, ApprovalAction action, string? reason = null) =>
+        harness.Engine.SendAsync(runId, new RunCommand.Decide(who, null, action, reason));
+
+    [Fact]
+    public async Task Approval_WaitsThenGoesOnWhenAnApproverApproves()
+    {
+        await using var harness = Harness(_ => { });
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+
+        var waiting = await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+        Assert.Equal(["build"], _journal.Entries);
+        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(2), (await harness.StepAsync(run.Id, "gate")).DueAt);
+
+        var result = await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        Assert.Equal(CommandOutcome.Done, result.Outcome);
+        await harness.WaitForRunAsync(waiting.Id, RunStatus.Succeeded);
+        Assert.Equal(["build", "deploy"], _journal.Entries);
+        var vote = Assert.Single((await harness.StepAsync(run.Id, "gate")).Votes);
+        Assert.Equal(("bob", true), (vote.ActorId, vote.Approved));
+    }
+
+    [Fact]
+    public async Task Requester_CannotApproveOwnRun_AndTheRefusalIsAudited()
+    {
+        await using var harness = Harness(_ => { });
+        var requester = EngineHarness.Person("boss", Roles.Operator, "ops-manager");
+        var run = await harness.StartAsync("gated", requester);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        var result = await Decide(harness, run.Id, requester, ApprovalAction.Approve);
+
+        Assert.Equal(CommandOutcome.Forbidden, result.Outcome);
+        Assert.Contains("four-eyes", result.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.WaitingForApproval, (await harness.Store.GetRunAsync(run.Id))!.Status);
+        Assert.Contains("refused approve by Boss (boss)", await harness.HistoryTextAsync(run.Id), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Workflow_ThatOptsOut_LetsTheRequesterApprove()
+    {
+        await using var harness = Harness(_ => { }, allowSelf: true);
+        var requester = EngineHarness.Person("boss", Roles.Operator, "ops-manager");
+        var run = await harness.StartAsync("gated", requester);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        Assert.Equal(CommandOutcome.Done, (await Decide(harness, run.Id, requester, ApprovalAction.Approve)).Outcome);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+    }
+
+    [Fact]
+    public async Task SomeoneNotAnApprover_IsRefused_AndNothingChanges()
+    {
+        await using var harness = Harness(_ => { });
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        var result = await Decide(harness, run.Id, EngineHarness.Carol, ApprovalAction.Approve);
+
+        Assert.Equal(CommandOutcome.Forbidden, result.Outcome);
+        Assert.Equal("Only role:ops-manager may decide 'gate'.", result.Message);
+        Assert.Empty((await harness.StepAsync(run.Id, "gate")).Votes);
+    }
+
+    [Fact]
+    public async Task RequiredTwo_NeedsTwoDistinctApprovers_AndASecondClickIsRefused()
+    {
+        await using var harness = Harness(g => g.Required(2));
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        Assert.Equal("Approval recorded: 1 of 2 for 'gate'.", (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve)).Message);
+        var again = await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        Assert.Equal(CommandOutcome.Refused, again.Outcome);
+        Assert.Contains("already approved", again.Message, StringComparison.Ordinal);
+        Assert.Equal(RunStatus.WaitingForApproval, (await harness.Store.GetRunAsync(run.Id))!.Status);
+
+        await Decide(harness, run.Id, EngineHarness.Dave, ApprovalAction.Approve);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+    }
+
+    [Fact]
+    public async Task OneReject_EndsTheApproval_AndRollsBack()
+    {
+        await using var harness = Harness(g => g.Required(2));
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        await Decide(harness, run.Id, EngineHarness.Dave, ApprovalAction.Reject, "change freeze");
+        var ended = await harness.WaitForRunAsync(run.Id, RunStatus.RolledBack);
+
+        Assert.Equal("step 'gate' failed: rejected by Dave: change freeze", ended.Error);
+        Assert.Equal(["build", "undo build"], _journal.Entries);
+        var late = await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        Assert.Equal(CommandOutcome.Refused, late.Outcome);
+        Assert.Contains("has ended", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_RejectsByDefault()
+    {
+        await using var harness = Harness(_ => { });
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        harness.Clock.Advance(TimeSpan.FromHours(2));
+        var ended = await harness.WaitForRunAsync(run.Id, RunStatus.RolledBack);
+
+        Assert.Equal(StepStatus.TimedOut, (await harness.StepAsync(run.Id, "gate")).Status);
+        Assert.Contains("approval timed out", ended.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Timeout_Escalates_ToTheNextApproversOnce()
+    {
+        await using var harness = Harness(g => g.EscalateTo("carol"));
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        harness.Clock.Advance(TimeSpan.FromHours(2));
+        await harness.WaitUntilAsync(async () => (await harness.StepAsync(run.Id, "gate")).Escalated, "escalation");
+        Assert.Equal(CommandOutcome.Forbidden, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve)).Outcome);
+        Assert.Equal(CommandOutcome.Done, (await Decide(harness, run.Id, EngineHarness.Carol, ApprovalAction.Approve)).Outcome);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+    }
+
+    [Fact]
+    public async Task Extend_MovesTheDeadline_ABoundedNumberOfTimes()
+    {
+        await using var harness = Harness(g => g.Extend(TimeSpan.FromHours(1), maxTimes: 1));
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        Assert.Equal(CommandOutcome.Done, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Extend)).Outcome);
+        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(3), (await harness.StepAsync(run.Id, "gate")).DueAt);
+        Assert.Equal(CommandOutcome.Refused, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Extend)).Outcome);
+
+        harness.Clock.Advance(TimeSpan.FromHours(2));
+        await EngineHarness.SettleAsync();
+        Assert.Equal(RunStatus.WaitingForApproval, (await harness.Store.GetRunAsync(run.Id))!.Status);
+
+        harness.Clock.Advance(TimeSpan.FromHours(1));
+        await harness.WaitForRunAsync(run.Id, RunStatus.RolledBack);
+    }
+
+    [Fact]
+    public async Task ApprovalAfterTheDecision_IsRefusedWithWhy()
+    {
+        await using var harness = Harness(_ => { });
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        var stale = await harness.Engine.SendAsync(run.Id, new RunCommand.Decide(EngineHarness.Dave, "gate", ApprovalAction.Reject, null));
+
+        Assert.NotEqual(CommandOutcome.Done, stale.Outcome);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+    }
+}
