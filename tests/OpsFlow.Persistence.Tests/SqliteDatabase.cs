@@ -1,0 +1,65 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Persistence.Tests;
+
+/// <summary>A migrated SQLite file in a temporary folder, deleted afterwards.</summary>
+public sealed class SqliteDatabase : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private SqliteDatabase(string folder, ServiceProvider services)
+    {
+        Folder = folder;
+        _services = services;
+    }
+
+    public string Folder { get; }
+
+    public IRunStore Store => _services.GetRequiredService<IRunStore>();
+
+    public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null)
+    {
+        folder ??= Path.Combine(Path.GetTempPath(), "opsflow-tests", Guid.NewGuid().ToString("n"));
+        var services = new ServiceCollection()
+            .AddSingleton(clock ?? new FakeTimeProvider())
+            .AddOpsFlowSqlite($"Data Source={Path.Combine(folder, "opsflow.db")}")
+            .BuildServiceProvider();
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        return new SqliteDatabase(folder, services);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temp folder left behind is harmless; failing the test for it would not be.
+        }
+    }
+}
+
+public sealed class SqliteRunStoreTests : RunStoreContract
+{
+    private SqliteDatabase? _database;
+
+    protected override async Task<IRunStore> CreateStoreAsync()
+    {
+        _database = await SqliteDatabase.CreateAsync();
+        return _database.Store;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
