@@ -1,0 +1,57 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+
+namespace OpsFlow.Bot.Tests;
+
+/// <summary>Raw HTTP against the API, as an operator's script would call it.</summary>
+public sealed class ApiClient(HttpClient http)
+{
+    public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? user = null, string? json = null, string? idempotencyKey = null)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (user is not null)
+        {
+            request.Headers.Add("X-OpsFlow-User", user);
+        }
+
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        if (json is not null)
+        {
+            request.Content = new StringContent(json, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        var body = text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+        return (response.StatusCode, body);
+    }
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string? user, object? body = null, string? idempotencyKey = null) =>
+        SendAsync(HttpMethod.Post, path, user, body is null ? null : JsonSerializer.Serialize(body), idempotencyKey);
+
+    public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? user = null) =>
+        SendAsync(HttpMethod.Get, path, user);
+
+    public async Task<JsonElement> WaitForStatusAsync(string runId, string status)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            var (code, body) = await GetAsync($"/api/runs/{runId}");
+            Assert.Equal(HttpStatusCode.OK, code);
+            if (body.GetProperty("run").GetProperty("status").GetString() == status)
+            {
+                return body;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+
+        var (_, last) = await GetAsync($"/api/runs/{runId}");
+        throw new Xunit.Sdk.XunitException($"Run {runId} never reached {status}: {last}");
+    }
+}

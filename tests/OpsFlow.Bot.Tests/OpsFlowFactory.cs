@@ -1,0 +1,61 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Bot.Workflows;
+using OpsFlow.Engine.InProcess;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Bot.Tests;
+
+/// <summary>
+/// The real host on a fresh SQLite file, with roles set here (not read from the developer's appsettings.json)
+/// and two test workflows added to the built-in catalog.
+/// </summary>
+public sealed class OpsFlowFactory : WebApplicationFactory<Program>
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "opsflow-api-tests", Guid.NewGuid().ToString("n"));
+
+    public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("ConnectionStrings:OpsFlow", $"Data Source={Path.Combine(_folder, "opsflow.db")}");
+        builder.UseSetting("OpsFlow:Access:DefaultRole", "viewer");
+        builder.UseSetting("OpsFlow:Access:Roles:operator:0", "olivia");
+        builder.UseSetting("OpsFlow:Access:Roles:operator:1", "mark");
+        builder.UseSetting("OpsFlow:Access:Roles:admin:0", "ada");
+        builder.UseSetting("OpsFlow:Access:Roles:ops-manager:0", "mark");
+        builder.ConfigureTestServices(services => services.AddSingleton(sp =>
+        {
+            var catalog = new InMemoryWorkflowCatalog();
+            catalog.Add(SelfCheckWorkflow.Build(sp.GetRequiredService<IRunStore>(), _folder));
+            var gated = new WorkflowBuilder("gated", "build, approve, deploy")
+                .Parameter(new ParameterDefinition("env", ParameterType.Choice) { OneOf = ["dev", "prod"] });
+            var build = gated.Step("build", ctx => ctx.Log("built"));
+            var gate = gated.Approval("gate").After(build).Approvers("role:ops-manager");
+            gated.Step("deploy", ctx => ctx.Log("deployed")).After(gate);
+            catalog.Add(gated.Build());
+            var slow = new WorkflowBuilder("slow", "waits for the test");
+            slow.Step("wait", _ => SlowStepGate.Task);
+            catalog.Add(slow.Build());
+            return catalog;
+        }));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Leftover temp files are harmless.
+        }
+    }
+}
