@@ -1,0 +1,20 @@
+using OpsFlow.Bench;
+
+// Engine benchmark: prints every figure README quotes, in one run, on this machine.
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick]
+var quick = args.Contains("--quick");
+var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
+try
+{
+    var report = new Report();
+    await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
+    await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
+    await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
+    await Scenarios.ResumeAsync(folder, runs: 200, report);
+    await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
+    report.Print();
+}
+finally
+{
+    Directory.Delete(folder, recursive: true);
+}
