@@ -45,6 +45,41 @@ internal static class Scenarios
         report.Add("10-step sequential run p99 (SQLite)", Report.Percentile(durations, 99), "ms");
     }
 
+    /// <summary>One run change (a step finishing and the next starting) saved alone: the store's share of a step.</summary>
+    public static async Task SaveLatencyAsync(string folder, int saves, Report report)
+    {
+        await using var bench = new BenchEngine(Path.Combine(folder, "save.db"), new InMemoryWorkflowCatalog());
+        await bench.MigrateAsync();
+        var run = new RunRecord
+        {
+            Id = "bench-run", Workflow = "chain", Status = RunStatus.Running, Parameters = new Dictionary<string, string>(),
+            RequestedById = "bench", RequestedByName = "Bench", Trigger = "bench", CreatedAt = TimeProvider.System.GetUtcNow(), HistorySeq = 1, Version = 1,
+        };
+        StepRecord[] steps = [new() { RunId = run.Id, Name = "a", Status = StepStatus.Pending }, new() { RunId = run.Id, Name = "b", Position = 1, Status = StepStatus.Pending }];
+        await bench.Store.CreateRunAsync(new OpsFlow.Engine.Ports.NewRun(run, steps, new HistoryEntry(run.Id, 1, run.CreatedAt, HistoryKind.Run, "bench", null, null, "Running", "bench")));
+        var latencies = new List<double>();
+        for (var i = 0; i < saves; i++)
+        {
+            var next = run with { Version = run.Version + 1, HistorySeq = run.HistorySeq + 2 };
+            var change = new OpsFlow.Engine.Ports.RunChange(next, run.Version)
+            {
+                Steps = [steps[0] with { Attempt = i }, steps[1] with { Attempt = i }],
+                History =
+                [
+                    new HistoryEntry(run.Id, run.HistorySeq + 1, run.CreatedAt, HistoryKind.Step, "bench", "a", "Running", "Succeeded", "done"),
+                    new HistoryEntry(run.Id, run.HistorySeq + 2, run.CreatedAt, HistoryKind.Step, "bench", "b", "Pending", "Running", "go"),
+                ],
+            };
+            var begin = Stopwatch.GetTimestamp();
+            await bench.Store.SaveAsync(change);
+            latencies.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
+            run = next;
+        }
+
+        latencies.RemoveRange(0, Math.Min(100, latencies.Count / 2)); // warm-up
+        report.Add("one step's change saved alone (SQLite), p50", Report.Percentile(latencies, 50), "ms");
+    }
+
     /// <summary>The same on the in-memory store: what the engine costs without the database.</summary>
     public static async Task InMemoryAsync(int runs, Report report)
     {
@@ -55,21 +90,37 @@ internal static class Scenarios
         report.Add("10-step sequential run p50 (in memory)", Report.Percentile(durations, 50), "ms");
     }
 
-    /// <summary>200 runs × 10 no-op steps at once: the engine's step throughput on SQLite.</summary>
+    /// <summary>
+    /// 200 runs × 10 no-op steps at once: the engine's step throughput on SQLite. One unmeasured round warms up
+    /// the JIT, the EF model and the database file; the median of three measured rounds is reported.
+    /// </summary>
     public static async Task ThroughputAsync(string folder, int runs, int steps, Report report)
     {
         await using var bench = new BenchEngine(Path.Combine(folder, "throughput.db"), new InMemoryWorkflowCatalog().Add(BenchEngine.Chain("chain", steps)));
         await bench.MigrateAsync();
-        await Task.WhenAll(await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => bench.StartAsync("chain")))); // warm-up
+        await RoundAsync(bench, runs);
+        var rounds = new List<double>();
+        for (var round = 0; round < 3; round++)
+        {
+            rounds.Add(await RoundAsync(bench, runs));
+        }
+
+        var elapsed = Report.Percentile(rounds, 50);
+        var rate = runs * steps / elapsed;
+        report.Add($"throughput, {runs} concurrent runs × {steps} steps (median of 3)", rate, "steps/s", "≥ 2,000", rate >= 2_000);
+        report.Add("  ratio to raw SQLite tx/s", rate / RawRate, "×");
+        report.Add("  wall time for all runs", elapsed * 1000, "ms");
+    }
+
+    private static async Task<double> RoundAsync(BenchEngine bench, int runs)
+    {
         var watch = Stopwatch.StartNew();
         var ends = await Task.WhenAll(Enumerable.Range(0, runs).Select(_ => bench.StartAsync("chain")));
         var finished = await Task.WhenAll(ends);
-        var elapsed = watch.Elapsed.TotalSeconds;
         var failed = finished.Count(r => r.Status != RunStatus.Succeeded);
-        var rate = runs * steps / elapsed;
-        report.Add($"throughput, {runs} concurrent runs × {steps} steps", rate, "steps/s", "≥ 2,000", rate >= 2_000 && failed == 0);
-        report.Add("  ratio to raw SQLite tx/s", rate / RawRate, "×");
-        report.Add("  wall time for all runs", elapsed * 1000, "ms");
+        return failed == 0
+            ? watch.Elapsed.TotalSeconds
+            : throw new InvalidOperationException($"{failed} benchmark run(s) did not succeed; the figures would mean nothing.");
     }
 
     /// <summary>200 runs in flight when the engine stops; a new engine resumes them from the database.</summary>

@@ -46,34 +46,27 @@ internal sealed partial class EfRunStore
         }, cancellationToken);
 
     public Task SaveAsync(RunChange change, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
-        {
-            var run = db.Runs.Attach(Mapping.ToRow(change.Run));
-            run.State = EntityState.Modified;
-            run.Property(r => r.Version).OriginalValue = change.ExpectedVersion;
-            foreach (var step in change.Steps)
+        writes.StageAsync(
+            db =>
             {
-                db.Steps.Update(Mapping.ToRow(step));
-            }
+                var run = db.Runs.Attach(Mapping.ToRow(change.Run));
+                run.State = EntityState.Modified;
+                run.Property(r => r.Version).OriginalValue = change.ExpectedVersion;
+                foreach (var step in change.Steps)
+                {
+                    db.Steps.Update(Mapping.ToRow(step));
+                }
 
-            db.History.AddRange(change.History.Select(Mapping.ToRow));
-            db.StepLogs.AddRange(change.Logs.Select(Mapping.ToRow));
-            try
-            {
-                await db.SaveChangesAsync(ct);
-            }
-            catch (DbUpdateConcurrencyException ex)
-            {
-                throw new ConcurrencyException($"Run {change.Run.Id} was changed by someone else (expected version {change.ExpectedVersion}): {ex.Message}");
-            }
-
-            if (change.ReleaseLock is { } key)
-            {
-                await db.Locks.Where(l => l.Key == key && l.RunId == change.Run.Id).ExecuteDeleteAsync(ct);
-            }
-
-            return true;
-        }, cancellationToken);
+                db.History.AddRange(change.History.Select(Mapping.ToRow));
+                db.StepLogs.AddRange(change.Logs.Select(Mapping.ToRow));
+            },
+            change.ReleaseLock is { } key
+                ? (db, ct) => db.Locks.Where(l => l.Key == key && l.RunId == change.Run.Id).ExecuteDeleteAsync(ct)
+                : null,
+            error => error is DbUpdateConcurrencyException
+                ? new ConcurrencyException($"Run {change.Run.Id} was changed by someone else (expected version {change.ExpectedVersion}).")
+                : error,
+            cancellationToken);
 
     public Task<bool> TryAcquireLockAsync(string lockKey, string runId, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>

@@ -25,9 +25,8 @@ public static class PersistenceServiceCollectionExtensions
             }
         }
 
-        services.AddPooledDbContextFactory<OpsFlowDbContext>(options => options
-            .UseSqlite(builder.ConnectionString)
-            .AddInterceptors(new SqlitePragmas()));
+        // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout.
+        services.AddPooledDbContextFactory<OpsFlowDbContext>(options => options.UseSqlite(builder.ConnectionString));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WriteQueue>();
         services.TryAddSingleton<IRunStore, EfRunStore>();

@@ -9,7 +9,7 @@ namespace OpsFlow.Persistence.Tests;
 /// </summary>
 public abstract class RunStoreContract : IAsyncLifetime
 {
-    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset T0 = RunStoreContractFixtures.T0;
 
     protected IRunStore Store { get; set; } = null!;
 
@@ -19,32 +19,8 @@ public abstract class RunStoreContract : IAsyncLifetime
 
     public virtual Task DisposeAsync() => Task.CompletedTask;
 
-    protected static NewRun NewRun(string id, string? lockKey = null, string? requestId = null, bool queue = false, int minute = 0, string workflow = "deploy", string by = "alice")
-    {
-        var at = T0.AddMinutes(minute);
-        var run = new RunRecord
-        {
-            Id = id,
-            Workflow = workflow,
-            WorkflowVersion = "v1",
-            Status = RunStatus.Pending,
-            Parameters = new Dictionary<string, string> { ["env"] = "prod", ["app"] = "web" },
-            RequestedById = by,
-            RequestedByName = by.ToUpperInvariant(),
-            Trigger = "test",
-            LockKey = lockKey,
-            RequestId = requestId,
-            CreatedAt = at,
-            HistorySeq = 1,
-            Version = 1,
-        };
-        StepRecord[] steps =
-        [
-            new() { RunId = id, Name = "build", Position = 0, Status = StepStatus.Pending },
-            new() { RunId = id, Name = "deploy", Position = 1, Status = StepStatus.Pending },
-        ];
-        return new NewRun(run, steps, new HistoryEntry(id, 1, at, HistoryKind.Run, by, null, null, "Pending", "requested"), queue);
-    }
+    protected static NewRun NewRun(string id, string? lockKey = null, string? requestId = null, bool queue = false, int minute = 0, string workflow = "deploy", string by = "alice") =>
+        RunStoreContractFixtures.NewRun(id, lockKey, requestId, queue, minute, workflow, by);
 
     [Fact]
     public async Task CreateRun_ThenRead_GivesBackWhatWasStored()
@@ -195,5 +171,38 @@ public abstract class RunStoreContract : IAsyncLifetime
         Assert.Equal(["d3", "d1"], bobs.Runs.Select(r => r.Id));
         Assert.Equal(["d2", "d1"], window.Runs.Select(r => r.Id));
         Assert.Equal(6, pending.Total);
+    }
+}
+
+/// <summary>Records the store tests build on.</summary>
+public static class RunStoreContractFixtures
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+
+    public static NewRun NewRun(string id, string? lockKey = null, string? requestId = null, bool queue = false, int minute = 0, string workflow = "deploy", string by = "alice")
+    {
+        var at = T0.AddMinutes(minute);
+        var run = new RunRecord
+        {
+            Id = id,
+            Workflow = workflow,
+            WorkflowVersion = "v1",
+            Status = RunStatus.Pending,
+            Parameters = new Dictionary<string, string> { ["env"] = "prod", ["app"] = "web" },
+            RequestedById = by,
+            RequestedByName = by.ToUpperInvariant(),
+            Trigger = "test",
+            LockKey = lockKey,
+            RequestId = requestId,
+            CreatedAt = at,
+            HistorySeq = 1,
+            Version = 1,
+        };
+        StepRecord[] steps =
+        [
+            new() { RunId = id, Name = "build", Position = 0, Status = StepStatus.Pending },
+            new() { RunId = id, Name = "deploy", Position = 1, Status = StepStatus.Pending },
+        ];
+        return new NewRun(run, steps, new HistoryEntry(id, 1, at, HistoryKind.Run, by, null, null, "Pending", "requested"), queue);
     }
 }

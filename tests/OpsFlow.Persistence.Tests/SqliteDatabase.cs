@@ -19,6 +19,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IRunStore Store => _services.GetRequiredService<IRunStore>();
 
+    internal IServiceProvider Services => _services;
+
     public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "opsflow-tests", Guid.NewGuid().ToString("n"));
