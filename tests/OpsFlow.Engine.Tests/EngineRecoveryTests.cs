@@ -163,6 +163,25 @@ public class EngineRecoveryTests
         Assert.NotEqual(CommandOutcome.Done, refused.Outcome);
     }
 
+    [Fact]
+    public async Task FailedSave_ReloadsTheRunFromTheStore_AndItFinishesWithoutLosingAStep()
+    {
+        // Save 3 is "b succeeded, c running": it fails, so the store still says b is running.
+        var store = new FailingStore(_store, failSave: 3);
+        await using var harness = new EngineHarness(store, catalog: Catalog(ctx => { _journal.Add($"b#{ctx.Attempt}"); return Task.CompletedTask; }));
+
+        var run = await harness.StartAsync("resumable");
+        await harness.WaitUntilAsync(() => Task.FromResult(store.Failures == 1), "the failing save");
+        await EngineHarness.SettleAsync();
+        Assert.Equal(["a", "b#1"], _journal.Entries);
+
+        harness.Clock.Advance(new EngineOptions().ReviveDelay);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+
+        Assert.Equal(["a", "b#1", "b#2", "c"], _journal.Entries);
+        Assert.Contains("run reloaded from the database", await harness.HistoryTextAsync(run.Id), StringComparison.Ordinal);
+    }
+
     private static WorkflowDefinition GatedWorkflow()
     {
         var workflow = new WorkflowBuilder("gated");

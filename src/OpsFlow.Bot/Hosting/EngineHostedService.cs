@@ -4,23 +4,32 @@ using OpsFlow.Persistence;
 namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
-/// At start: migrate the database, then resume every run that was active when the host last stopped (or
-/// died). At stop: halt the coordinators; running steps are re-run at the next start (at-least-once).
+/// Before anything starts (the web server included, so no request meets an unmigrated database): migrate the
+/// database, then resume every run that was active when the host last stopped or died. At stop: halt the
+/// coordinators; steps still running are re-run at the next start (at-least-once).
 /// </summary>
 internal sealed partial class EngineHostedService(
     DatabaseMigrator migrator,
     WorkflowEngine engine,
     IConfiguration configuration,
-    ILogger<EngineHostedService> logger) : IHostedService
+    ILogger<EngineHostedService> logger) : IHostedLifecycleService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
         LogDatabaseReady(logger, WithoutSecrets(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString));
         await engine.RecoverAsync(cancellationToken);
     }
 
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync();
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>A connection string fit for a log line: passwords removed.</summary>
     private static string WithoutSecrets(string connectionString)

@@ -35,7 +35,7 @@ internal sealed partial class RunCoordinator
     /// <summary>After a restart: re-run what was interrupted (attempt raised), re-arm the timers of what waits.</summary>
     private void Recover()
     {
-        Audit(null, System, $"host restarted; the run goes on from {_run.Status}");
+        Audit(null, System, $"run reloaded from the database (after a restart or a failed save); it goes on from {_run.Status}");
         foreach (var step in _steps.Values.ToArray())
         {
             var definition = Definition(step.Name);

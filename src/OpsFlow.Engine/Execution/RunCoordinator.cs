@@ -81,6 +81,21 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public void Dispose() => _stopping.Dispose();
 
+    /// <summary>
+    /// Gives the run up after a failed save or a bug: in-memory state may be ahead of the database, so running
+    /// steps are cancelled (a reloaded run must not find them still going) and the run is reloaded later.
+    /// </summary>
+    private async Task AbandonAsync()
+    {
+        await _stopping.CancelAsync();
+        foreach (var (_, cancel) in _inFlight.Values)
+        {
+            await cancel.CancelAsync();
+        }
+
+        _services.Revive(RunId);
+    }
+
     private async Task LoopAsync()
     {
         using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = _run.Workflow });
@@ -93,7 +108,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 if (!await CommitAsync())
                 {
                     answer?.Done.TrySetResult(CommandResult.Refused("The change could not be saved; nothing changed. Try again in a moment."));
-                    _services.Revive(RunId);
+                    await AbandonAsync();
                     break;
                 }
 
@@ -119,7 +134,7 @@ internal sealed partial class RunCoordinator : IDisposable
             // A bug in the engine (an illegal transition, say) must not take the host down; the run is reloaded
             // from its last durable state later, and the error is logged loudly.
             Log.CoordinatorCrashed(_services.Logger, ex, RunId);
-            _services.Revive(RunId);
+            await AbandonAsync();
         }
         finally
         {

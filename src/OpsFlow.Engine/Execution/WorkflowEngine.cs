@@ -104,7 +104,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
                 return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
             case CreateRunResult.Created made:
                 Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
-                Attach(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), recovering: false);
+                await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), cancellationToken);
                 return made.LockAcquired
                     ? new StartRunResult.Started(made.Run)
                     : new StartRunResult.Queued(made.Run, made.HolderRunId ?? "another run");
@@ -136,8 +136,16 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     public async Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
     {
         Log.TimerFired(_logger, timer.Purpose);
-        var coordinator = await FindAsync(timer.RunId, cancellationToken);
-        coordinator?.Post(new RunMessage.TimerFired(timer));
+        try
+        {
+            var coordinator = await FindAsync(timer.RunId, cancellationToken);
+            coordinator?.Post(new RunMessage.TimerFired(timer));
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The due time is stored with the step: the timer is re-armed when the run is next loaded.
+            Log.TimerFailed(_logger, ex, timer.Purpose);
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -160,6 +168,30 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     {
         _active[coordinator.RunId] = coordinator;
         coordinator.Start(recovering);
+    }
+
+    /// <summary>
+    /// Attaches a just-created run under the loading gate, so a command or timer that raced ahead and loaded the
+    /// run from the store already cannot leave two coordinators driving it.
+    /// </summary>
+    private async Task AttachNewAsync(RunCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_active.ContainsKey(coordinator.RunId))
+            {
+                Attach(coordinator, recovering: false);
+            }
+            else
+            {
+                coordinator.Dispose();
+            }
+        }
+        finally
+        {
+            _loading.Release();
+        }
     }
 
     /// <summary>The run's coordinator; loads a non-terminal run that has none (after a failed save, say).</summary>
