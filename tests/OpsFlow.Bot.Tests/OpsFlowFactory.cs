@@ -38,6 +38,16 @@ public sealed class OpsFlowFactory : WebApplicationFactory<Program>
             var gate = gated.Approval("gate").After(build).Approvers("role:ops-manager");
             gated.Step("deploy", ctx => ctx.Log("deployed")).After(gate);
             catalog.Add(gated.Build());
+            // A workflow whose graph depends on its parameters: with shape=loop it declares a cycle.
+            var shaped = new WorkflowDescriptor("shaped", "graph depends on a parameter",
+                [new ParameterDefinition("shape", ParameterType.Choice) { OneOf = ["line", "loop"] }]);
+            catalog.Add(shaped, values =>
+            {
+                var w = new WorkflowBuilder("shaped", "graph depends on a parameter").Parameter(shaped.Parameters[0]);
+                w.Step("a", _ => { }).After(values["shape"] == "loop" ? ["b"] : []);
+                w.Step("b", _ => { }).After("a");
+                return w.Build();
+            });
             var slow = new WorkflowBuilder("slow", "waits for the test");
             slow.Step("wait", _ => SlowStepGate.Task);
             catalog.Add(slow.Build());

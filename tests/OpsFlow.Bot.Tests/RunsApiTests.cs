@@ -70,7 +70,18 @@ public sealed class RunsApiTests : IClassFixture<OpsFlowFactory>
         var (status, body) = await _api.PostAsync("/api/runs", "olivia", new { workflow = "deploy-the-moon" });
 
         Assert.Equal(HttpStatusCode.NotFound, status);
-        Assert.Contains("Workflows: gated, selfcheck, slow.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Workflows: gated, selfcheck, shaped, slow.", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_WhoseGraphIsInvalid_Is422ListingTheProblems_AndCreatesNothing()
+    {
+        var (status, body) = await _api.PostAsync("/api/runs", "olivia", new { workflow = "shaped", parameters = new { shape = "loop" } });
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, status);
+        Assert.Contains("steps form a cycle: a → b → a", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var (_, list) = await _api.GetAsync("/api/runs?workflow=shaped");
+        Assert.Equal(0, list.GetProperty("total").GetInt32());
     }
 
     [Fact]

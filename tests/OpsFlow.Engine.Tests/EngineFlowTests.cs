@@ -207,6 +207,47 @@ public class EngineFlowTests
         Assert.Equal(1, _journal.Count("a"));
     }
 
+    [Fact]
+    public async Task EveryChange_IsDurableBeforeObserversHearOfIt()
+    {
+        var workflow = new WorkflowBuilder("observed");
+        var a = workflow.Step("a", _ => { });
+        workflow.Step("b", _ => { }).After(a);
+        var store = new Engine.InProcess.InMemoryRunStore();
+        var checker = new DurabilityChecker(store);
+        await using var harness = new EngineHarness(store, observers: [checker]).Add(workflow.Build());
+
+        var run = await harness.StartAsync("observed");
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+
+        Assert.Equal(3, checker.Checked); // start + a running; a done + b running; b done + run done
+        Assert.Empty(checker.Problems);
+    }
+
+    /// <summary>On every notification, reads the store: what is announced must be stored already.</summary>
+    private sealed class DurabilityChecker(Ports.IRunStore store) : Ports.IRunObserver
+    {
+        public int Checked { get; private set; }
+
+        public List<string> Problems { get; } = [];
+
+        public async ValueTask OnRunChangedAsync(Ports.RunChanged change, CancellationToken cancellationToken = default)
+        {
+            Checked++;
+            var stored = await store.GetRunAsync(change.Run.Id, cancellationToken);
+            if (stored?.Version != change.Run.Version || stored.Status != change.Run.Status)
+            {
+                Problems.Add($"announced v{change.Run.Version} {change.Run.Status}, stored v{stored?.Version} {stored?.Status}");
+            }
+
+            var history = await store.GetHistoryAsync(change.Run.Id, cancellationToken);
+            if (change.History.Any(h => !history.Contains(h)))
+            {
+                Problems.Add($"history announced before it was stored (v{change.Run.Version})");
+            }
+        }
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

@@ -20,13 +20,18 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public EngineHarness(IRunStore? store = null, FakeTimeProvider? clock = null, InMemoryWorkflowCatalog? catalog = null, EngineOptions? options = null)
+    public EngineHarness(
+        IRunStore? store = null,
+        FakeTimeProvider? clock = null,
+        InMemoryWorkflowCatalog? catalog = null,
+        EngineOptions? options = null,
+        IReadOnlyList<IRunObserver>? observers = null)
     {
         Clock = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         Timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);
