@@ -37,9 +37,11 @@ public sealed class RunsApiTests : IClassFixture<OpsFlowFactory>
     }
 
     [Theory]
-    [InlineData("{not json", "JSON")]
-    [InlineData("{\"workflow\": 12}", "JSON")]
-    [InlineData("{\"workflow\": \"selfcheck\", \"parameters\": [1, 2]}", "JSON")]
+    [InlineData("{not json", "the body is not valid JSON")]
+    [InlineData("{\"workflow\": 12}", "$.workflow has the wrong type.")]
+    [InlineData("{\"workflow\": \"selfcheck\", \"parameters\": [1, 2]}", "$.parameters has the wrong type.")]
+    [InlineData("{\"workflow\": \"selfcheck\", \"parameters\": {\"min-free-mb\": 5}}", "$.parameters.min-free-mb has the wrong type.")]
+    [InlineData("", "needs a JSON body")]
     [InlineData("{}", "Say which workflow")]
     public async Task StartRun_MalformedBody_Is400WithAMessage_Never500(string json, string expected)
     {
@@ -47,6 +49,13 @@ public sealed class RunsApiTests : IClassFixture<OpsFlowFactory>
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartRun_HugeBody_Is413()
+    {
+        var (status, _) = await _api.SendAsync(HttpMethod.Post, "/api/runs", "olivia", $"{{\"workflow\": \"{new string('x', 100_000)}\"}}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, status);
     }
 
     [Fact]

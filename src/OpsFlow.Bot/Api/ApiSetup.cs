@@ -8,15 +8,13 @@ internal static class ApiSetup
     public static IServiceCollection AddOpsFlowApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
-        // Binding failures (malformed JSON, wrong types) reach UseOpsFlowApiErrors, which says what was wrong.
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
     }
 
     /// <summary>
-    /// Bad input answers 4xx with a message that says what to fix; anything unexpected answers a plain 500
-    /// problem without internals (the exception goes to the log, not to the caller).
+    /// Bad input is answered 4xx by the endpoints themselves (see <see cref="JsonBody"/>); anything unexpected
+    /// answers a plain 500 problem without internals (the exception goes to the log, not to the caller).
     /// </summary>
     public static WebApplication UseOpsFlowApiErrors(this WebApplication app)
     {
@@ -25,7 +23,7 @@ internal static class ApiSetup
             var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
             var (status, title, detail) = error switch
             {
-                BadHttpRequestException bad => (bad.StatusCode, "Bad request", $"{bad.Message} Send a JSON body as the API documentation shows."),
+                BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
                 _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; it is logged. Try again, and report it if it persists."),
             };
             await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);

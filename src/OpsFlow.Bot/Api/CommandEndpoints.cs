@@ -9,28 +9,40 @@ internal static class CommandEndpoints
     public static void MapCommandEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/runs/{id}/approvals", DecideAsync);
-        api.MapPost("/runs/{id}/cancel", (string id, ReasonBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
-            SendAsync(engine, id, new RunCommand.Cancel(http.Caller(directory), body?.Reason), ct));
+        api.MapPost("/runs/{id}/cancel", async (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync<ReasonBody>(http.Request, optional: true, ct);
+            return error ?? await SendAsync(engine, id, new RunCommand.Cancel(http.Caller(directory), body?.Reason), ct);
+        });
         api.MapPost("/runs/{id}/pause", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
             SendAsync(engine, id, new RunCommand.Pause(http.Caller(directory)), ct));
         api.MapPost("/runs/{id}/resume", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
             SendAsync(engine, id, new RunCommand.Resume(http.Caller(directory)), ct));
         api.MapPost("/runs/{id}/retry", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
             SendAsync(engine, id, new RunCommand.Retry(http.Caller(directory)), ct));
-        api.MapPost("/runs/{id}/steps/{step}/skip", (string id, string step, ReasonBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
-            SendAsync(engine, id, new RunCommand.Skip(http.Caller(directory), step, body?.Reason), ct));
+        api.MapPost("/runs/{id}/steps/{step}/skip", async (string id, string step, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
+        {
+            var (body, error) = await JsonBody.ReadAsync<ReasonBody>(http.Request, optional: true, ct);
+            return error ?? await SendAsync(engine, id, new RunCommand.Skip(http.Caller(directory), step, body?.Reason), ct);
+        });
     }
 
-    private static Task<IResult> DecideAsync(
-        string id, ApprovalBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
+    private static async Task<IResult> DecideAsync(
+        string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
     {
-        if (!Enum.TryParse<ApprovalAction>(body?.Decision, ignoreCase: true, out var action) || int.TryParse(body?.Decision, out _))
+        var (body, error) = await JsonBody.ReadAsync<ApprovalBody>(http.Request, optional: false, cancellationToken);
+        if (error is not null)
         {
-            return Task.FromResult(RunEndpoints.Problem(StatusCodes.Status400BadRequest,
-                "Say the decision: {\"decision\": \"approve\" | \"reject\" | \"extend\", \"step\": optional, \"reason\": optional}."));
+            return error;
         }
 
-        return SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason), cancellationToken);
+        if (!Enum.TryParse<ApprovalAction>(body?.Decision, ignoreCase: true, out var action) || int.TryParse(body?.Decision, out _))
+        {
+            return RunEndpoints.Problem(StatusCodes.Status400BadRequest,
+                "Say the decision: {\"decision\": \"approve\" | \"reject\" | \"extend\", \"step\": optional, \"reason\": optional}.");
+        }
+
+        return await SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason), cancellationToken);
     }
 
     private static async Task<IResult> SendAsync(WorkflowEngine engine, string id, RunCommand command, CancellationToken cancellationToken)

@@ -23,8 +23,14 @@ internal static class RunEndpoints
     }
 
     private static async Task<IResult> StartAsync(
-        StartRunBody? body, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
+        HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
     {
+        var (body, error) = await JsonBody.ReadAsync<StartRunBody>(http.Request, optional: false, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
         if (string.IsNullOrWhiteSpace(body?.Workflow))
         {
             return Problem(StatusCodes.Status400BadRequest, "Say which workflow to start: {\"workflow\": \"name\", \"parameters\": {…}}.");
