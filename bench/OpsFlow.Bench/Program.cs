@@ -8,7 +8,6 @@ try
 {
     var report = new Report();
     await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
-    await Scenarios.SaveLatencyAsync(folder, quick ? 300 : 2_000, report);
     await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
     await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
     await Scenarios.ResumeAsync(folder, runs: 200, report);

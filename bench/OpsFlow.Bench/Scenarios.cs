@@ -45,41 +45,6 @@ internal static class Scenarios
         report.Add("10-step sequential run p99 (SQLite)", Report.Percentile(durations, 99), "ms");
     }
 
-    /// <summary>One run change (a step finishing and the next starting) saved alone: the store's share of a step.</summary>
-    public static async Task SaveLatencyAsync(string folder, int saves, Report report)
-    {
-        await using var bench = new BenchEngine(Path.Combine(folder, "save.db"), new InMemoryWorkflowCatalog());
-        await bench.MigrateAsync();
-        var run = new RunRecord
-        {
-            Id = "bench-run", Workflow = "chain", Status = RunStatus.Running, Parameters = new Dictionary<string, string>(),
-            RequestedById = "bench", RequestedByName = "Bench", Trigger = "bench", CreatedAt = TimeProvider.System.GetUtcNow(), HistorySeq = 1, Version = 1,
-        };
-        StepRecord[] steps = [new() { RunId = run.Id, Name = "a", Status = StepStatus.Pending }, new() { RunId = run.Id, Name = "b", Position = 1, Status = StepStatus.Pending }];
-        await bench.Store.CreateRunAsync(new OpsFlow.Engine.Ports.NewRun(run, steps, new HistoryEntry(run.Id, 1, run.CreatedAt, HistoryKind.Run, "bench", null, null, "Running", "bench")));
-        var latencies = new List<double>();
-        for (var i = 0; i < saves; i++)
-        {
-            var next = run with { Version = run.Version + 1, HistorySeq = run.HistorySeq + 2 };
-            var change = new OpsFlow.Engine.Ports.RunChange(next, run.Version)
-            {
-                Steps = [steps[0] with { Attempt = i }, steps[1] with { Attempt = i }],
-                History =
-                [
-                    new HistoryEntry(run.Id, run.HistorySeq + 1, run.CreatedAt, HistoryKind.Step, "bench", "a", "Running", "Succeeded", "done"),
-                    new HistoryEntry(run.Id, run.HistorySeq + 2, run.CreatedAt, HistoryKind.Step, "bench", "b", "Pending", "Running", "go"),
-                ],
-            };
-            var begin = Stopwatch.GetTimestamp();
-            await bench.Store.SaveAsync(change);
-            latencies.Add(Stopwatch.GetElapsedTime(begin).TotalMilliseconds);
-            run = next;
-        }
-
-        latencies.RemoveRange(0, Math.Min(100, latencies.Count / 2)); // warm-up
-        report.Add("one step's change saved alone (SQLite), p50", Report.Percentile(latencies, 50), "ms");
-    }
-
     /// <summary>The same on the in-memory store: what the engine costs without the database.</summary>
     public static async Task InMemoryAsync(int runs, Report report)
     {
@@ -168,9 +133,10 @@ internal static class Scenarios
 
     private static async Task<(List<double> Gaps, List<double> Durations)> MeasureSequentialAsync(BenchEngine bench, ConcurrentQueue<long> starts, int runs)
     {
-        for (var i = 0; i < 20; i++)
+        // Warm-up: tiered JIT, the EF model, the connection pool. Steady state is what a long-running host sees.
+        for (var i = 0; i < 100; i++)
         {
-            await await bench.StartAsync("chain10"); // warm-up: JIT, EF model, connection pool
+            await await bench.StartAsync("chain10");
         }
 
         var gaps = new List<double>();
