@@ -151,6 +151,73 @@ public class EngineCommandTests
         Assert.Equal(["b"], _journal.Entries);
     }
 
+    [Theory]
+    [InlineData(RunStatus.Pending)]
+    [InlineData(RunStatus.Paused)]
+    [InlineData(RunStatus.WaitingForApproval)]
+    [InlineData(RunStatus.Failed)]
+    public async Task Cancel_FromEveryCancellableState_EndsCancelledAndReleasesTheLock(RunStatus from)
+    {
+        // "holder" takes the lock first when the target must wait in the queue (Pending).
+        var holder = new WorkflowBuilder("holder").Lock("db", LockMode.Queue);
+        holder.Step("hold", ctx => _gate.Task.WaitAsync(ctx.CancellationToken));
+        var target = new WorkflowBuilder("target")
+            .Parameter(new ParameterDefinition("mode", ParameterType.Choice) { OneOf = ["wait", "fail", "pass"] })
+            .Lock("db", LockMode.Queue);
+        var first = target.Step("first", ctx => ctx.Parameters["mode"] switch
+        {
+            "fail" => throw new InvalidOperationException("broken"),
+            "pass" => Task.CompletedTask,
+            _ => _gate.Task.WaitAsync(ctx.CancellationToken),
+        });
+        target.Approval("gate").After(first);
+        await using var harness = new EngineHarness().Add(holder.Build()).Add(target.Build());
+
+        var holding = from == RunStatus.Pending ? await harness.StartAsync("holder") : null;
+        var mode = from switch { RunStatus.Failed => "fail", RunStatus.WaitingForApproval => "pass", _ => "wait" };
+        var start = await harness.Engine.StartAsync(new StartRunRequest("target", new Dictionary<string, string?> { ["mode"] = mode }, EngineHarness.Alice, "test"));
+        var run = start is StartRunResult.Queued queued ? queued.Run : Assert.IsType<StartRunResult.Started>(start).Run;
+        if (from == RunStatus.Paused)
+        {
+            await harness.WaitForStepAsync(run.Id, "first", StepStatus.Running);
+            await harness.Engine.SendAsync(run.Id, new RunCommand.Pause(EngineHarness.Alice));
+        }
+
+        await harness.WaitForRunAsync(run.Id, from);
+        var result = await harness.Engine.SendAsync(run.Id, new RunCommand.Cancel(EngineHarness.Carol, "test"));
+
+        Assert.Equal(CommandOutcome.Done, result.Outcome);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Cancelled);
+        if (holding is null)
+        {
+            Assert.True(await harness.Store.TryAcquireLockAsync("db", "next"), "a cancelled run must not keep its lock");
+        }
+        else
+        {
+            Assert.False(await harness.Store.TryAcquireLockAsync("db", "next"), "cancelling a queued run must not free its holder's lock");
+        }
+
+        _gate.TrySetResult();
+    }
+
+    [Fact]
+    public async Task Skip_AWaitingApproval_LetsTheRunGoOnWithoutIt()
+    {
+        var workflow = new WorkflowBuilder("skip-gate");
+        var gate = workflow.Approval("gate").Approvers("role:nobody");
+        workflow.Step("after", _ => _journal.Add("after")).After(gate);
+        await using var harness = new EngineHarness().Add(workflow.Build());
+        var run = await harness.StartAsync("skip-gate");
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        var result = await harness.Engine.SendAsync(run.Id, new RunCommand.Skip(EngineHarness.Carol, "gate", "approver on leave"));
+
+        Assert.Equal(CommandOutcome.Done, result.Outcome);
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+        Assert.Equal(StepStatus.Skipped, (await harness.StepAsync(run.Id, "gate")).Status);
+        Assert.Equal(["after"], _journal.Entries);
+    }
+
     [Fact]
     public async Task LockKey_SecondRunIsRefused_NamingTheHolder()
     {
