@@ -36,6 +36,7 @@ public class EngineApprovalTests
         Assert.Equal(CommandOutcome.Done, result.Outcome);
         await harness.WaitForRunAsync(waiting.Id, RunStatus.Succeeded);
         Assert.Equal(["build", "deploy"], _journal.Entries);
+        Assert.True(harness.Timers.Pending == 0, "the approval's deadline timer must be cancelled once it is decided");
         var vote = Assert.Single((await harness.StepAsync(run.Id, "gate")).Votes);
         Assert.Equal(("bob", true), (vote.ActorId, vote.Approved));
     }

@@ -47,8 +47,6 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public string RunId => _run.Id;
 
-    public RunRecord Run => _run;
-
     /// <summary>Completes when the run reaches a terminal state or the coordinator stops.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 

@@ -44,6 +44,7 @@ public sealed class InProcessTimers(TimeProvider clock, Func<IWorkflowTimerHandl
         return Task.CompletedTask;
     }
 
+    /// <summary>Timers armed and not yet fired.</summary>
     public int Pending => _timers.Count;
 
     public void Dispose()
