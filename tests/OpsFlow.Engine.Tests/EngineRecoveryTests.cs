@@ -182,6 +182,30 @@ public class EngineRecoveryTests
         Assert.Contains("run reloaded from the database", await harness.HistoryTextAsync(run.Id), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PersistentSaveFailure_BacksOffBetweenReloads_InsteadOfSpinning()
+    {
+        var store = new FailingStore(_store, failSave: 2, keepFailing: true);
+        var options = new EngineOptions { ReviveDelay = TimeSpan.FromSeconds(2) };
+        await using var harness = new EngineHarness(store, catalog: Catalog(_ => Task.CompletedTask), options: options);
+
+        await harness.StartAsync("resumable");
+        await harness.WaitUntilAsync(() => Task.FromResult(store.Failures == 1), "the first failing save");
+
+        // Reloads come 2 s, then 4 s, then 8 s after each failure.
+        foreach (var (wait, expected) in new[] { (2, 2), (2, 2), (2, 3), (4, 3), (4, 4) })
+        {
+            harness.Clock.Advance(TimeSpan.FromSeconds(wait));
+            if (store.Failures != expected)
+            {
+                await harness.WaitUntilAsync(() => Task.FromResult(store.Failures == expected), $"{expected} failures");
+            }
+
+            await EngineHarness.SettleAsync();
+            Assert.Equal(expected, store.Failures);
+        }
+    }
+
     private static WorkflowDefinition GatedWorkflow()
     {
         var workflow = new WorkflowBuilder("gated");

@@ -3,8 +3,10 @@ using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Engine.Tests;
 
-/// <summary>A store whose Nth save fails, as a full disk or a lost connection would make it.</summary>
-public sealed class FailingStore(IRunStore inner, int failSave) : IRunStore
+/// <summary>
+/// A store whose Nth save fails (or every save from the Nth on), as a full disk or a lost connection would make it.
+/// </summary>
+public sealed class FailingStore(IRunStore inner, int failSave, bool keepFailing = false) : IRunStore
 {
     private int _saves;
 
@@ -12,7 +14,8 @@ public sealed class FailingStore(IRunStore inner, int failSave) : IRunStore
 
     public Task SaveAsync(RunChange change, CancellationToken cancellationToken = default)
     {
-        if (Interlocked.Increment(ref _saves) == failSave)
+        var save = Interlocked.Increment(ref _saves);
+        if (save == failSave || (keepFailing && save > failSave))
         {
             Failures++;
             throw new IOException("disk I/O error");

@@ -6,8 +6,14 @@ public sealed class EngineOptions
     /// <summary>Steps of one run executing at once, unless the workflow says otherwise. Default 4.</summary>
     public int MaxParallelStepsPerRun { get; set; } = 4;
 
-    /// <summary>How long to wait before reloading a run whose state could not be saved. Default 2 s.</summary>
+    /// <summary>
+    /// How long to wait before reloading a run whose state could not be saved. Default 2 s; doubled for each
+    /// consecutive failure of the same run, up to <see cref="MaxReviveDelay"/>.
+    /// </summary>
     public TimeSpan ReviveDelay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between two reloads of a failing run. Default 5 minutes.</summary>
+    public TimeSpan MaxReviveDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Log lines kept per step attempt; past it the oldest are dropped with a note. Default 2,000.</summary>
     public int MaxLogLinesPerAttempt { get; set; } = 2_000;

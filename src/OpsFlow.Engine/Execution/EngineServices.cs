@@ -25,6 +25,8 @@ internal sealed class EngineServices(
 
     public void Revive(string runId) => engine.ReviveLater(runId);
 
+    public void Healthy(string runId) => engine.Healthy(runId);
+
     public void LockReleased(string lockKey) => engine.OnLockReleased(lockKey);
 
     public void ScheduleTimer(WorkflowTimer timer) => Forget(timers.ScheduleAsync(timer), timer.Purpose);

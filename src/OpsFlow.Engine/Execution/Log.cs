@@ -50,4 +50,7 @@ internal static partial class Log
 
     [LoggerMessage(1014, LogLevel.Warning, "Refused to start {Workflow} for {ActorId}: not an operator")]
     public static partial void StartRefused(ILogger logger, string workflow, string actorId);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Run {RunId} will be reloaded from the database in {Delay} (failure {Failures} in a row)")]
+    public static partial void ReviveScheduled(ILogger logger, string runId, int failures, TimeSpan delay);
 }

@@ -9,6 +9,9 @@ internal sealed partial class RunCoordinator
 {
     private const string System = "system";
 
+    /// <summary>Set while a reloaded run has not saved a change yet (see WorkflowEngine.ReviveLater).</summary>
+    private bool _revived;
+
     private async Task OnKickAsync(bool recovering)
     {
         if (_run.Status == RunStatus.Pending)
@@ -35,6 +38,7 @@ internal sealed partial class RunCoordinator
     /// <summary>After a restart: re-run what was interrupted (attempt raised), re-arm the timers of what waits.</summary>
     private void Recover()
     {
+        _revived = true;
         Audit(null, System, $"run reloaded from the database (after a restart or a failed save); it goes on from {_run.Status}");
         foreach (var step in _steps.Values.ToArray())
         {

@@ -92,6 +92,12 @@ internal sealed partial class RunCoordinator
         }
 
         _expectedVersion++;
+        if (_revived)
+        {
+            _revived = false;
+            _services.Healthy(RunId);
+        }
+
         _run = change.Run;
         _history.Clear();
         _dirtySteps.Clear();

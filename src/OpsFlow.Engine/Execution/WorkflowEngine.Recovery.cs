@@ -59,6 +59,10 @@ public sealed partial class WorkflowEngine
         return coordinator;
     }
 
+    /// <summary>
+    /// Reloads a run that its coordinator gave up on. The delay doubles with each consecutive failure of the
+    /// same run (up to <see cref="EngineOptions.MaxReviveDelay"/>), so a persistent fault does not spin.
+    /// </summary>
     internal void ReviveLater(string runId)
     {
         if (_stopped)
@@ -66,6 +70,11 @@ public sealed partial class WorkflowEngine
             return;
         }
 
+        var failures = _revives.AddOrUpdate(runId, 1, (_, n) => n + 1);
+        var delay = TimeSpan.FromTicks(Math.Min(
+            _options.ReviveDelay.Ticks * (1L << Math.Min(failures - 1, 20)),
+            _options.MaxReviveDelay.Ticks));
+        Log.ReviveScheduled(_logger, runId, failures, delay);
         ITimer? timer = null;
         timer = _clock.CreateTimer(
             _ =>
@@ -74,9 +83,12 @@ public sealed partial class WorkflowEngine
                 _ = FindAsync(runId, CancellationToken.None);
             },
             null,
-            _options.ReviveDelay,
+            delay,
             Timeout.InfiniteTimeSpan);
     }
+
+    /// <summary>A reloaded run saved a change again: its next failure starts the backoff afresh.</summary>
+    internal void Healthy(string runId) => _revives.TryRemove(runId, out _);
 
     /// <summary>A lock key is free: the oldest run queued for it may start.</summary>
     internal void OnLockReleased(string lockKey) => _ = PromoteAsync(lockKey);

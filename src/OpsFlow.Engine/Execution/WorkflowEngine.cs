@@ -14,6 +14,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
 {
     private readonly ConcurrentDictionary<string, RunCoordinator> _active = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loading = new(1, 1);
+    private readonly ConcurrentDictionary<string, int> _revives = new(StringComparer.Ordinal);
     private readonly IRunStore _store;
     private readonly IWorkflowCatalog _catalog;
     private readonly TimeProvider _clock;
