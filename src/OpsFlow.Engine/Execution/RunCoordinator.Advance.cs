@@ -254,8 +254,11 @@ internal sealed partial class RunCoordinator
     private StepRecord? FirstFatalFailure() =>
         _steps.Values.FirstOrDefault(s => s.Status is StepStatus.Failed or StepStatus.TimedOut && !Definition(s.Name).ContinueOnError);
 
+    // A dictionary, not WorkflowDefinition.Find: this is called for every step and dependency on each message.
     private StepDefinition Definition(string step) =>
-        _definition.Find(step) ?? throw new InvalidOperationException($"Run {RunId} has a step '{step}' its definition does not declare.");
+        _stepDefinitions.TryGetValue(step, out var definition)
+            ? definition
+            : throw new InvalidOperationException($"Run {RunId} has a step '{step}' its definition does not declare.");
 
     private long NextCompletedSeq() => _steps.Values.Max(s => s.CompletedSeq ?? 0) + 1;
 

@@ -19,6 +19,7 @@ internal sealed partial class RunCoordinator : IDisposable
     private readonly WorkflowDefinition _definition;
     private readonly ParameterValues _parameters;
     private readonly Dictionary<string, StepRecord> _steps;
+    private readonly Dictionary<string, StepDefinition> _stepDefinitions;
     private readonly ConcurrentDictionary<string, (int Attempt, CancellationTokenSource Cancel)> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<StepLogLine> _logs = new();
     private readonly ConcurrentDictionary<string, (int Percent, string? Text)> _progress = new(StringComparer.Ordinal);
@@ -42,6 +43,7 @@ internal sealed partial class RunCoordinator : IDisposable
         _expectedVersion = snapshot.Run.Version;
         _parameters = new ParameterValues(snapshot.Run.Parameters);
         _steps = snapshot.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _stepDefinitions = definition.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
         _holdsLock = holdsLock || snapshot.Run.LockKey is null;
     }
 
@@ -68,12 +70,7 @@ internal sealed partial class RunCoordinator : IDisposable
     public async Task StopAsync()
     {
         _inbox.Writer.TryComplete();
-        await _stopping.CancelAsync();
-        foreach (var (_, cancel) in _inFlight.Values)
-        {
-            await cancel.CancelAsync();
-        }
-
+        await CancelEverythingAsync();
         await Completion;
     }
 
@@ -85,13 +82,18 @@ internal sealed partial class RunCoordinator : IDisposable
     /// </summary>
     private async Task AbandonAsync()
     {
+        await CancelEverythingAsync();
+        _services.Revive(RunId);
+    }
+
+    /// <summary>Stops the message loop and fires the tokens of every step still running.</summary>
+    private async Task CancelEverythingAsync()
+    {
         await _stopping.CancelAsync();
         foreach (var (_, cancel) in _inFlight.Values)
         {
             await cancel.CancelAsync();
         }
-
-        _services.Revive(RunId);
     }
 
     private async Task LoopAsync()
