@@ -24,8 +24,16 @@ public sealed record ParameterDefinition(string Name, ParameterType Type = Param
 
     public bool Required => Default is null;
 
-    /// <summary>A value that satisfies the rules, for usage messages.</summary>
-    public string Example => Default ?? Type switch
+    /// <summary>A value that satisfies the rules, for usage messages; set it when a pattern makes the guess wrong.</summary>
+    public string Example
+    {
+        get => _example ?? Default ?? GuessExample();
+        init => _example = value;
+    }
+
+    private readonly string? _example;
+
+    private string GuessExample() => Type switch
     {
         ParameterType.Int => "10",
         ParameterType.Bool => "true",

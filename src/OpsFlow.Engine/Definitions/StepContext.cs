@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Engine.Definitions;
 
@@ -11,6 +12,7 @@ public sealed class StepContext
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> _earlierOutputs;
     private readonly IStepSink _sink;
+    private readonly ISecretSource _secrets;
     private readonly ConcurrentDictionary<string, string> _outputs = new(StringComparer.Ordinal);
 
     internal StepContext(StepContextInfo info, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> earlierOutputs, IStepSink sink)
@@ -23,6 +25,7 @@ public sealed class StepContext
         IsCompensation = info.IsCompensation;
         CancellationToken = info.CancellationToken;
         Clock = info.Clock;
+        _secrets = info.Secrets;
         _earlierOutputs = earlierOutputs;
         _sink = sink;
     }
@@ -56,7 +59,15 @@ public sealed class StepContext
         _earlierOutputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
 
     /// <summary>Records an output later steps (and conditions) can read.</summary>
-    public void SetOutput(string key, string value) => _outputs[key] = value;
+    public void SetOutput(string key, string value) => _outputs[key] = _sink.Mask(value);
+
+    /// <summary>
+    /// A secret from configuration. Its value is masked in every log line, output and error the engine records;
+    /// pass it to processes through the environment rather than the command line, which other users can see.
+    /// </summary>
+    public string Secret(string name) => _secrets.TryGet(name, out var value)
+        ? value
+        : throw new KeyNotFoundException($"No secret named '{name}' is configured; set OpsFlow:Secrets:{name} (an environment variable OpsFlow__Secrets__{name} works).");
 
     public void Log(string text) => _sink.Log(StepName, Attempt, "info", text);
 
@@ -76,6 +87,7 @@ internal sealed record StepContextInfo(
     ParameterValues Parameters,
     bool IsCompensation,
     TimeProvider Clock,
+    ISecretSource Secrets,
     CancellationToken CancellationToken);
 
 /// <summary>Where a context's log lines and progress go (the run's coordinator).</summary>
@@ -84,4 +96,6 @@ internal interface IStepSink
     void Log(string step, int attempt, string level, string text);
 
     void Progress(string step, int percent, string? text);
+
+    string Mask(string text);
 }

@@ -11,8 +11,13 @@ internal sealed class EngineServices(
     TimeProvider clock,
     EngineOptions options,
     ILogger logger,
-    WorkflowEngine engine)
+    WorkflowEngine engine,
+    ISecretSource secrets)
 {
+    public ISecretSource Secrets { get; } = secrets;
+
+    public SecretMasker Masker { get; } = new(secrets);
+
     public IRunStore Store { get; } = store;
 
     public TimeProvider Clock { get; } = clock;

@@ -18,8 +18,8 @@ internal static partial class Log
     [LoggerMessage(1003, LogLevel.Debug, "Run {RunId}: step {Step} attempt {Attempt} ended {Outcome} in {ElapsedMs:F1} ms")]
     public static partial void StepEnded(ILogger logger, string runId, string step, int attempt, StepOutcome outcome, double elapsedMs);
 
-    [LoggerMessage(1004, LogLevel.Warning, "Run {RunId}: step {Step} attempt {Attempt} threw")]
-    public static partial void StepThrew(ILogger logger, Exception exception, string runId, string step, int attempt);
+    [LoggerMessage(1004, LogLevel.Warning, "Run {RunId}: step {Step} attempt {Attempt} threw {ExceptionType}: {Error}")]
+    public static partial void StepThrew(ILogger logger, string exceptionType, string error, string runId, string step, int attempt);
 
     [LoggerMessage(1005, LogLevel.Error, "Run {RunId}: its change could not be saved; the run will be reloaded from the database")]
     public static partial void CommitFailed(ILogger logger, Exception exception, string runId);

@@ -65,9 +65,10 @@ internal sealed partial class RunCoordinator
         {
             // The step boundary: whatever a step throws becomes its failure, never the host's.
             outcome = StepOutcome.Failed;
-            error = ex.Message;
+            error = _services.Masker.Apply(ex.Message);
             context.LogError($"{ex.GetType().Name}: {ex.Message}");
-            Log.StepThrew(logger, ex, RunId, step.Name, step.Attempt);
+            // The exception itself is not logged: its message or data may carry a secret.
+            Log.StepThrew(logger, ex.GetType().Name, error, RunId, step.Name, step.Attempt);
         }
 
         Log.StepEnded(logger, RunId, step.Name, step.Attempt, outcome, _services.Clock.GetElapsedTime(started).TotalMilliseconds);

@@ -24,7 +24,7 @@ internal sealed partial class RunCoordinator : IStepSink
             return;
         }
 
-        var line = count == limit + 1 ? $"(log truncated after {limit} lines)" : text;
+        var line = count == limit + 1 ? $"(log truncated after {limit} lines)" : _services.Masker.Apply(text);
         _logs.Enqueue(new StepLogLine(RunId, step, attempt, Now, count == limit + 1 ? "warning" : level, line));
         RequestFlush();
     }
@@ -34,6 +34,8 @@ internal sealed partial class RunCoordinator : IStepSink
         _progress[step] = (percent, text);
         RequestFlush();
     }
+
+    string IStepSink.Mask(string text) => _services.Masker.Apply(text);
 
     private void RequestFlush()
     {
@@ -51,7 +53,7 @@ internal sealed partial class RunCoordinator : IStepSink
 
     private StepContext ContextFor(StepRecord step, bool compensation, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> outputs, CancellationToken token)
     {
-        var info = new StepContextInfo(RunId, _run.Workflow, step.Name, step.Attempt, _parameters, compensation, _services.Clock, token);
+        var info = new StepContextInfo(RunId, _run.Workflow, step.Name, step.Attempt, _parameters, compensation, _services.Clock, _services.Secrets, token);
         return new StepContext(info, outputs, this);
     }
 }

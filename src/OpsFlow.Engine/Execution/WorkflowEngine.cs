@@ -30,14 +30,15 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         IEnumerable<IRunObserver> observers,
         TimeProvider clock,
         EngineOptions options,
-        ILogger<WorkflowEngine> logger)
+        ILogger<WorkflowEngine> logger,
+        ISecretSource? secrets = null)
     {
         _store = store;
         _catalog = catalog;
         _clock = clock;
         _options = options;
         _logger = logger;
-        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this);
+        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance);
     }
 
     /// <summary>Runs this engine is driving now.</summary>

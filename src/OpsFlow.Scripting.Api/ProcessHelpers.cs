@@ -1,0 +1,225 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Text;
+using OpsFlow.Engine.Definitions;
+
+namespace OpsFlow.Scripting.Api;
+
+/// <summary>What a finished process returned. <see cref="Output"/> keeps the last 64 KiB of stdout.</summary>
+public sealed record ProcessResult(int ExitCode, string Output, string Errors);
+
+/// <summary>A process exited with a code the step did not accept.</summary>
+public sealed class ProcessFailedException(string message) : Exception(message);
+
+/// <summary>Running programs from a step: an argv list, never a shell string built from input.</summary>
+public static class ProcessHelpers
+{
+    private const int KeptOutput = 64 * 1024;
+
+    /// <summary>
+    /// Runs <paramref name="program"/> with <paramref name="arguments"/> passed as separate arguments (no shell,
+    /// so user input cannot inject commands). Stdout lines go to the step log, stderr lines as warnings. A non-zero
+    /// exit code fails the step unless <paramref name="checkExitCode"/> is false. On cancel or timeout the process
+    /// and all its children are killed.
+    /// </summary>
+    public static async Task<ProcessResult> Run(
+        this StepContext ctx,
+        string program,
+        IReadOnlyList<string> arguments,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        bool checkExitCode = true)
+    {
+        var token = ctx.CancellationToken;
+        token.ThrowIfCancellationRequested();
+        using var process = new Process { StartInfo = StartInfo(program, arguments, workingDirectory, environment), EnableRaisingEvents = true };
+        var output = new TailBuffer(KeptOutput);
+        var errors = new TailBuffer(KeptOutput);
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                output.AppendLine(e.Data);
+                ctx.Log(e.Data);
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                errors.AppendLine(e.Data);
+                ctx.LogWarning(e.Data);
+            }
+        };
+
+        ctx.Log($"$ {CommandLine(program, arguments)}");
+        StartOrExplain(process, program);
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using (token.Register(() => KillTree(process)))
+        {
+            // Not cancellable: after a kill we still wait for the exit, so no orphan outlives the step.
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        token.ThrowIfCancellationRequested();
+        var result = new ProcessResult(process.ExitCode, output.ToString(), errors.ToString());
+        if (checkExitCode && result.ExitCode != 0)
+        {
+            var tail = LastLines(result.Errors.Length > 0 ? result.Errors : result.Output, 5);
+            throw new ProcessFailedException($"`{CommandLine(program, arguments)}` exited with code {result.ExitCode}{(tail.Length > 0 ? ": " + tail : "")}");
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Starts a long-running program (a service) and returns its process id without waiting. Its stdout and stderr
+    /// are appended to <paramref name="logFile"/> while this host runs; a service should keep its own log too.
+    /// </summary>
+    public static int StartDetached(
+        this StepContext ctx,
+        string program,
+        IReadOnlyList<string> arguments,
+        string logFile,
+        string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        // Redirected, not inherited: a child holding this host's stdout open would keep test runners and
+        // supervisors waiting for an end-of-file that never comes.
+        var process = new Process { StartInfo = StartInfo(program, arguments, workingDirectory, environment) };
+        ctx.Log($"$ {CommandLine(program, arguments)} &");
+        StartOrExplain(process, program);
+        process.StandardInput.Close();
+        var log = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
+        process.OutputDataReceived += (_, e) => Append(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
+        process.Exited += (_, _) => log.Dispose();
+        process.EnableRaisingEvents = true;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        ctx.Log($"started process {process.Id}; output goes to {logFile}");
+        return process.Id;
+    }
+
+    /// <summary>Kills a process and its children; true if it was running. Used to stop what <see cref="StartDetached"/> started.</summary>
+    public static bool StopProcess(this StepContext ctx, int processId)
+    {
+        Process process;
+        try
+        {
+            process = Process.GetProcessById(processId);
+        }
+        catch (ArgumentException)
+        {
+            ctx.Log($"process {processId} is not running");
+            return false;
+        }
+
+        using (process)
+        {
+            KillTree(process);
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+            ctx.Log($"stopped process {processId}");
+            return true;
+        }
+    }
+
+    /// <summary>The command as a person would type it, arguments with spaces quoted; for logs only.</summary>
+    public static string CommandLine(string program, IEnumerable<string> arguments) =>
+        string.Join(' ', new[] { program }.Concat(arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? $"\"{a}\"" : a));
+
+    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
+    {
+        var info = new ProcessStartInfo(program)
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
+        };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
+        return info;
+    }
+
+    private static void StartOrExplain(Process process, string program)
+    {
+        try
+        {
+            process.Start();
+        }
+        catch (Win32Exception ex)
+        {
+            throw new ProcessFailedException($"could not start '{program}': {ex.Message}. Is it installed and on PATH?");
+        }
+    }
+
+    private static void KillTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited already.
+        }
+    }
+
+    private static void Append(TextWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        try
+        {
+            log.WriteLine(line);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The process exited while its last lines were in flight.
+        }
+    }
+
+    private static string LastLines(string text, int count) =>
+        string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(count));
+
+    /// <summary>Keeps the end of a long output, which is where the error usually is.</summary>
+    private sealed class TailBuffer(int limit)
+    {
+        private readonly StringBuilder _text = new();
+
+        public void AppendLine(string line)
+        {
+            lock (_text)
+            {
+                _text.Append(line).Append('\n');
+                if (_text.Length > limit)
+                {
+                    _text.Remove(0, _text.Length - limit);
+                }
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_text)
+            {
+                return _text.ToString();
+            }
+        }
+    }
+}
