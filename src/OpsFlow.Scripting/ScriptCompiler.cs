@@ -48,7 +48,8 @@ internal static class ScriptCompiler
             .WithFilePath(source.EntryPath)
             .WithEmitDebugInformation(true)
             .WithOptimizationLevel(OptimizationLevel.Release)
-            .WithLanguageVersion(LanguageVersion.Latest);
+            .WithLanguageVersion(LanguageVersion.Latest)
+            .WithFileEncoding(System.Text.Encoding.UTF8);
         var compilation = CSharpScript.Create(source.EntryText, options, typeof(WorkflowScript)).GetCompilation();
         var errors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
