@@ -8,6 +8,7 @@ builder.AddOpsFlowLogging();
 builder.Services.AddOpsFlowPersistence(builder.Configuration);
 builder.Services.AddOpsFlowEngine(builder.Configuration);
 builder.Services.AddOpsFlowBuiltInWorkflows();
+builder.Services.AddOpsFlowScripts(builder.Configuration);
 builder.Services.AddOpsFlowAccess(builder.Configuration);
 builder.Services.AddOpsFlowApi();
 

@@ -73,3 +73,13 @@ internal sealed class LockRow
     public string RunId { get; set; } = "";
     public long AcquiredAt { get; set; }
 }
+
+/// <summary>The code a workflow version was made from; the files as a JSON object of path → text.</summary>
+internal sealed class DefinitionSourceRow
+{
+    public string Version { get; set; } = "";
+    public string Workflow { get; set; } = "";
+    public string EntryPath { get; set; } = "";
+    public string FilesJson { get; set; } = "{}";
+    public long SavedAt { get; set; }
+}

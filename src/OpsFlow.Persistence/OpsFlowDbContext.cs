@@ -18,6 +18,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<LockRow> Locks => Set<LockRow>();
 
+    internal DbSet<DefinitionSourceRow> DefinitionSources => Set<DefinitionSourceRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RunRow>(run =>
@@ -54,6 +56,13 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
         {
             held.ToTable("locks");
             held.HasKey(l => l.Key);
+        });
+        modelBuilder.Entity<DefinitionSourceRow>(source =>
+        {
+            source.ToTable("definition_sources");
+            source.HasKey(s => s.Version);
+            source.Property(s => s.Version).HasMaxLength(64);
+            source.HasIndex(s => new { s.Workflow, s.SavedAt });
         });
     }
 }

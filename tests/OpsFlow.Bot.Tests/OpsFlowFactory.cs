@@ -23,6 +23,9 @@ public sealed class OpsFlowFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("ConnectionStrings:OpsFlow", $"Data Source={Path.Combine(_folder, "opsflow.db")}");
+        builder.UseSetting("OpsFlow:WorkflowsPath", Path.Combine(_folder, "workflows"));
+        builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
+        builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));
         builder.UseSetting("OpsFlow:Access:DefaultRole", "viewer");
         builder.UseSetting("OpsFlow:Access:Roles:operator:0", "olivia");
         builder.UseSetting("OpsFlow:Access:Roles:operator:1", "mark");

@@ -19,6 +19,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IRunStore Store => _services.GetRequiredService<IRunStore>();
 
+    public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null)

@@ -5,12 +5,13 @@ namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
 /// Before anything starts (the web server included, so no request meets an unmigrated database): migrate the
-/// database, then resume every run that was active when the host last stopped or died. At stop: halt the
+/// database, run the startup steps (loading workflows), then resume every run that was active when the host last stopped or died. At stop: halt the
 /// coordinators; steps still running are re-run at the next start (at-least-once).
 /// </summary>
 internal sealed partial class EngineHostedService(
     DatabaseMigrator migrator,
     WorkflowEngine engine,
+    IEnumerable<IStartupStep> startupSteps,
     IConfiguration configuration,
     ILogger<EngineHostedService> logger) : IHostedLifecycleService
 {
@@ -18,6 +19,11 @@ internal sealed partial class EngineHostedService(
     {
         await migrator.MigrateAsync(cancellationToken);
         LogDatabaseReady(logger, WithoutSecrets(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString));
+        foreach (var step in startupSteps)
+        {
+            await step.RunAsync(cancellationToken);
+        }
+
         await engine.RecoverAsync(cancellationToken);
     }
 

@@ -15,7 +15,6 @@ internal static class WorkflowSetup
             catalog.Add(SelfCheckWorkflow.Build(sp.GetRequiredService<IRunStore>(), "data"));
             return catalog;
         });
-        services.TryAddSingleton<IWorkflowCatalog>(sp => sp.GetRequiredService<InMemoryWorkflowCatalog>());
         return services;
     }
 }

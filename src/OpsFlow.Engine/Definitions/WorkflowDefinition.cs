@@ -28,6 +28,12 @@ public sealed class ConditionContext(ParameterValues parameters, IReadOnlyDictio
 {
     public ParameterValues Parameters { get; } = parameters;
 
-    public string? Output(string step, string key) =>
-        outputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
+    /// <summary>True once the condition has read an output: a dry run cannot decide it in advance.</summary>
+    public bool ReadsOutputs { get; private set; }
+
+    public string? Output(string step, string key)
+    {
+        ReadsOutputs = true;
+        return outputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
+    }
 }

@@ -16,6 +16,34 @@ namespace OpsFlow.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("OpsFlow.Persistence.DefinitionSourceRow", b =>
+                {
+                    b.Property<string>("Version")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("EntryPath")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FilesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Workflow")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Version");
+
+                    b.HasIndex("Workflow", "SavedAt");
+
+                    b.ToTable("definition_sources", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.HistoryRow", b =>
                 {
                     b.Property<string>("RunId")

@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpsFlow.Scripting;
+
+/// <summary>
+/// Reloads the catalog when a script in the workflows folder changes. Editors write a file in several steps
+/// (truncate, write, rename), so events are debounced: one reload after the folder has been quiet for
+/// <see cref="Quiet"/>.
+/// </summary>
+public sealed class WorkflowFolderWatcher : IDisposable
+{
+    private readonly ScriptWorkflowCatalog _catalog;
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private readonly CancellationTokenSource _stopping = new();
+    private FileSystemWatcher? _watcher;
+    private int _reloads;
+
+    public WorkflowFolderWatcher(ScriptWorkflowCatalog catalog, TimeProvider clock, ILogger<WorkflowFolderWatcher> logger)
+    {
+        _catalog = catalog;
+        _logger = logger;
+        _timer = clock.CreateTimer(_ => _ = ReloadAsync(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public static TimeSpan Quiet { get; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Reloads done because of file changes; tests wait on it.</summary>
+    public int Reloads => Volatile.Read(ref _reloads);
+
+    /// <summary>Raised after each reload caused by a change.</summary>
+    public event Action<IReadOnlyList<ScriptFileStatus>>? Reloaded;
+
+    public void Start()
+    {
+        if (!Directory.Exists(_catalog.Root))
+        {
+            return;
+        }
+
+        _watcher = new FileSystemWatcher(_catalog.Root, "*.csx")
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
+        };
+        _watcher.Changed += (_, _) => Touched();
+        _watcher.Created += (_, _) => Touched();
+        _watcher.Deleted += (_, _) => Touched();
+        _watcher.Renamed += (_, _) => Touched();
+        // Lost events (a buffer overflow) must not leave the catalog stale: reload everything.
+        _watcher.Error += (_, _) => Touched();
+        _watcher.EnableRaisingEvents = true;
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _watcher?.Dispose();
+        _timer.Dispose();
+        _stopping.Dispose();
+    }
+
+    private void Touched() => _timer.Change(Quiet, Timeout.InfiniteTimeSpan);
+
+    private async Task ReloadAsync()
+    {
+        try
+        {
+            var statuses = await _catalog.ReloadAsync(_stopping.Token).ConfigureAwait(false);
+            Interlocked.Increment(ref _reloads);
+            Reloaded?.Invoke(statuses);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex)
+        {
+            // A watcher callback has nobody to throw to; the last good catalog stays in service.
+            Log.ReloadFailed(_logger, ex);
+        }
+    }
+}
