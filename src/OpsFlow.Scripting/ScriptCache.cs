@@ -17,6 +17,11 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
     private readonly LinkedList<LoadedScript> _recent = [];
     private readonly Dictionary<string, LinkedListNode<LoadedScript>> _loaded = new(StringComparer.Ordinal);
 
+    private int _compilations;
+
+    /// <summary>Scripts compiled by Roslyn (cache misses) since this cache was made.</summary>
+    public int Compilations => Volatile.Read(ref _compilations);
+
     public int LoadedCount
     {
         get
@@ -50,6 +55,7 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
                 var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 image = ScriptCompiler.Compile(source, out var problems, cancellationToken)
                     ?? throw new ScriptException(source.EntryPath, problems);
+                Interlocked.Increment(ref _compilations);
                 Log.Compiled(logger, source.EntryPath, source.Hash[..12], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 WriteToDisk(source.Hash, image);
             }

@@ -46,6 +46,9 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
     /// <summary>Compiled scripts loaded in memory now (bounded by <see cref="ScriptingOptions.MaxLoadedScripts"/>).</summary>
     public int LoadedScripts => _cache.LoadedCount;
 
+    /// <summary>Scripts this catalog had to compile, i.e. found neither loaded nor in the disk cache.</summary>
+    public int Compilations => _cache.Compilations;
+
     public IReadOnlyList<WorkflowDescriptor> List() =>
         _state.Workflows.Values.Select(e => e.Descriptor).OrderBy(d => d.Name, StringComparer.Ordinal).ToArray();
 
