@@ -25,13 +25,14 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
         FakeTimeProvider? clock = null,
         InMemoryWorkflowCatalog? catalog = null,
         EngineOptions? options = null,
-        IReadOnlyList<IRunObserver>? observers = null)
+        IReadOnlyList<IRunObserver>? observers = null,
+        ISecretSource? secrets = null)
     {
         Clock = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         Timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);

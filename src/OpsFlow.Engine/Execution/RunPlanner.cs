@@ -41,7 +41,12 @@ public static class RunPlanner
             plan.Add(new PlannedStep(plan.Count + 1, wave, ready, decision, note));
         }
 
-        return plan;
+        // By wave, then declaration order: the order in which the steps become ready.
+        var index = definition.Steps.Select((s, i) => (s.Name, i)).ToDictionary(x => x.Name, x => x.i, StringComparer.Ordinal);
+        return plan
+            .OrderBy(p => p.Wave).ThenBy(p => index[p.Step.Name])
+            .Select((p, i) => p with { Order = i + 1 })
+            .ToArray();
     }
 
     private static (PlanDecision, string) Decide(StepDefinition step, PlanDecision[] dependencies, ParameterValues parameters)
