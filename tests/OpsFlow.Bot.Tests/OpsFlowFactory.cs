@@ -14,9 +14,12 @@ namespace OpsFlow.Bot.Tests;
 /// The real host on a fresh SQLite file, with roles set here (not read from the developer's appsettings.json)
 /// and two test workflows added to the built-in catalog.
 /// </summary>
-public sealed class OpsFlowFactory : WebApplicationFactory<Program>
+public class OpsFlowFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "opsflow-api-tests", Guid.NewGuid().ToString("n"));
+
+    /// <summary>The host's workflows folder; write scripts here before the host starts (its first client).</summary>
+    public string WorkflowsPath => Path.Combine(_folder, "workflows");
 
     public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

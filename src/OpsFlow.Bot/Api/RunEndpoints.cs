@@ -11,9 +11,6 @@ internal static class RunEndpoints
 {
     private const int MaxPage = 500;
 
-    public static void MapWorkflowEndpoints(this RouteGroupBuilder api) =>
-        api.MapGet("/workflows", (IWorkflowCatalog catalog) => Results.Ok(catalog.List()));
-
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/runs", StartAsync);
