@@ -22,7 +22,7 @@ public sealed class DeployWorkflowTests : IAsyncLifetime
         ["deploy:port"] = _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
 
         // Enough for the app to start on a busy machine, short enough that the drill's failing check ends soon.
-        ["deploy:health-attempts"] = "12",
+        ["deploy:health-attempts"] = "15",
         ["deploy:health-interval-ms"] = "300",
     });
 
