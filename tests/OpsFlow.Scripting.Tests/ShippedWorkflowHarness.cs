@@ -158,11 +158,20 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
 
         foreach (var pidFile in Directory.EnumerateFiles(deploys, "app.pid", SearchOption.AllDirectories))
         {
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && IsOurs(pid))
+            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !IsOurs(pid))
+            {
+                continue;
+            }
+
+            try
             {
                 using var process = Process.GetProcessById(pid);
                 process.Kill(entireProcessTree: true);
                 process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+            catch (ArgumentException)
+            {
+                // It exited between the check and the kill.
             }
         }
     }
