@@ -1,0 +1,130 @@
+using Microsoft.Data.Sqlite;
+using OpsFlow.Engine.Definitions;
+
+namespace OpsFlow.Scripting.Api;
+
+/// <summary>One table of a SQLite database and how many rows it holds.</summary>
+public sealed record SqliteTableFacts(string Name, long Rows);
+
+/// <summary>What <see cref="SqliteHelpers.VerifySqlite"/> found in a database file.</summary>
+/// <param name="IsIntact">True when <c>PRAGMA integrity_check</c> answered "ok".</param>
+/// <param name="Integrity">The check's answer: "ok", or the first problems it listed.</param>
+public sealed record SqliteFacts(bool IsIntact, string Integrity, IReadOnlyList<SqliteTableFacts> Tables, long SizeBytes)
+{
+    public long TotalRows => Tables.Sum(t => t.Rows);
+}
+
+/// <summary>
+/// SQLite from a step: a consistent copy of a live database and a check of a copy. Scripts see paths and plain
+/// records only, because they compile against System.* and this assembly, not against Microsoft.Data.Sqlite.
+/// </summary>
+public static class SqliteHelpers
+{
+    /// <summary>
+    /// Copies the database at <paramref name="source"/> to the new file <paramref name="target"/> with SQLite's
+    /// online backup API: the copy is a consistent snapshot even while other connections write (a plain file copy
+    /// of a WAL database is not). The copy appears under its name only once complete. Returns its size in bytes.
+    /// The copy itself cannot be interrupted; cancellation is honoured before it starts.
+    /// </summary>
+    public static async Task<long> BackupSqlite(this StepContext ctx, string source, string target)
+    {
+        if (!File.Exists(source))
+        {
+            throw new FileNotFoundException($"There is no SQLite database at {Path.GetFullPath(source)}.", source);
+        }
+
+        if (File.Exists(target))
+        {
+            throw new IOException($"{target} exists already; a backup never overwrites another.");
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        var partial = target + ".partial";
+        File.Delete(partial);
+        ctx.Log($"backing up {source} to {target}");
+        await Task.Run(
+            () =>
+            {
+                using var from = Open(source, SqliteOpenMode.ReadOnly);
+                using var to = Open(partial, SqliteOpenMode.ReadWriteCreate);
+                from.BackupDatabase(to);
+
+                // The copy inherits WAL mode from a live database; a backup should be one self-contained file.
+                Execute(to, "PRAGMA journal_mode=DELETE");
+            },
+            ctx.CancellationToken).ConfigureAwait(false);
+        File.Move(partial, target);
+        var size = new FileInfo(target).Length;
+        ctx.Log($"backup written: {size} bytes");
+        return size;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> read-only, runs <c>PRAGMA integrity_check</c> and counts the rows of every
+    /// table. It does not throw on a damaged file: check <see cref="SqliteFacts.IsIntact"/>.
+    /// </summary>
+    public static Task<SqliteFacts> VerifySqlite(this StepContext ctx, string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"There is no SQLite database at {Path.GetFullPath(path)}.", path);
+        }
+
+        return Task.Run(
+            () =>
+            {
+                using var connection = Open(path, SqliteOpenMode.ReadOnly);
+                var problems = Column(connection, "PRAGMA integrity_check");
+                var integrity = string.Join("; ", problems.Take(10));
+                var intact = problems.Count == 1 && problems[0] == "ok";
+                var tables = intact
+                    ? Column(connection, "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+                        .Select(name => new SqliteTableFacts(name, CountRows(connection, name)))
+                        .ToArray()
+                    : [];
+                var facts = new SqliteFacts(intact, integrity, tables, new FileInfo(path).Length);
+                ctx.Log($"{path}: integrity {integrity}; {tables.Length} tables, {facts.TotalRows} rows");
+                return facts;
+            },
+            ctx.CancellationToken);
+    }
+
+    // Pooling off: a pooled connection keeps the file open after Dispose, which would block deleting or moving
+    // the file (retention, the rename above) on Windows and keep a deleted backup's space held everywhere.
+    private static SqliteConnection Open(string path, SqliteOpenMode mode)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static List<string> Column(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<string>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
+    }
+
+    private static long CountRows(SqliteConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+
+        // A table name cannot be a parameter; it comes from sqlite_schema and is quoted as an identifier.
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
+        return (long)command.ExecuteScalar()!;
+    }
+}
