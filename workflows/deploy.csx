@@ -76,11 +76,11 @@ var approval = Approval("prod-approval").After(build).When(() => env == "prod")
 // A failure from here on rolls back to this point; the build before it stays (it is reusable).
 Checkpoint("pre-deploy").After(approval);
 
-var stop = Step("stop-current", ctx =>
+var stop = Step("stop-current", async ctx =>
 {
     if (RunningPid() is int pid)
     {
-        ctx.StopProcess(pid);
+        await ctx.StopProcess(pid);
         ctx.SetOutput("stopped-pid", pid.ToString(CultureInfo.InvariantCulture));
     }
     else
@@ -130,21 +130,21 @@ var swap = Step("switch", ctx =>
     File.Delete(switchState);
 });
 
-var start = Step("start", ctx =>
+var start = Step("start", async ctx =>
 {
     // A re-run after a crash finds the instance the first attempt started: replace it, never run two.
     if (RunningPid() is int stale)
     {
-        ctx.StopProcess(stale);
+        await ctx.StopProcess(stale);
     }
 
     ctx.SetOutput("pid", StartApp(ctx, unhealthy: drill).ToString(CultureInfo.InvariantCulture));
 }).After(swap)
-.Compensate(ctx =>
+.Compensate(async ctx =>
 {
     if (RunningPid() is int pid)
     {
-        ctx.StopProcess(pid);
+        await ctx.StopProcess(pid);
     }
 
     File.Delete(pidFile);

@@ -38,7 +38,12 @@ public static class HttpHelpers
         IReadOnlyDictionary<string, string>? headers = null,
         TimeSpan? timeout = null)
     {
-        using var request = new HttpRequestMessage(method, url);
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            throw new HttpRequestException($"'{url}' is not an absolute http or https URL");
+        }
+
+        using var request = new HttpRequestMessage(method, uri);
         if (body is not null)
         {
             request.Content = new StringContent(body, Encoding.UTF8, MediaTypeHeaderValue.Parse(contentType));

@@ -74,63 +74,11 @@ public static class ProcessHelpers
         return result;
     }
 
-    /// <summary>
-    /// Starts a long-running program (a service) and returns its process id without waiting. Its stdout and stderr
-    /// are appended to <paramref name="logFile"/> while this host runs; a service should keep its own log too.
-    /// </summary>
-    public static int StartDetached(
-        this StepContext ctx,
-        string program,
-        IReadOnlyList<string> arguments,
-        string logFile,
-        string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
-    {
-        // Redirected, not inherited: a child holding this host's stdout open would keep test runners and
-        // supervisors waiting for an end-of-file that never comes.
-        var process = new Process { StartInfo = StartInfo(program, arguments, workingDirectory, environment) };
-        ctx.Log($"$ {CommandLine(program, arguments)} &");
-        StartOrExplain(process, program);
-        process.StandardInput.Close();
-        var log = TextWriter.Synchronized(new StreamWriter(logFile, append: true) { AutoFlush = true });
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.Exited += (_, _) => log.Dispose();
-        process.EnableRaisingEvents = true;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        ctx.Log($"started process {process.Id}; output goes to {logFile}");
-        return process.Id;
-    }
-
-    /// <summary>Kills a process and its children; true if it was running. Used to stop what <see cref="StartDetached"/> started.</summary>
-    public static bool StopProcess(this StepContext ctx, int processId)
-    {
-        Process process;
-        try
-        {
-            process = Process.GetProcessById(processId);
-        }
-        catch (ArgumentException)
-        {
-            ctx.Log($"process {processId} is not running");
-            return false;
-        }
-
-        using (process)
-        {
-            KillTree(process);
-            process.WaitForExit(TimeSpan.FromSeconds(10));
-            ctx.Log($"stopped process {processId}");
-            return true;
-        }
-    }
-
     /// <summary>The command as a person would type it, arguments with spaces quoted; for logs only.</summary>
     public static string CommandLine(string program, IEnumerable<string> arguments) =>
         string.Join(' ', new[] { program }.Concat(arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? $"\"{a}\"" : a));
 
-    private static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
+    internal static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(program)
         {
@@ -153,7 +101,7 @@ public static class ProcessHelpers
         return info;
     }
 
-    private static void StartOrExplain(Process process, string program)
+    internal static void StartOrExplain(Process process, string program)
     {
         try
         {
@@ -165,7 +113,7 @@ public static class ProcessHelpers
         }
     }
 
-    private static void KillTree(Process process)
+    internal static void KillTree(Process process)
     {
         try
         {
@@ -174,23 +122,6 @@ public static class ProcessHelpers
         catch (InvalidOperationException)
         {
             // It exited already.
-        }
-    }
-
-    private static void Append(TextWriter log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        try
-        {
-            log.WriteLine(line);
-        }
-        catch (ObjectDisposedException)
-        {
-            // The process exited while its last lines were in flight.
         }
     }
 
