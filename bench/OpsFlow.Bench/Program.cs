@@ -1,17 +1,24 @@
 using OpsFlow.Bench;
 
-// Engine benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick]
+// Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only]
 var quick = args.Contains("--quick");
+var scriptsOnly = args.Contains("--scripts-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
     var report = new Report();
-    await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
-    await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
-    await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
-    await Scenarios.ResumeAsync(folder, runs: 200, report);
-    await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
+    if (!scriptsOnly)
+    {
+        await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
+        await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
+        await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
+        await Scenarios.ResumeAsync(folder, runs: 200, report);
+        await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
+    }
+
+    // Last, so the engine scenarios leave Roslyn cold for the first-compile figure.
+    await ScriptScenarios.RunAsync(folder, quick, report);
     report.Print();
 }
 finally
