@@ -25,6 +25,12 @@ public sealed partial class CliFolder : IDisposable
         Step("boom", ctx => { ctx.LogError("disk on fire"); throw new InvalidOperationException("disk on fire"); });
         """;
 
+    public const string Gated = """
+        Workflow("gated", "Needs a nod");
+        var prep = Step("prep", ctx => ctx.Log("ready"));
+        Approval("nod").After(prep).Approvers("role:ops-manager").Message("Nod, please");
+        """;
+
     private readonly string _root = Path.Combine(Path.GetTempPath(), "opsflow-cli-tests", Guid.NewGuid().ToString("n"));
 
     public CliFolder()
@@ -32,6 +38,7 @@ public sealed partial class CliFolder : IDisposable
         Directory.CreateDirectory(WorkflowsPath);
         Write("greet.csx", Greet);
         Write("fails.csx", Fails);
+        Write("gated.csx", Gated);
     }
 
     public string WorkflowsPath => Path.Combine(_root, "workflows");
@@ -43,7 +50,10 @@ public sealed partial class CliFolder : IDisposable
     }
 
     /// <summary>Runs `opsflow args…` against this folder; the output is what a non-interactive console shows.</summary>
-    public async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    public Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunUntilAsync(null, args);
+
+    /// <summary>As <see cref="RunAsync(string[])"/>, pressing Ctrl+C once the output shows <paramref name="interruptWhen"/>.</summary>
+    public async Task<(int ExitCode, string Output)> RunUntilAsync(string? interruptWhen, params string[] args)
     {
         var console = new TestConsole().Width(250);
         string[] configuration =
@@ -58,7 +68,19 @@ public sealed partial class CliFolder : IDisposable
             "--OpsFlow:Access:Roles:operator:1=olivia",
         ];
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var exitCode = await OpsFlowCommandLine.RunAsync([.. args, .. configuration], console, interactive: false, timeout.Token);
+        var running = OpsFlowCommandLine.RunAsync([.. args, .. configuration], console, interactive: false, timeout.Token);
+        while (interruptWhen is not null && !running.IsCompleted)
+        {
+            if (console.Output.Contains(interruptWhen, StringComparison.Ordinal))
+            {
+                await timeout.CancelAsync();
+                break;
+            }
+
+            await Task.WhenAny(running, Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System, CancellationToken.None));
+        }
+
+        var exitCode = await running;
         return (exitCode, console.Output);
     }
 

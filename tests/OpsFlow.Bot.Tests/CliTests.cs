@@ -13,7 +13,7 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         Assert.True(exit == 0, $"exit {exit}:\n{output}");
         Assert.Matches(@"OK\s+greet .*greet\.csx version [0-9a-f]{12}", output);
         Assert.Matches(@"OK\s+fails .*fails\.csx version [0-9a-f]{12}", output);
-        Assert.Contains("2 script(s) OK", output, StringComparison.Ordinal);
+        Assert.Contains("3 script(s) OK", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,6 +66,22 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
 
         Assert.True(exit == 1, $"exit {exit}:\n{output}");
         Assert.Contains("refused: Starting a run needs the operator role", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_ApprovalThenCtrlC_SaysWhoMayApproveAndLeavesTheRunWaitingForTheWebHost()
+    {
+        var (exit, output) = await folder.RunUntilAsync("waits for approval", "run", "gated");
+
+        Assert.True(exit == 1, $"exit {exit}:\n{output}");
+        var id = CliFolder.RunId(output);
+        Assert.Contains("step 'nod' waits for approval: 1 approval(s) from role:ops-manager, not the requester local-operator (four-eyes)", output, StringComparison.Ordinal);
+        Assert.Contains("Nod, please", output, StringComparison.Ordinal);
+        Assert.Contains($"Stopped watching run {id} (WaitingForApproval). The run was not cancelled.", output, StringComparison.Ordinal);
+        Assert.Contains("the web host resumes it at its next start", output, StringComparison.Ordinal);
+
+        var (_, show) = await folder.RunAsync("show", id);
+        Assert.Matches(@"status\s+WaitingForApproval", show);
     }
 
     [Fact]
@@ -140,6 +156,6 @@ public sealed class CliValidateBrokenTests : IDisposable
         Assert.True(exit == 1, $"exit {exit}:\n{output}");
         Assert.Matches(@"broken\.csx:2:\d+: error CS1061: 'StepContext' does not contain a definition for 'NoSuchHelper'", output);
         Assert.Matches(@"OK\s+greet ", output);
-        Assert.Contains("1 of 3 script(s) have problems", output, StringComparison.Ordinal);
+        Assert.Contains("1 of 4 script(s) have problems", output, StringComparison.Ordinal);
     }
 }
