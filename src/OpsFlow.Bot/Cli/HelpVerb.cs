@@ -27,7 +27,7 @@ internal static class HelpVerb
 
         console.Write(table);
         console.WriteLine();
-        console.WriteLine("Configuration comes from appsettings.json, OPSFLOW-style environment variables and --Section:Key=value overrides, as for the server.");
+        console.WriteLine("Configuration comes from appsettings.json, environment variables (OpsFlow__Section__Key) and --Section:Key=value overrides, as for the server.");
         console.WriteLine("Exit codes: 0 success, 1 failure (a run that did not succeed, a script with problems), 2 bad usage or parameters.");
         console.WriteLine("Without a verb the host starts the web server.");
     }
