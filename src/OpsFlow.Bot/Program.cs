@@ -1,14 +1,23 @@
 using OpsFlow.Bot.Api;
+using OpsFlow.Bot.Cli;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Workflows;
+
+// `opsflow validate|run|plan|runs|show|help …`: a short-lived command line on the same database (see docs/cli.md).
+if (OpsFlowCommandLine.Handles(args))
+{
+    return await OpsFlowCommandLine.RunAsync(args);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddOpsFlowLogging();
 builder.Services.AddOpsFlowPersistence(builder.Configuration);
 builder.Services.AddOpsFlowEngine(builder.Configuration);
+builder.Services.AddOpsFlowRecovery();
 builder.Services.AddOpsFlowBuiltInWorkflows();
 builder.Services.AddOpsFlowScripts(builder.Configuration);
+builder.Services.AddOpsFlowScriptWatcher();
 builder.Services.AddOpsFlowAccess(builder.Configuration);
 builder.Services.AddOpsFlowApi();
 
@@ -18,6 +27,7 @@ app.UseOpsFlowApiErrors();
 app.MapOpsFlowApi();
 
 await app.RunAsync();
+return 0;
 
 /// <summary>Visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -14,7 +14,7 @@ internal static class EngineSetup
         return services.AddOpsFlowSqlite(connectionString);
     }
 
-    /// <summary>The engine, its in-process timers, and the hosted service that migrates and recovers at start.</summary>
+    /// <summary>The engine and its in-process timers. Nothing here starts or resumes runs by itself.</summary>
     public static IServiceCollection AddOpsFlowEngine(this IServiceCollection services, IConfiguration configuration)
     {
         var options = configuration.GetSection("OpsFlow:Engine").Get<EngineOptions>() ?? new EngineOptions();
@@ -25,6 +25,15 @@ internal static class EngineSetup
             () => sp.GetRequiredService<WorkflowEngine>()));
         services.AddSingleton<IWorkflowTimers>(sp => sp.GetRequiredService<InProcessTimers>());
         services.AddSingleton<WorkflowEngine>();
+        return services;
+    }
+
+    /// <summary>
+    /// The hosted service that migrates, loads workflows and resumes every active run at start. Only the long-lived
+    /// server adds it: a short-lived process (the command line) must not take over runs it did not start.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowRecovery(this IServiceCollection services)
+    {
         services.AddHostedService<EngineHostedService>();
         return services;
     }

@@ -9,8 +9,8 @@ namespace OpsFlow.Bot.Workflows;
 internal static class ScriptSetup
 {
     /// <summary>
-    /// Workflow scripts from OpsFlow:WorkflowsPath (default workflows/), loaded before runs are recovered and
-    /// reloaded when a file changes; built-in workflows come first, so a script cannot shadow one.
+    /// Workflow scripts from OpsFlow:WorkflowsPath (default workflows/), loaded at start by an <see cref="IStartupStep"/>;
+    /// built-in workflows come first, so a script cannot shadow one.
     /// </summary>
     public static IServiceCollection AddOpsFlowScripts(this IServiceCollection services, IConfiguration configuration)
     {
@@ -34,6 +34,12 @@ internal static class ScriptSetup
             sp.GetRequiredService<ScriptWorkflowCatalog>(),
         ]));
         services.AddSingleton<IStartupStep, WorkflowScriptsLoader>();
+        return services;
+    }
+
+    /// <summary>Reloads scripts when a file of the folder changes; for the long-lived server only.</summary>
+    public static IServiceCollection AddOpsFlowScriptWatcher(this IServiceCollection services)
+    {
         services.AddSingleton<WorkflowFolderWatcher>();
         services.AddHostedService<WorkflowFolderWatcherService>();
         return services;

@@ -1,0 +1,63 @@
+using System.Globalization;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using Spectre.Console;
+
+namespace OpsFlow.Bot.Cli;
+
+/// <summary>`opsflow runs [--workflow w] [--status s] [--limit n]`: recent runs, newest first.</summary>
+internal static class RunsVerb
+{
+    public static async Task<int> RunAsync(CliContext context)
+    {
+        if (context.Parse("workflow", "status", "limit") is not { } args)
+        {
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var console = context.Console;
+        RunStatus? status = null;
+        if (args.Option("status") is { } statusText)
+        {
+            if (!Enum.TryParse<RunStatus>(statusText, ignoreCase: true, out var parsed) || int.TryParse(statusText, CultureInfo.InvariantCulture, out _))
+            {
+                console.MarkupLineInterpolated($"[red]--status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}, got '{statusText}'[/]");
+                return OpsFlowCommandLine.BadUsage;
+            }
+
+            status = parsed;
+        }
+
+        var limit = 20;
+        if (args.Option("limit") is { } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
+        {
+            console.MarkupLineInterpolated($"[red]--limit must be a whole number from 1 to 500, got '{limitText}'[/]");
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var query = new RunQuery { Workflow = args.Option("workflow"), Status = status, Take = limit };
+        var page = await context.Host.Get<IRunStore>().ListRunsAsync(query, context.CancellationToken);
+        if (page.Runs.Count == 0)
+        {
+            console.WriteLine("no runs match.");
+            return OpsFlowCommandLine.Success;
+        }
+
+        var now = context.Host.Get<TimeProvider>().GetUtcNow();
+        var table = new Table().AddColumn("id").AddColumn("workflow").AddColumn("status").AddColumn("requested by").AddColumn("started").AddColumn("duration");
+        foreach (var run in page.Runs)
+        {
+            table.AddRow(
+                new Text(run.Id),
+                new Text(run.Workflow),
+                new Markup(CliFormat.Status(run.Status)),
+                new Text(run.RequestedByName),
+                new Text(CliFormat.Time(run.StartedAt ?? run.CreatedAt)),
+                new Text(CliFormat.Duration(run.StartedAt, run.EndedAt, now)));
+        }
+
+        console.Write(table);
+        console.MarkupLineInterpolated($"[grey]{page.Runs.Count} of {page.Total} run(s). Details: opsflow show <id>[/]");
+        return OpsFlowCommandLine.Success;
+    }
+}

@@ -1,0 +1,103 @@
+using System.Globalization;
+using OpsFlow.Engine.Ports;
+using Spectre.Console;
+
+namespace OpsFlow.Bot.Cli;
+
+/// <summary>`opsflow show &lt;run&gt; [--log &lt;step&gt;]`: a run, its steps and its history; or one step's log.</summary>
+internal static class ShowVerb
+{
+    public static async Task<int> RunAsync(CliContext context)
+    {
+        if (context.Parse("log") is not { } args)
+        {
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var console = context.Console;
+        if (args.Positionals.Count != 1)
+        {
+            console.MarkupLine("[red]usage: opsflow show <run> [[--log <step>]][/]");
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var store = context.Host.Get<IRunStore>();
+        var token = context.CancellationToken;
+        var run = await store.GetRunAsync(args.Positionals[0], token);
+        if (run is null)
+        {
+            console.MarkupLineInterpolated($"[red]there is no run '{args.Positionals[0]}'. List recent runs with: opsflow runs[/]");
+            return OpsFlowCommandLine.Failure;
+        }
+
+        var steps = await store.GetStepsAsync(run.Id, token);
+        if (args.Option("log") is { } stepName)
+        {
+            if (!steps.Any(s => string.Equals(s.Name, stepName, StringComparison.Ordinal)))
+            {
+                console.MarkupLineInterpolated($"[red]run {run.Id} has no step '{stepName}'; its steps: {string.Join(", ", steps.Select(s => s.Name))}[/]");
+                return OpsFlowCommandLine.Failure;
+            }
+
+            var lines = await store.GetStepLogAsync(run.Id, stepName, token);
+            console.MarkupLineInterpolated($"[bold]log of {stepName}[/] in run {run.Id} ({lines.Count} line(s))");
+            foreach (var line in lines)
+            {
+                var colour = line.Level switch { "error" => "red", "warning" => "yellow", _ => "default" };
+                console.MarkupLineInterpolated($"[grey]{CliFormat.Time(line.At)} #{line.Attempt}[/] [{colour}]{line.Text}[/]");
+            }
+
+            return OpsFlowCommandLine.Success;
+        }
+
+        var now = context.Host.Get<TimeProvider>().GetUtcNow();
+        var summary = new Grid().AddColumn().AddColumn();
+        summary.AddRow(new Text("run"), new Text(run.Id));
+        summary.AddRow(new Text("workflow"), new Text($"{run.Workflow} (version {CliFormat.ShortHash(run.WorkflowVersion)})"));
+        summary.AddRow(new Text("status"), new Markup(CliFormat.Status(run.Status)));
+        summary.AddRow(new Text("requested by"), new Text($"{run.RequestedByName} via {run.Trigger}"));
+        summary.AddRow(new Text("parameters"), new Text(run.Parameters.Count == 0 ? "-" : string.Join(' ', run.Parameters.Select(p => $"{p.Key}={p.Value}"))));
+        summary.AddRow(new Text("created"), new Text(CliFormat.Time(run.CreatedAt)));
+        summary.AddRow(new Text("started"), new Text(CliFormat.Time(run.StartedAt)));
+        summary.AddRow(new Text("ended"), new Text(CliFormat.Time(run.EndedAt)));
+        summary.AddRow(new Text("duration"), new Text(CliFormat.Duration(run.StartedAt, run.EndedAt, now)));
+        if (run.Error is not null)
+        {
+            summary.AddRow(new Text("error"), new Text(run.Error, new Style(Color.Red)));
+        }
+
+        console.Write(summary);
+        console.WriteLine();
+
+        var stepTable = new Table().Title("steps").AddColumn("step").AddColumn("status").AddColumn("attempt").AddColumn("duration").AddColumn("error");
+        foreach (var step in steps.OrderBy(s => s.Position))
+        {
+            stepTable.AddRow(
+                new Text(step.Name),
+                new Markup(CliFormat.Status(step.Status)),
+                new Text(step.Attempt.ToString(CultureInfo.InvariantCulture)),
+                new Text(CliFormat.Duration(step.StartedAt, step.EndedAt, now)),
+                new Text(step.Error ?? string.Empty));
+        }
+
+        console.Write(stepTable);
+
+        var history = await store.GetHistoryAsync(run.Id, token);
+        var historyTable = new Table().Title("history").AddColumn("#").AddColumn("at").AddColumn("actor").AddColumn("what").AddColumn("reason");
+        foreach (var entry in history)
+        {
+            var subject = entry.Step is null ? "run" : $"step {entry.Step}";
+            var what = entry.To is null ? subject : $"{subject}: {entry.From ?? "-"} → {entry.To}";
+            historyTable.AddRow(
+                new Text(entry.Seq.ToString(CultureInfo.InvariantCulture)),
+                new Text(CliFormat.Time(entry.At)),
+                new Text(entry.Actor),
+                new Text(what),
+                new Text(entry.Reason));
+        }
+
+        console.Write(historyTable);
+        console.MarkupLineInterpolated($"[grey]a step's log: opsflow show {run.Id} --log <step>[/]");
+        return OpsFlowCommandLine.Success;
+    }
+}
