@@ -52,12 +52,8 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
                     return raced;
                 }
 
-                var started = System.Diagnostics.Stopwatch.GetTimestamp();
-                image = ScriptCompiler.Compile(source, out var problems, cancellationToken)
-                    ?? throw new ScriptException(source.EntryPath, problems);
-                Interlocked.Increment(ref _compilations);
-                Log.Compiled(logger, source.EntryPath, source.Hash[..12], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                WriteToDisk(source.Hash, image);
+                // Another caller may have compiled it while we waited: it writes the disk before releasing the lock.
+                image = ReadFromDisk(source.Hash) ?? CompileAndStore(source, cancellationToken);
             }
             finally
             {
@@ -66,6 +62,17 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
         }
 
         return Add(LoadedScript.Load(source.Hash, image));
+    }
+
+    private CompiledImage CompileAndStore(ScriptSource source, CancellationToken cancellationToken)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var image = ScriptCompiler.Compile(source, out var problems, cancellationToken)
+            ?? throw new ScriptException(source.EntryPath, problems);
+        Interlocked.Increment(ref _compilations);
+        Log.Compiled(logger, source.EntryPath, source.Hash[..12], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        WriteToDisk(source.Hash, image);
+        return image;
     }
 
     private LoadedScript? TryTake(string hash)

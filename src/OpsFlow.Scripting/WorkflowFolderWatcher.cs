@@ -15,6 +15,7 @@ public sealed class WorkflowFolderWatcher : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private FileSystemWatcher? _watcher;
     private int _reloads;
+    private int _disposed;
 
     public WorkflowFolderWatcher(ScriptWorkflowCatalog catalog, TimeProvider clock, ILogger<WorkflowFolderWatcher> logger)
     {
@@ -52,8 +53,14 @@ public sealed class WorkflowFolderWatcher : IDisposable
         _watcher.EnableRaisingEvents = true;
     }
 
+    /// <summary>Safe to call twice: the host stops the watcher, and the container disposes it again.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _watcher?.Dispose();
         _timer.Dispose();
