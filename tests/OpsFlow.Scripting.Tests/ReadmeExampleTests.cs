@@ -10,6 +10,7 @@ public sealed partial class ReadmeExampleTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
+    /// <summary>The repository's root (where OpsFlow.Bot.sln is), for tests that read its files.</summary>
     public static string RepositoryRoot()
     {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);

@@ -47,7 +47,7 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
 
     public static Actor Bob { get; } = Person("bob", Roles.Operator, "ops-manager");
 
-    public static string RepoRoot { get; } = FindRepoRoot();
+    public static string RepoRoot { get; } = ReadmeExampleTests.RepositoryRoot();
 
     public static string WorkflowsPath => Path.Combine(RepoRoot, "workflows");
 
@@ -194,18 +194,5 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
 
         var commandLine = $"/proc/{pid}/cmdline";
         return File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(BasePath, StringComparison.Ordinal);
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "OpsFlow.Bot.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No OpsFlow.Bot.sln above {AppContext.BaseDirectory}.");
     }
 }
