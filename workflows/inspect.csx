@@ -12,6 +12,10 @@ Workflow("inspect", "Check this machine: disk, memory, load, listening ports and
 var diskWarnPercent = Param<int>("disk-warn-percent", "warn when a disk is fuller than this (percent)", defaultValue: 90);
 var failOnWarning = Param<bool>("fail-on-warning", "end the run Failed when any check warns", defaultValue: false);
 
+// Every morning at 06:00 UTC (Quartz cron, seconds first; "0 6 * * *" works too). If OpsFlow was down at 06:00,
+// the inspection runs once when it comes back, and its trigger says it is late.
+Schedule("0 0 6 * * ?", timeZone: "UTC");
+
 // Configured per host: OpsFlow:WorkflowSettings:inspect:endpoints:0 = "http://localhost:5000/health", …
 var endpoints = SettingList("inspect:endpoints");
 var reports = Path.Combine(Path.GetFullPath(DataDirectory), "reports");

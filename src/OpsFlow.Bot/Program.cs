@@ -18,6 +18,7 @@ builder.Services.AddOpsFlowRecovery();
 builder.Services.AddOpsFlowBuiltInWorkflows();
 builder.Services.AddOpsFlowScripts(builder.Configuration);
 builder.Services.AddOpsFlowScriptWatcher();
+builder.Services.AddOpsFlowScheduling(builder.Configuration);
 builder.Services.AddOpsFlowAccess(builder.Configuration);
 builder.Services.AddOpsFlowApi();
 

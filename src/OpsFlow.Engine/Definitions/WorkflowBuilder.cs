@@ -15,6 +15,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     private LockMode _lockMode;
     private bool _allowSelfApproval;
     private int? _maxParallelism;
+    private readonly List<ScheduleSpec> _schedules = [];
 
     public string Name { get; } = name;
 
@@ -41,6 +42,13 @@ public sealed class WorkflowBuilder(string name, string description = "")
     public WorkflowBuilder MaxParallelism(int steps)
     {
         _maxParallelism = steps;
+        return this;
+    }
+
+    /// <summary>Runs this workflow on a cron schedule, with these parameters; see <see cref="ScheduleSpec"/>.</summary>
+    public WorkflowBuilder Schedule(ScheduleSpec schedule)
+    {
+        _schedules.Add(schedule);
         return this;
     }
 
@@ -78,7 +86,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     /// <summary>Builds and validates; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
     public WorkflowDefinition Build(string? version = null)
     {
-        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version };
+        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version, Schedules = _schedules.ToArray() };
         var definition = new WorkflowDefinition(descriptor, _steps.Select(s => s.Definition).ToArray())
         {
             LockKey = _lockKey,

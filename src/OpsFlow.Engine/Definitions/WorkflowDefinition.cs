@@ -5,6 +5,9 @@ public sealed record WorkflowDescriptor(string Name, string Description, IReadOn
 {
     /// <summary>Identifies the definition's code (a script's content hash); null for in-code definitions.</summary>
     public string? Version { get; init; }
+
+    /// <summary>Recurring runs the workflow declares for itself.</summary>
+    public IReadOnlyList<ScheduleSpec> Schedules { get; init; } = [];
 }
 
 /// <summary>A workflow's step graph for one run, validated (see <see cref="DefinitionValidator"/>).</summary>

@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpsFlow.Scheduling;
+
+internal static partial class Log
+{
+    [LoggerMessage(3000, LogLevel.Information, "Timer firing: {Purpose} (run {RunId}, step {Step}), {Lateness}{RecoveringNote}")]
+    private static partial void TimerFiringCore(ILogger logger, string purpose, string runId, string step, string lateness, string recoveringNote);
+
+    public static void TimerFiring(ILogger logger, string purpose, string runId, string step, string lateness, bool recovering) =>
+        TimerFiringCore(logger, purpose, runId, step, lateness, recovering ? ", re-fired after a crash" : "");
+
+    [LoggerMessage(3001, LogLevel.Information, "Schedule {ScheduleId} ({Cron} {TimeZone}) started run {RunId} of {Workflow}{Lateness}")]
+    public static partial void ScheduleStarted(ILogger logger, string scheduleId, string cron, string timeZone, string runId, string workflow, string lateness);
+
+    [LoggerMessage(3002, LogLevel.Warning, "Schedule {ScheduleId} of {Workflow} could not start a run: {Reason}")]
+    public static partial void ScheduleRefused(ILogger logger, string scheduleId, string workflow, string reason);
+
+    [LoggerMessage(3003, LogLevel.Information, "Schedule {ScheduleId} added: {Workflow} at {Cron} {TimeZone}, by {Actor}")]
+    public static partial void ScheduleAdded(ILogger logger, string scheduleId, string workflow, string cron, string timeZone, string actor);
+
+    [LoggerMessage(3004, LogLevel.Information, "Schedule {ScheduleId} removed by {Actor}")]
+    public static partial void ScheduleRemoved(ILogger logger, string scheduleId, string actor);
+
+    [LoggerMessage(3005, LogLevel.Warning, "Schedule declared at {Source} is not valid and is not scheduled: {Problem}")]
+    public static partial void DeclaredScheduleInvalid(ILogger logger, string source, string problem);
+
+    [LoggerMessage(3006, LogLevel.Information, "Declared schedules: {Count} in service, {Removed} removed")]
+    public static partial void DeclaredSchedulesSynced(ILogger logger, int count, int removed);
+}

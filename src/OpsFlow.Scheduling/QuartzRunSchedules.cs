@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using Quartz;
+
+namespace OpsFlow.Scheduling;
+
+/// <summary>
+/// Recurring schedules as Quartz cron triggers in the database. A person's schedule (chat, API, command line) lives
+/// in one trigger group; schedules declared in scripts live in another and follow the scripts. Missed fire times
+/// (the host was down) fire once, late (misfire: fire and proceed); the run's trigger text says so.
+/// </summary>
+public sealed partial class QuartzRunSchedules(
+    ISchedulerFactory schedulers,
+    IWorkflowCatalog catalog,
+    TimeProvider clock,
+    ILogger<QuartzRunSchedules> logger) : IRunSchedules
+{
+    public async Task<IReadOnlyList<RunSchedule>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var schedules = new List<RunSchedule>();
+        foreach (var group in new[] { QuartzKeys.DeclaredScheduleGroup, QuartzKeys.ScheduleGroup })
+        {
+            foreach (var trigger in await TriggersAsync(scheduler, group, cancellationToken).ConfigureAwait(false))
+            {
+                schedules.Add(ScheduleData.Read(trigger));
+            }
+        }
+
+        return schedules;
+    }
+
+    public async Task<ScheduleResult> AddAsync(NewSchedule schedule, CancellationToken cancellationToken = default)
+    {
+        if (!schedule.RequestedBy.HasRole(RolePolicy.StartRole))
+        {
+            return new ScheduleResult(null, [$"Scheduling runs needs the {RolePolicy.StartRole} role, which {schedule.RequestedBy.DisplayName} does not have."], Forbidden: true);
+        }
+
+        var problems = Check(schedule.Workflow, schedule.Cron, schedule.TimeZone, schedule.Parameters, out var cron, out var zone);
+        if (problems.Count > 0)
+        {
+            return new ScheduleResult(null, problems);
+        }
+
+        var id = "s-" + Guid.NewGuid().ToString("N")[..8];
+        var data = ScheduleData.Write(schedule.Workflow, schedule.Cron, schedule.Parameters, schedule.Conversation, schedule.RequestedBy.Id, declaredIn: null);
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleTrigger(CronTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cron!, zone!, data, $"{schedule.Workflow} by {schedule.RequestedBy.Id}"), TriggerConflict.Throw, cancellationToken).ConfigureAwait(false);
+        Log.ScheduleAdded(logger, id, schedule.Workflow, schedule.Cron, zone!.Id, schedule.RequestedBy.Id);
+        var stored = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken).ConfigureAwait(false);
+        return new ScheduleResult(stored is null ? null : ScheduleData.Read(stored), []);
+    }
+
+    public async Task<ScheduleResult> RemoveAsync(string id, Actor requestedBy, CancellationToken cancellationToken = default)
+    {
+        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        if (await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken).ConfigureAwait(false) is { } declared)
+        {
+            var source = ScheduleData.Read(declared).DeclaredIn;
+            return new ScheduleResult(null, [$"Schedule {id} is declared in {source}; change or remove it there."]);
+        }
+
+        var trigger = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken).ConfigureAwait(false);
+        if (trigger is null)
+        {
+            return new ScheduleResult(null, [$"There is no schedule {id}; list them with /schedules."]);
+        }
+
+        if (!requestedBy.HasRole(RolePolicy.StartRole))
+        {
+            return new ScheduleResult(null, [$"Removing a schedule needs the {RolePolicy.StartRole} role, which {requestedBy.DisplayName} does not have."], Forbidden: true);
+        }
+
+        var removed = ScheduleData.Read(trigger);
+        await scheduler.UnscheduleJob(trigger.Key, cancellationToken).ConfigureAwait(false);
+        Log.ScheduleRemoved(logger, id, requestedBy.Id);
+        return new ScheduleResult(removed, []);
+    }
+
+    /// <summary>Every problem with a schedule: unknown workflow, bad parameters, bad cron, unknown time zone.</summary>
+    private List<string> Check(string workflow, string cronText, string timeZone, IReadOnlyDictionary<string, string?> parameters, out string? cron, out TimeZoneInfo? zone)
+    {
+        var problems = new List<string>();
+        cron = CronText.ToQuartz(cronText, out var cronProblem);
+        zone = CronText.Zone(timeZone, out var zoneProblem);
+        problems.AddRange(new[] { cronProblem, zoneProblem }.OfType<string>());
+        var descriptor = catalog.Find(workflow);
+        if (descriptor is null)
+        {
+            problems.Add($"There is no workflow '{workflow}'; the workflows are {string.Join(", ", catalog.List().Select(w => w.Name))}.");
+        }
+        else
+        {
+            problems.AddRange(ParameterBinder.Bind(descriptor.Parameters, parameters, out _).Select(e => e.ToString()));
+        }
+
+        return problems;
+    }
+
+    private ITrigger CronTrigger(TriggerKey key, string cron, TimeZoneInfo zone, JobDataMap data, string description) =>
+        TriggerBuilder.Create(clock)
+            .WithIdentity(key)
+            .ForJob(QuartzKeys.ScheduledRunJob)
+            .WithDescription(description)
+            .UsingJobData(data)
+            .WithSchedule(CronScheduleBuilder.Create(cron).InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+            .Build();
+
+    private static async Task<IReadOnlyList<ITrigger>> TriggersAsync(IScheduler scheduler, string group, CancellationToken cancellationToken)
+    {
+        var page = await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(group), Take = 10_000 }, cancellationToken).ConfigureAwait(false);
+        var keys = page.Items.Select(h => h.Key).ToArray();
+        return keys.Length == 0 ? [] : (await scheduler.GetTriggers(keys, cancellationToken).ConfigureAwait(false)).OfType<ITrigger>().ToArray();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.Ports;
+using Quartz;
+
+namespace OpsFlow.Scheduling;
+
+public static class SchedulingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Quartz with its ADO job store in OpsFlow's SQLite database (its tables are created at start when missing),
+    /// owning the engine's timers and the recurring schedules. Not clustered: Quartz refuses clustering on SQLite,
+    /// so one host per database file. Registers the hosted service that starts and stops the scheduler.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowQuartz(this IServiceCollection services, string sqliteConnectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sqliteConnectionString);
+        services.AddQuartz(quartz =>
+        {
+            quartz.UsePersistentStore(store =>
+            {
+                store.UseSqlite(sqliteConnectionString);
+                store.ProvisionSchema();
+                store.UseSystemTextJsonSerializer();
+            });
+            quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
+            quartz.AddJob<ScheduledRunJob>(job => job.WithIdentity(QuartzKeys.ScheduledRunJob).StoreDurably().RequestRecovery().WithDescription("starts the run a schedule is due for"));
+        });
+        // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
+        // re-run at the next start, as after a crash.
+        services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
+        services.AddSingleton<IWorkflowTimers, QuartzWorkflowTimers>();
+        services.AddSingleton<IWorkflowTimerHandler>(sp => sp.GetRequiredService<WorkflowEngine>());
+        services.AddSingleton<QuartzRunSchedules>();
+        services.AddSingleton<IRunSchedules>(sp => sp.GetRequiredService<QuartzRunSchedules>());
+        return services;
+    }
+}
