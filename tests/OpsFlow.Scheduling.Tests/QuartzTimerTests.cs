@@ -1,0 +1,77 @@
+using OpsFlow.Engine.InProcess;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Scheduling.Tests;
+
+/// <summary>The engine's timers in Quartz's tables: fired once, cancellable, replaceable, and surviving a restart.</summary>
+public sealed class QuartzTimerTests
+{
+    private readonly string _folder = SchedulingHost.NewFolder();
+    private readonly InMemoryWorkflowCatalog _catalog = new();
+    private readonly InMemoryRunStore _store = new();
+
+    private static WorkflowTimer Timer(string step, TimeSpan inFuture) =>
+        new("run1", step, TimerKind.Retry, TimeProvider.System.GetUtcNow() + inFuture, $"retry 2 of 3 of step {step}");
+
+    [Fact]
+    public async Task Schedule_DueSoon_FiresOnceWithWhatItWasFor()
+    {
+        var log = new TimerLog();
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        var timer = Timer("build", TimeSpan.FromSeconds(1));
+
+        await host.Timers.ScheduleAsync(timer);
+        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the timer to fire");
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+
+        var (fired, at) = Assert.Single(log.Fired);
+        Assert.Equal(timer, fired);
+        Assert.True(at >= timer.DueAt, $"fired at {at:O}, before it was due at {timer.DueAt:O}");
+    }
+
+    [Fact]
+    public async Task Cancel_BeforeItIsDue_NeverFires()
+    {
+        var log = new TimerLog();
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        await host.Timers.ScheduleAsync(Timer("build", TimeSpan.FromSeconds(1)));
+
+        await host.Timers.CancelAsync("run1", "build", TimerKind.Retry);
+        await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System);
+
+        Assert.Empty(log.Fired);
+    }
+
+    [Fact]
+    public async Task Schedule_SameStepAgain_ReplacesTheEarlierTimer()
+    {
+        var log = new TimerLog();
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        await host.Timers.ScheduleAsync(Timer("build", TimeSpan.FromSeconds(1)));
+        var later = Timer("build", TimeSpan.FromSeconds(2)) with { Purpose = "retry 3 of 3 of step build" };
+
+        await host.Timers.ScheduleAsync(later);
+        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the replacing timer to fire");
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+
+        Assert.Equal(later, Assert.Single(log.Fired).Timer);
+    }
+
+    [Fact]
+    public async Task Timer_DueWhileTheHostWasDown_FiresOnceAfterTheRestart()
+    {
+        var log = new TimerLog();
+        var timer = Timer("deploy", TimeSpan.FromSeconds(1));
+        await using (var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, new TimerLog()))
+        {
+            await host.Timers.ScheduleAsync(timer);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
+        await using var restarted = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the missed timer to fire after the restart");
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+
+        Assert.Equal(timer, Assert.Single(log.Fired).Timer);
+    }
+}
