@@ -66,7 +66,7 @@ public sealed partial class QuartzRunSchedules(
         var trigger = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken).ConfigureAwait(false);
         if (trigger is null)
         {
-            return new ScheduleResult(null, [$"There is no schedule {id}; list them with /schedules."]);
+            return new ScheduleResult(null, [$"There is no schedule {id}; list them with /schedules."], NotFound: true);
         }
 
         if (!requestedBy.HasRole(RolePolicy.StartRole))

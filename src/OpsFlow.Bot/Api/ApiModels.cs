@@ -16,3 +16,6 @@ public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, 
 
 /// <summary>A successful answer that carries the run and a message for people.</summary>
 public sealed record RunAnswer(string Message, RunRecord? Run);
+
+/// <summary>POST /api/schedules. Cron: five classic fields or Quartz's six/seven; timeZone: IANA id (default UTC).</summary>
+public sealed record ScheduleBody(string? Workflow, string? Cron, string? TimeZone, Dictionary<string, string?>? Parameters, string? Conversation);

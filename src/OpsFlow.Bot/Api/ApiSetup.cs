@@ -38,6 +38,7 @@ internal static class ApiSetup
         api.MapWorkflowEndpoints();
         api.MapRunEndpoints();
         api.MapCommandEndpoints();
+        api.MapScheduleEndpoints();
         return app;
     }
 }

@@ -25,7 +25,7 @@ public sealed record NewSchedule(
     Actor RequestedBy);
 
 /// <summary>What became of a schedule request: the schedule, or every problem with it in words.</summary>
-public sealed record ScheduleResult(RunSchedule? Schedule, IReadOnlyList<string> Problems, bool Forbidden = false)
+public sealed record ScheduleResult(RunSchedule? Schedule, IReadOnlyList<string> Problems, bool Forbidden = false, bool NotFound = false)
 {
     public bool Ok => Schedule is not null && Problems.Count == 0;
 }
