@@ -27,4 +27,10 @@ internal static partial class Log
 
     [LoggerMessage(3006, LogLevel.Information, "Declared schedules: {Count} in service, {Removed} removed")]
     public static partial void DeclaredSchedulesSynced(ILogger logger, int count, int removed);
+
+    [LoggerMessage(3007, LogLevel.Warning, "Run {RunId}: its job was interrupted by a crash; Quartz fired it again and the run resumes")]
+    public static partial void RunRecovering(ILogger logger, string runId);
+
+    [LoggerMessage(3008, LogLevel.Debug, "Run {RunId}: no step executing any more ({Status}); its job ends")]
+    public static partial void RunIdle(ILogger logger, string runId, string status);
 }

@@ -17,6 +17,8 @@ public static class SchedulingServiceCollectionExtensions
         ArgumentException.ThrowIfNullOrWhiteSpace(sqliteConnectionString);
         services.AddQuartz(quartz =>
         {
+            // A run's job waits (asynchronously) while the run executes: allow as many as runs may execute at once.
+            quartz.UseDefaultThreadPool(maxConcurrency: 500);
             quartz.UsePersistentStore(store =>
             {
                 store.UseSqlite(sqliteConnectionString);
@@ -24,6 +26,7 @@ public static class SchedulingServiceCollectionExtensions
                 store.UseSystemTextJsonSerializer();
             });
             quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
+            quartz.AddJobType<RunJob>();
             quartz.AddJob<ScheduledRunJob>(job => job.WithIdentity(QuartzKeys.ScheduledRunJob).StoreDurably().RequestRecovery().WithDescription("starts the run a schedule is due for"));
         });
         // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
@@ -31,6 +34,7 @@ public static class SchedulingServiceCollectionExtensions
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
         services.AddSingleton<IWorkflowTimers, QuartzWorkflowTimers>();
         services.AddSingleton<IWorkflowTimerHandler>(sp => sp.GetRequiredService<WorkflowEngine>());
+        services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
         services.AddSingleton<QuartzRunSchedules>();
         services.AddSingleton<IRunSchedules>(sp => sp.GetRequiredService<QuartzRunSchedules>());
         return services;

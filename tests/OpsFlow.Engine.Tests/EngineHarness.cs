@@ -26,13 +26,14 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
         InMemoryWorkflowCatalog? catalog = null,
         EngineOptions? options = null,
         IReadOnlyList<IRunObserver>? observers = null,
-        ISecretSource? secrets = null)
+        ISecretSource? secrets = null,
+        IRunDispatcher? dispatcher = null)
     {
         Clock = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         Timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);

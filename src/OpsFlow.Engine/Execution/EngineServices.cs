@@ -12,7 +12,8 @@ internal sealed class EngineServices(
     EngineOptions options,
     ILogger logger,
     WorkflowEngine engine,
-    ISecretSource secrets)
+    ISecretSource secrets,
+    IRunDispatcher dispatcher)
 {
     public ISecretSource Secrets { get; } = secrets;
 
@@ -35,6 +36,9 @@ internal sealed class EngineServices(
     public void LockReleased(string lockKey) => engine.OnLockReleased(lockKey);
 
     public void ScheduleTimer(WorkflowTimer timer) => Forget(timers.ScheduleAsync(timer), timer.Purpose);
+
+    /// <summary>After the save that made a run busy: let the scheduler know (a failure is logged; start-up recovery covers it).</summary>
+    public void Busy(string runId) => Forget(dispatcher.RunBusyAsync(runId), $"register run {runId} as executing");
 
     public void CancelTimer(string runId, string step, TimerKind kind) => Forget(timers.CancelAsync(runId, step, kind), $"cancel {kind} timer of {runId}/{step}");
 

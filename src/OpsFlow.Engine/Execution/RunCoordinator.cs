@@ -34,6 +34,10 @@ internal sealed partial class RunCoordinator : IDisposable
     private bool _holdsLock;
     private string? _releaseLock;
     private Task? _loop;
+    private volatile TaskCompletionSource _idleSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _idle;
+    private volatile bool _ended;
+    private bool _startedOnce;
 
     public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock)
     {
@@ -118,6 +122,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 }
 
                 _afterCommit.Clear();
+                NoteIdleOrBusy();
                 answer?.Done.TrySetResult(result with { Run = _run });
                 if (StateMachine.IsTerminal(_run.Status))
                 {
@@ -145,8 +150,46 @@ internal sealed partial class RunCoordinator : IDisposable
             }
 
             _services.Detach(this);
+            _ended = true;
+            _idleSignal.TrySetResult();
         }
     }
+
+    /// <summary>
+    /// Completes once no step of the run is executing after a saved change, or the coordinator ended; returns the
+    /// run's status then.
+    /// </summary>
+    public async Task<RunStatus> WhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var signal = _idleSignal;
+            if (_ended || _idle)
+            {
+                return _run.Status;
+            }
+
+            await signal.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>Idle → busy tells the dispatcher (the scheduler); busy → idle wakes whoever waits in <see cref="WhenIdleAsync"/>.</summary>
+    private void NoteIdleOrBusy()
+    {
+        var idle = _inFlight.IsEmpty;
+        if (!idle && (_idle || !_startedOnce))
+        {
+            _services.Busy(RunId);
+        }
+
+        _startedOnce = true;
+        _idle = idle;
+        if (idle)
+        {
+            Interlocked.Exchange(ref _idleSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
 
     private async Task<CommandResult> HandleAsync(RunMessage message)
     {

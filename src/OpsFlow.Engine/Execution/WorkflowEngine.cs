@@ -31,14 +31,15 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         TimeProvider clock,
         EngineOptions options,
         ILogger<WorkflowEngine> logger,
-        ISecretSource? secrets = null)
+        ISecretSource? secrets = null,
+        IRunDispatcher? dispatcher = null)
     {
         _store = store;
         _catalog = catalog;
         _clock = clock;
         _options = options;
         _logger = logger;
-        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance);
+        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance);
     }
 
     /// <summary>Runs this engine is driving now.</summary>
@@ -133,6 +134,21 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         coordinator.Post(new RunMessage.Command(command, done));
         return await done.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads the run if it is active and not loaded, and waits until no step of it is executing (it ended, or waits
+    /// for a timer, an approval or a command). Returns its status then, or null when it is not active.
+    /// </summary>
+    public async Task<RunStatus?> DriveAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        var coordinator = await FindAsync(runId, cancellationToken);
+        if (coordinator is null)
+        {
+            return null;
+        }
+
+        return await coordinator.WhenIdleAsync(cancellationToken);
     }
 
     public async Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
