@@ -105,7 +105,7 @@ internal sealed partial class RunCoordinator
                 var step = _steps[definition.Name];
                 if (step.Status == StepStatus.Waiting && definition.Kind == StepKind.Action && step.DueAt <= Now && running < limit)
                 {
-                    StartAttempt(definition, $"retry: attempt {step.Attempt + 1} of {definition.Retry?.MaxAttempts}");
+                    StartAttempt(definition, $"retry: attempt {step.Attempt + 1} of {definition.Retry?.MaxAttempts}{Lateness(step.DueAt.Value)}");
                     running++;
                     continue;
                 }
@@ -265,10 +265,17 @@ internal sealed partial class RunCoordinator
     private void ArmTimer(string step, TimerKind kind, DateTimeOffset due)
     {
         var purpose = kind == TimerKind.Retry
-            ? $"retry of step '{step}' of run {RunId}"
-            : $"approval timeout of step '{step}' of run {RunId}";
+            ? $"retry {_steps[step].Attempt + 1} of {Definition(step).Retry?.MaxAttempts} of step '{step}' in run {RunId}"
+            : $"approval timeout of step '{step}' in run {RunId}";
         var timer = new WorkflowTimer(RunId, step, kind, due, purpose);
         _afterCommit.Add(() => _services.ScheduleTimer(timer));
+    }
+
+    /// <summary>Says so when a timer fired well after its time: the host was down (or very busy) when it was due.</summary>
+    private string Lateness(DateTimeOffset due)
+    {
+        var late = Now - due;
+        return late < TimeSpan.FromSeconds(5) ? string.Empty : $" (due {due:u}, {late.TotalSeconds:0} s late: OpsFlow was down or busy then)";
     }
 
     private static string ApprovalRequestText(ApprovalPolicy policy, DateTimeOffset due)

@@ -112,17 +112,18 @@ internal sealed partial class RunCoordinator
     private void ApprovalTimedOut(StepRecord step)
     {
         var policy = Definition(step.Name).Approval!;
+        var late = step.DueAt is { } deadline ? Lateness(deadline) : string.Empty;
         if (policy.OnTimeout == ApprovalTimeoutAction.Escalate && !step.Escalated)
         {
             var due = Now + policy.Timeout;
             UpdateStep(step.Name, s => s with { Escalated = true, DueAt = due });
-            Audit(step.Name, System, $"approval timed out; escalated to {string.Join(", ", policy.EscalateTo)} until {due:u}");
+            Audit(step.Name, System, $"approval timed out{late}; escalated to {string.Join(", ", policy.EscalateTo)} until {due:u}");
             ArmTimer(step.Name, TimerKind.ApprovalTimeout, due);
             return;
         }
 
         ResumeFromApproval(null);
-        MoveStep(step.Name, StepStatus.TimedOut, System, "approval timed out: nobody decided in time", s => s with
+        MoveStep(step.Name, StepStatus.TimedOut, System, $"approval timed out: nobody decided in time{late}", s => s with
         {
             DueAt = null,
             Error = "approval timed out",
