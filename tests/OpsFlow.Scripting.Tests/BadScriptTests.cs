@@ -123,6 +123,20 @@ public sealed class BadScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task ScheduleWithBadArguments_ReportsTheScheduleLine()
+    {
+        var status = await LoadAsync("""
+            Workflow("broken");
+            var keep = Param<int>("keep", defaultValue: 7);
+            Schedule("0 2 * * *", args: ["keep=many", "extra=1"]);
+            Step("a", ctx => { });
+            """);
+
+        Assert.All(status.Problems, p => Assert.Equal(("broken.csx", 3), (p.File, p.Line)));
+        Assert.Contains(status.Problems, p => p.Message.Contains("extra", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task MissingLoadedFile_ReportsTheLoadDirective()
     {
         var status = await LoadAsync("""

@@ -38,6 +38,25 @@ public sealed class ScriptLoadingTests : IDisposable
         Assert.Equal("3", descriptor.Parameters[2].Default);
         Assert.Equal("web-app", descriptor.Parameters[0].Example);
         Assert.Equal(status.Version, descriptor.Version);
+        Assert.Empty(descriptor.Schedules);
+    }
+
+    [Fact]
+    public async Task Reload_ScheduleDeclared_IsPartOfTheDescriptorWithItsLine()
+    {
+        _folder.Write("nightly.csx", """
+            Workflow("nightly");
+            var keep = Param<int>("keep", defaultValue: 7);
+            Schedule("0 2 * * *", timeZone: "Europe/Paris", args: ["keep=14"], conversation: "19:ops@thread.tacv2");
+            Step("clean", ctx => ctx.Log($"keeping {keep}"));
+            """);
+
+        var status = await _folder.LoadAsync("nightly.csx");
+
+        Assert.True(status.Ok, string.Join("; ", status.Problems));
+        var schedule = Assert.Single(_folder.Catalog.Find("nightly")!.Schedules);
+        Assert.Equal(("0 2 * * *", "Europe/Paris", "14", "19:ops@thread.tacv2"), (schedule.Cron, schedule.TimeZone, schedule.Parameters["keep"], schedule.Conversation));
+        Assert.Equal(new SourceLocation("nightly.csx", 3), schedule.Source);
     }
 
     [Fact]
