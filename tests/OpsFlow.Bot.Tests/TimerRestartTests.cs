@@ -72,7 +72,7 @@ public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
         var run = await WaitForAsync(async () => await RunAsync() is { } r && StateMachine.IsTerminal(r.Status) ? r : null,
             TimeSpan.FromSeconds(30), "the run to end after the restart");
 
-        var history = await WithStoreAsync(store => store.GetHistoryAsync(run.Id));
+        var history = await WithStoreAsync(store => store.GetHistoryAsync(run.Id), notYet: []);
         var timeouts = history.Where(h => h.Step == "gate" && h.To == nameof(StepStatus.TimedOut)).ToArray();
         Assert.True(timeouts.Length == 1, $"the approval timed out {timeouts.Length} times; history:\n{Describe(history)}");
         Assert.True(run.Status == RunStatus.Failed, $"a rejected-on-timeout approval fails the run; it ended {run.Status}");
@@ -162,13 +162,14 @@ public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
             .Where(r => r.RequestId?.StartsWith("schedule/", StringComparison.Ordinal) == true)
             .Select(r => (r, new DateTimeOffset(long.Parse(r.RequestId!.Split('/')[2], CultureInfo.InvariantCulture), TimeSpan.Zero)))
             .OrderBy(r => r.Item2)
-            .ToArray());
+            .ToArray(), notYet: []);
 
-    private async Task<T> WithStoreAsync<T>(Func<IRunStore, Task<T>> read)
+    /// <summary>Reads the store; <paramref name="notYet"/> while the host has not created the database yet.</summary>
+    private async Task<T> WithStoreAsync<T>(Func<IRunStore, Task<T>> read, T notYet = default!)
     {
         if (!File.Exists(Database))
         {
-            return default!;
+            return notYet;
         }
 
         await using var services = new ServiceCollection().AddOpsFlowSqlite($"Data Source={Database}").BuildServiceProvider();
@@ -178,7 +179,7 @@ public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
         }
         catch (SqliteException)
         {
-            return default!; // the host is still creating the schema: not there yet
+            return notYet; // the host is still creating the schema
         }
     }
 
