@@ -208,7 +208,7 @@ internal static class SchedulingScenarios
 
         public async Task<int> PendingTimersAsync()
         {
-            var page = await _scheduler!.QueryTriggers(new TriggerQuery { Group = Quartz.Impl.Matchers.GroupMatcher<TriggerKey>.GroupEquals("opsflow-timers"), Take = 100_000 });
+            var page = await _scheduler!.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals("opsflow-timers"), Take = 100_000 });
             return page.Items.Count;
         }
 
