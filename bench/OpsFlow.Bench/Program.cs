@@ -1,14 +1,15 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
+var schedulingOnly = args.Contains("--scheduling-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
     var report = new Report();
-    if (!scriptsOnly)
+    if (!scriptsOnly && !schedulingOnly)
     {
         await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
         await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
@@ -17,8 +18,17 @@ try
         await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
     }
 
+    if (!scriptsOnly)
+    {
+        await SchedulingScenarios.RunAsync(folder, quick, report);
+    }
+
     // Last, so the engine scenarios leave Roslyn cold for the first-compile figure.
-    await ScriptScenarios.RunAsync(folder, quick, report);
+    if (!schedulingOnly)
+    {
+        await ScriptScenarios.RunAsync(folder, quick, report);
+    }
+
     report.Print();
 }
 finally

@@ -12,6 +12,7 @@ namespace OpsFlow.Bot.Tests;
 /// Kills a real engine process with SIGKILL in the middle of runs, several times, restarts it each time, and
 /// checks from the database and the steps' own journal that every run finished and no completed step ran again.
 /// </summary>
+[Collection(ProcessKillCollection.Name)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 40;
