@@ -11,15 +11,16 @@ namespace OpsFlow.Scheduling;
 /// </summary>
 internal sealed class ScheduledRunJob(WorkflowEngine engine, ILogger<ScheduledRunJob> logger) : IJob
 {
-    /// <summary>A firing this much after its time was held up by downtime, not by a busy scheduler.</summary>
-    private static readonly TimeSpan Late = TimeSpan.FromSeconds(30);
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        var schedule = ScheduleData.Read(context.Trigger);
+        // A firing Quartz repeats after a crash runs under a recovery trigger: the schedule is the original one,
+        // and so is the scheduled time, which keeps the request id (and so the run) the same.
+        var schedule = ScheduleData.Read(context.Trigger) is var read && context.Recovering && context.RecoveringTriggerKey is { } original
+            ? read with { Id = original.Name }
+            : read;
         var due = context.ScheduledFireTimeUtc ?? context.FireTimeUtc;
         var late = context.FireTimeUtc - due;
-        var lateness = late >= Late
+        var lateness = late >= SchedulingServiceCollectionExtensions.MisfireThreshold
             ? $"; due {due:yyyy-MM-dd HH:mm:ss}Z, started {Describe(late)} late because OpsFlow was down (a missed schedule runs once)"
             : "";
         var trigger = $"schedule {schedule.Id} ({schedule.Cron}, {schedule.TimeZone}){lateness}";

@@ -7,6 +7,9 @@ namespace OpsFlow.Scheduling;
 
 public static class SchedulingServiceCollectionExtensions
 {
+    /// <summary>How late a firing must be to count as missed (and, for a schedule, to be reported late).</summary>
+    public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// Quartz with its ADO job store in OpsFlow's SQLite database (its tables are created at start when missing),
     /// owning the engine's timers and the recurring schedules. Not clustered: Quartz refuses clustering on SQLite,
@@ -31,6 +34,10 @@ public static class SchedulingServiceCollectionExtensions
         });
         // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
         // re-run at the next start, as after a crash.
+        // A firing more than this late counts as missed, and the misfire policy applies: fire once, now. Quartz's 60 s
+        // default would replay every missed slot of a short schedule one by one after a short outage.
+        services.Configure<QuartzOptions>(options => options.Properties["quartz.jobStore.misfireThreshold"] =
+            ((long)MisfireThreshold.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
         services.AddSingleton<IWorkflowTimers, QuartzWorkflowTimers>();
         services.AddSingleton<IWorkflowTimerHandler>(sp => sp.GetRequiredService<WorkflowEngine>());
