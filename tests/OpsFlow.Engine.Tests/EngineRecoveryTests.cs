@@ -195,6 +195,8 @@ public class EngineRecoveryTests
         // Reloads come 2 s, then 4 s, then 8 s after each failure.
         foreach (var (wait, expected) in new[] { (2, 2), (2, 2), (2, 3), (4, 3), (4, 4) })
         {
+            // The reload's delay is measured from when it is armed: move the clock only once it is.
+            await harness.WaitUntilAsync(() => Task.FromResult(harness.Engine.PendingRevives == 1), "the next reload to be armed");
             harness.Clock.Advance(TimeSpan.FromSeconds(wait));
             if (store.Failures != expected)
             {

@@ -80,12 +80,19 @@ public sealed partial class WorkflowEngine
             _ =>
             {
                 timer?.Dispose();
+                Interlocked.Decrement(ref _pendingRevives);
                 _ = FindAsync(runId, CancellationToken.None);
             },
             null,
             delay,
             Timeout.InfiniteTimeSpan);
+        Interlocked.Increment(ref _pendingRevives);
     }
+
+    /// <summary>Reloads waiting for their delay; tests wait for one to be armed before they move a fake clock.</summary>
+    internal int PendingRevives => Volatile.Read(ref _pendingRevives);
+
+    private int _pendingRevives;
 
     /// <summary>A reloaded run saved a change again: its next failure starts the backoff afresh.</summary>
     internal void Healthy(string runId) => _revives.TryRemove(runId, out _);
