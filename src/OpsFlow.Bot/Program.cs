@@ -1,5 +1,6 @@
 using OpsFlow.Bot.Api;
 using OpsFlow.Bot.Cli;
+using OpsFlow.Bot.Dashboard;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Workflows;
 
@@ -21,11 +22,16 @@ builder.Services.AddOpsFlowScriptWatcher();
 builder.Services.AddOpsFlowScheduling(builder.Configuration);
 builder.Services.AddOpsFlowAccess(builder.Configuration);
 builder.Services.AddOpsFlowApi();
+// Entra ID sign-in, or development mode (header identities, loopback only).
+builder.AddOpsFlowSignIn();
 
 var app = builder.Build();
 
 app.UseOpsFlowApiErrors();
+app.UseOpsFlowDashboardFiles();
+app.UseOpsFlowSignIn();
 app.MapOpsFlowApi();
+app.MapOpsFlowDashboard();
 
 await app.RunAsync();
 return 0;

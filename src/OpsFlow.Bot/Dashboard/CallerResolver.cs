@@ -1,0 +1,44 @@
+using System.Security.Claims;
+using OpsFlow.Bot.Hosting;
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Bot.Dashboard;
+
+/// <summary>
+/// Who is calling: the signed-in Entra ID user (object id and UPN, the same identities Teams gives us), or in
+/// development mode the X-OpsFlow-User header. One place, so the API, the dashboard and /api/me agree.
+/// </summary>
+public sealed class CallerResolver(ActorDirectory directory, SignInOptions signIn, AccessOptions access)
+{
+    public const string UserHeader = "X-OpsFlow-User";
+    public const string NameHeader = "X-OpsFlow-User-Name";
+
+    /// <summary>True when no identity provider is configured: the header is trusted (loopback only).</summary>
+    public bool DevelopmentMode => !signIn.Configured;
+
+    public Actor Resolve(HttpContext context)
+    {
+        if (!DevelopmentMode)
+        {
+            var user = context.User;
+            if (user.Identity?.IsAuthenticated != true)
+            {
+                return directory.Resolve("anonymous");
+            }
+
+            // Claims are read unmapped (MapInboundClaims = false): "oid" is the object id Teams reports as aadObjectId.
+            var id = user.FindFirstValue("oid") ?? user.FindFirstValue("sub") ?? "anonymous";
+            var upn = user.FindFirstValue("preferred_username") ?? user.FindFirstValue("upn");
+            return directory.Resolve(id, user.FindFirstValue("name") ?? upn, upn);
+        }
+
+        var header = context.Request.Headers[UserHeader].ToString();
+        var name = context.Request.Headers[NameHeader].ToString();
+        return directory.Resolve(string.IsNullOrWhiteSpace(header) ? "anonymous" : header.Trim(), name);
+    }
+
+    /// <summary>The users development mode offers in its picker: everyone the role configuration names.</summary>
+    public IReadOnlyList<string> DevelopmentUsers() => DevelopmentMode
+        ? access.Roles.Values.SelectMany(m => m).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray()
+        : [];
+}

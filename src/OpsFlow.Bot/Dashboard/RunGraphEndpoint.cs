@@ -1,0 +1,74 @@
+using OpsFlow.Bot.Api;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Bot.Dashboard;
+
+/// <summary>
+/// GET /api/runs/{id}/graph: a run's step graph (edges from DependsOn) as the run's own code and parameters
+/// declare it, with what the caller may decide. Stored steps carry no edges, and a graph may depend on
+/// parameters, so the definition is materialized the way recovery does it.
+/// </summary>
+internal static class RunGraphEndpoint
+{
+    public static void MapRunGraph(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/graph", GraphAsync);
+
+    private static async Task<IResult> GraphAsync(
+        string id, HttpContext http, IRunStore store, IWorkflowCatalog catalog, CallerResolver callers, CancellationToken cancellationToken)
+    {
+        var run = await store.GetRunAsync(id, cancellationToken);
+        if (run is null)
+        {
+            return RunEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.");
+        }
+
+        WorkflowDefinition definition;
+        try
+        {
+            definition = await catalog.MaterializeAsync(run.Workflow, run.WorkflowVersion, new ParameterValues(run.Parameters), cancellationToken);
+        }
+        catch (Exception ex) when (ex is WorkflowDefinitionException or KeyNotFoundException or InvalidOperationException)
+        {
+            // The page falls back to the stored steps in order; it says why there are no edges.
+            return RunEndpoints.Problem(StatusCodes.Status409Conflict, $"The step graph of run {id} cannot be rebuilt: {ex.Message}");
+        }
+
+        var caller = callers.Resolve(http);
+        var steps = await store.GetStepsAsync(id, cancellationToken);
+        return Results.Ok(new
+        {
+            Run = run.Id,
+            definition.AllowSelfApproval,
+            Steps = definition.Steps.Select(step => new
+            {
+                step.Name,
+                step.Kind,
+                step.DependsOn,
+                Approvers = step.Approval is null ? null : Approvers(step, steps),
+                RequiredApprovals = step.Approval?.Required,
+                MaxExtensions = step.Approval?.MaxExtensions,
+                MaxAttempts = step.Retry?.MaxAttempts ?? 1,
+                TimeoutSeconds = step.Timeout?.TotalSeconds,
+                step.ContinueOnError,
+                HasCompensation = step.Compensation is not null,
+                MayDecide = step.Approval is not null && MayDecide(caller, run, definition, step, steps),
+            }),
+        });
+    }
+
+    private static IReadOnlyList<string> Approvers(StepDefinition step, IReadOnlyList<StepRecord> steps) =>
+        steps.FirstOrDefault(s => s.Name == step.Name)?.Escalated == true ? step.Approval!.EscalateTo : step.Approval!.Approvers;
+
+    /// <summary>The engine's approver rule (four-eyes, approver list, else operators), to show the buttons; the engine still decides.</summary>
+    private static bool MayDecide(Actor caller, RunRecord run, WorkflowDefinition definition, StepDefinition step, IReadOnlyList<StepRecord> steps)
+    {
+        if (string.Equals(caller.Id, run.RequestedById, StringComparison.OrdinalIgnoreCase) && !definition.AllowSelfApproval)
+        {
+            return false;
+        }
+
+        var approvers = Approvers(step, steps);
+        return approvers.Count == 0 ? caller.HasRole(Roles.Operator) : approvers.Any(caller.Matches);
+    }
+}

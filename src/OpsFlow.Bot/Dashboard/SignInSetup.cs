@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using OpsFlow.Bot.Hosting;
+
+namespace OpsFlow.Bot.Dashboard;
+
+/// <summary>
+/// Identity for the dashboard and the API: Entra ID sign-in (OpenID Connect, cookie session) when
+/// "OpsFlow:Auth" names an authority and a client id; otherwise development mode on loopback only.
+/// </summary>
+internal static class SignInSetup
+{
+    public static WebApplicationBuilder AddOpsFlowSignIn(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection("OpsFlow:Auth").Get<SignInOptions>() ?? new SignInOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(sp => new CallerResolver(
+            sp.GetRequiredService<ActorDirectory>(), options, sp.GetRequiredService<AccessOptions>()));
+        if (!options.Configured)
+        {
+            LoopbackGuard.ThrowIfExposed(builder.Configuration);
+            return builder;
+        }
+
+        builder.Services
+            .AddAuthentication(auth =>
+            {
+                auth.DefaultScheme = CookieAuthenticationDefaults.AuthenticationScheme;
+                auth.DefaultChallengeScheme = OpenIdConnectDefaults.AuthenticationScheme;
+            })
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = "opsflow";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Lax;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.SlidingExpiration = true;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+            })
+            .AddOpenIdConnect(oidc =>
+            {
+                oidc.Authority = options.Authority;
+                oidc.ClientId = options.ClientId;
+                oidc.ClientSecret = options.ClientSecret;
+                oidc.CallbackPath = options.CallbackPath;
+                oidc.ResponseType = string.IsNullOrEmpty(options.ClientSecret) ? "id_token" : "code";
+                oidc.UsePkce = true;
+                // Keep Entra ID's claim names ("oid", "preferred_username") so CallerResolver reads them as Teams does.
+                oidc.MapInboundClaims = false;
+                oidc.TokenValidationParameters.NameClaimType = "name";
+                oidc.Scope.Add("profile");
+                oidc.Scope.Add("email");
+            });
+        builder.Services.AddAuthorization();
+        return builder;
+    }
+
+    /// <summary>With sign-in on, every page and API call needs a session: pages sign in, the API answers 401.</summary>
+    public static WebApplication UseOpsFlowSignIn(this WebApplication app)
+    {
+        if (app.Services.GetRequiredService<CallerResolver>().DevelopmentMode)
+        {
+            return app;
+        }
+
+        app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            if (context.User.Identity?.IsAuthenticated == true)
+            {
+                await next(context);
+                return;
+            }
+
+            if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+            {
+                await Results.Problem(statusCode: StatusCodes.Status401Unauthorized,
+                    detail: "Sign in first: open the dashboard in a browser, or send the session cookie it sets.").ExecuteAsync(context);
+                return;
+            }
+
+            await context.ChallengeAsync(new AuthenticationProperties { RedirectUri = context.Request.Path + context.Request.QueryString });
+        });
+        app.UseAuthorization();
+        app.MapGet("/signout", async context =>
+        {
+            await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+            await context.SignOutAsync(OpenIdConnectDefaults.AuthenticationScheme, new AuthenticationProperties { RedirectUri = "/" });
+        });
+        return app;
+    }
+}
