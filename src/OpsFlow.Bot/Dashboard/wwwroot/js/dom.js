@@ -1,0 +1,71 @@
+// Building DOM nodes from data. Text always goes in as textContent, never as HTML, so run data cannot inject markup.
+
+/** h('a', {href, class, dataset: {x}, on: {click}}, child, 'text', [more]) */
+export function h(tag, attrs = {}, ...children) {
+  const node = tag.startsWith('svg:')
+    ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4))
+    : document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs ?? {})) {
+    if (value === undefined || value === null || value === false) continue;
+    if (key === 'on') {
+      for (const [event, handler] of Object.entries(value)) node.addEventListener(event, handler);
+    } else if (key === 'dataset') {
+      Object.assign(node.dataset, value);
+    } else if (key === 'text') {
+      node.textContent = String(value);
+    } else if (key === 'class') {
+      node.setAttribute('class', value);
+    } else if (key in node && !tag.startsWith('svg:')) {
+      node[key] = value;
+    } else {
+      node.setAttribute(key, value === true ? '' : String(value));
+    }
+  }
+  append(node, children);
+  return node;
+}
+
+function append(node, children) {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    if (Array.isArray(child)) append(node, child);
+    else node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+}
+
+export function clear(node) {
+  while (node.firstChild) node.firstChild.remove();
+  return node;
+}
+
+export function formatTime(iso) {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function formatDuration(ms) {
+  if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m} min ${s % 60} s`;
+  const hours = Math.floor(m / 60);
+  return `${hours} h ${m % 60} min`;
+}
+
+export function between(startIso, endIso, now = Date.now()) {
+  if (!startIso) return null;
+  const end = endIso ? Date.parse(endIso) : now;
+  return end - Date.parse(startIso);
+}
+
+/** A message box: kind is 'error', 'info' or 'ok'. */
+export function message(kind, text) {
+  return h('div', { class: `msg msg-${kind}`, role: kind === 'error' ? 'alert' : 'status' }, text);
+}
+
+export function percent(value) {
+  return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
+}

@@ -1,0 +1,93 @@
+// Runs: filter by workflow, status, requester and time; paged; newest first.
+import { api } from '../api.js';
+import { between, clear, formatDuration, formatTime, h, message } from '../dom.js';
+import { RUN_STATUSES, badge, runLook } from '../status.js';
+
+const PAGE = 25;
+
+export async function renderRuns(root, ctx) {
+  const q = ctx.query;
+  const skip = Math.max(0, Number.parseInt(q.get('skip') ?? '0', 10) || 0);
+  const workflows = await api('/api/workflows');
+  const names = workflows.ok ? workflows.data.map((w) => w.name) : [];
+
+  const field = (label, input) => h('label', { class: 'field' }, h('span', {}, label), input);
+  const form = h('form', { class: 'filters', 'data-testid': 'run-filters', on: { submit: (e) => { e.preventDefault(); apply(); } } },
+    field('Workflow', h('select', { name: 'workflow' }, h('option', { value: '' }, 'any'),
+      names.map((n) => h('option', { value: n, selected: n === q.get('workflow') }, n)))),
+    field('Status', h('select', { name: 'status' }, h('option', { value: '' }, 'any'),
+      RUN_STATUSES.map((s) => h('option', { value: s, selected: s.toLowerCase() === (q.get('status') ?? '').toLowerCase() }, runLook(s).label)))),
+    field('Requested by', h('input', { name: 'requestedBy', value: q.get('requestedBy') ?? '', placeholder: 'user id' })),
+    field('From', h('input', { name: 'from', type: 'datetime-local', value: localInput(q.get('from')) })),
+    field('To', h('input', { name: 'to', type: 'datetime-local', value: localInput(q.get('to')) })),
+    h('div', { class: 'filter-buttons' },
+      h('button', { type: 'submit', class: 'primary' }, 'Filter'),
+      h('button', { type: 'button', on: { click: () => ctx.navigate('/runs') } }, 'Clear')));
+
+  function apply() {
+    const data = new FormData(form);
+    const next = new URLSearchParams();
+    for (const [key, value] of data) {
+      if (!value) continue;
+      next.set(key, key === 'from' || key === 'to' ? new Date(value).toISOString() : value);
+    }
+    ctx.navigate(`/runs${next.size ? `?${next}` : ''}`);
+  }
+
+  const body = h('div', {});
+  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Runs')), h('section', { class: 'card' }, form), body);
+
+  const params = new URLSearchParams();
+  for (const key of ['workflow', 'status', 'requestedBy', 'from', 'to']) if (q.get(key)) params.set(key, q.get(key));
+  params.set('skip', String(skip));
+  params.set('take', String(PAGE));
+  const answer = await api(`/api/runs?${params}`);
+  if (!answer.ok) {
+    body.append(message('error', answer.detail));
+    return;
+  }
+
+  const { runs, total } = answer.data;
+  if (runs.length === 0) {
+    body.append(message('info', total === 0 && params.size <= 2 ? 'No runs yet. Start one from the Workflows page.' : 'No run matches these filters.'));
+    return;
+  }
+
+  const rows = runs.map((run) => h('tr', { dataset: { run: run.id, status: run.status } },
+    h('td', {}, badge(runLook(run.status))),
+    h('td', {}, h('a', { href: `/runs/${encodeURIComponent(run.id)}`, 'data-link': true, class: 'mono' }, run.id)),
+    h('td', {}, run.workflow),
+    h('td', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')),
+    h('td', {}, run.requestedByName, run.requestedByName !== run.requestedById ? h('span', { class: 'muted' }, ` (${run.requestedById})`) : null),
+    h('td', {}, run.trigger),
+    h('td', {}, formatTime(run.createdAt)),
+    h('td', { class: 'num' }, formatDuration(between(run.startedAt, run.endedAt)))));
+  body.append(h('section', { class: 'card flush' }, h('table', { class: 'grid', 'data-testid': 'runs-table' },
+    h('thead', {}, h('tr', {}, ['Status', 'Run', 'Workflow', 'Parameters', 'Requested by', 'Trigger', 'Created', 'Duration'].map((t) => h('th', {}, t)))),
+    h('tbody', {}, rows))));
+
+  const page = (toSkip) => { const p = new URLSearchParams(q); p.set('skip', String(toSkip)); return `/runs?${p}`; };
+  body.append(h('div', { class: 'pager' },
+    h('span', { class: 'muted' }, `${skip + 1}–${skip + runs.length} of ${total}`),
+    skip > 0 ? h('a', { href: page(Math.max(0, skip - PAGE)), 'data-link': true, class: 'button' }, '← Newer') : null,
+    skip + runs.length < total ? h('a', { href: page(skip + PAGE), 'data-link': true, class: 'button' }, 'Older →') : null));
+
+  // A running list is worth refreshing while someone watches it; the page is cheap.
+  if (runs.some((r) => !['Succeeded', 'Failed', 'RolledBack', 'Cancelled'].includes(r.status))) {
+    const timer = setTimeout(() => { if (root.contains(body)) renderAgain(); }, 5000);
+    ctx.onLeave(() => clearTimeout(timer));
+  }
+
+  function renderAgain() {
+    clear(root);
+    renderRuns(root, ctx);
+  }
+}
+
+function localInput(iso) {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const pad = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}

@@ -1,0 +1,57 @@
+// Action buttons, shown only to roles that may use them (the server enforces the same rules and audits refusals).
+import { post } from '../api.js';
+import { h, message } from '../dom.js';
+import { hasRole } from '../roles.js';
+
+/** Buttons for the whole run: pause, resume, retry (operator) and cancel (admin), as the run's state allows. */
+export function runActions(ctx, details, act) {
+  const { run } = details;
+  const s = run.status;
+  const list = [];
+  if (hasRole(ctx.me, 'operator')) {
+    if (s === 'Running') list.push(['pause', 'Pause', '']);
+    if (s === 'Paused') list.push(['resume', 'Resume', 'primary']);
+    if (s === 'Failed') list.push(['retry', 'Retry failed steps', 'primary']);
+  }
+  if (hasRole(ctx.me, 'admin') && !['Succeeded', 'Failed', 'RolledBack', 'Cancelled'].includes(s)) list.push(['cancel', 'Cancel run', 'danger']);
+  return list.map(([verb, label, tone]) => h('button', {
+    type: 'button', class: tone, dataset: { action: verb },
+    on: { click: () => act(`/api/runs/${encodeURIComponent(run.id)}/${verb}`, verb === 'cancel' ? { reason: act.reason() } : {}) },
+  }, label));
+}
+
+/** Buttons for one step: approve, reject, extend (approvers) and skip (admin). */
+export function stepActions(ctx, details, step, info, act) {
+  const id = encodeURIComponent(details.run.id);
+  const list = [];
+  if (step.status === 'Waiting' && info?.kind === 'Approval' && info.mayDecide) {
+    const decide = (decision) => act(`/api/runs/${id}/approvals`, { decision, step: step.name, reason: act.reason() });
+    list.push(h('button', { type: 'button', class: 'ok', dataset: { action: 'approve' }, on: { click: () => decide('approve') } }, '✓ Approve'));
+    list.push(h('button', { type: 'button', class: 'danger', dataset: { action: 'reject' }, on: { click: () => decide('reject') } }, '✗ Reject'));
+    if ((step.extensions ?? 0) < (info.maxExtensions ?? 0)) {
+      list.push(h('button', { type: 'button', dataset: { action: 'extend' }, on: { click: () => decide('extend') } }, 'Extend deadline'));
+    }
+  }
+  const skippable = ['Failed', 'TimedOut', 'Waiting', 'Pending'].includes(step.status)
+    && !['Succeeded', 'RolledBack', 'Cancelled', 'RollingBack'].includes(details.run.status);
+  if (hasRole(ctx.me, 'admin') && skippable) {
+    list.push(h('button', {
+      type: 'button', dataset: { action: 'skip' },
+      on: { click: () => act(`/api/runs/${id}/steps/${encodeURIComponent(step.name)}/skip`, { reason: act.reason() }) },
+    }, 'Skip step'));
+  }
+  return list;
+}
+
+/** The function buttons call: POST, then show the API's message or its detail, then refresh the run. */
+export function makeAct(output, reasonInput, refresh) {
+  const act = async (path, body) => {
+    output.replaceChildren(message('info', 'Sending…'));
+    const answer = await post(path, body);
+    output.replaceChildren(answer.ok ? message('ok', answer.data?.message ?? 'Done.') : message('error', answer.detail));
+    if (answer.ok) reasonInput.value = '';
+    await refresh();
+  };
+  act.reason = () => reasonInput.value.trim() || undefined;
+  return act;
+}
