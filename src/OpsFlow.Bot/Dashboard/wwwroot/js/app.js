@@ -1,6 +1,6 @@
 // The dashboard shell: who is signed in (or chosen, in development mode), and a small router over history.
 import { api, chooseUser, currentUser, setDevelopmentMode } from './api.js';
-import { clear, h, message } from './dom.js';
+import { clear, h, message, fill } from './dom.js';
 import { renderRuns } from './pages/runs.js';
 import { renderRun } from './pages/run.js';
 import { renderWorkflows } from './pages/workflows.js';
@@ -35,7 +35,7 @@ function route() {
   const page = match ? match[1](match[0]) : renderNotFound;
   const ctx = { me, navigate, query: new URLSearchParams(location.search), onLeave: (stop) => { leave = stop; } };
   Promise.resolve(page(app, ctx)).catch((error) => {
-    clear(app).append(message('error', `This page failed to draw: ${error.message}`));
+    fill(app, message('error', `This page failed to draw: ${error.message}`));
   });
 }
 

@@ -69,3 +69,10 @@ export function message(kind, text) {
 export function percent(value) {
   return value === null || value === undefined ? '—' : `${(value * 100).toFixed(1)} %`;
 }
+
+/** Replaces a node's children; null, false and nested arrays are handled as in h() (Element.append would print "null"). */
+export function fill(node, ...children) {
+  clear(node);
+  append(node, children);
+  return node;
+}

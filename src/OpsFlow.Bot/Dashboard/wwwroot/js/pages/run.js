@@ -1,6 +1,6 @@
 // A run: its step graph live, approvals with their clock, a step's details and log, the timeline and the audit trail.
 import { api } from '../api.js';
-import { between, clear, formatDuration, formatTime, h, message } from '../dom.js';
+import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
 import { badge, runLook } from '../status.js';
 import { makeAct, runActions, stepActions } from '../run/actions.js';
 import { startClock, timeLeft } from '../run/clock.js';
@@ -61,7 +61,7 @@ export async function renderRun(root, ctx, id) {
     const look = runLook(run.status);
     const buttons = runActions(ctx, details, act);
 
-    clear(head).append(
+    fill(head,
       h('div', { class: 'run-title' }, badge(look, { 'data-testid': 'run-status' }), h('h2', {}, run.workflow),
         h('span', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => h('span', { class: 'chip' }, `${k}=${v}`)))),
       h('dl', { class: 'facts inline' },
@@ -74,7 +74,7 @@ export async function renderRun(root, ctx, id) {
       buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null);
 
     const waiting = steps.filter((s) => s.status === 'Waiting' && kinds.get(s.name) === 'Approval');
-    clear(approvals).append(...waiting.map((s) => {
+    fill(approvals, ...waiting.map((s) => {
       const stepButtons = stepActions(ctx, details, s, info.get(s.name), act);
       const who = info.get(s.name)?.approvers;
       return h('section', { class: 'card approval-card', dataset: { step: s.name } },
@@ -89,8 +89,8 @@ export async function renderRun(root, ctx, id) {
     dag.update(shape, steps, selected);
     const chosen = steps.find((s) => s.name === selected);
     panel.render(details, info.get(selected), selected, chosen ? stepActions(ctx, details, chosen, info.get(selected), act) : []);
-    clear(timelineBox).append(timeline(details, kinds));
-    clear(auditBox).append(auditTrail(details));
+    fill(timelineBox, timeline(details, kinds));
+    fill(auditBox, auditTrail(details));
 
     function hasStepButtons() {
       return steps.some((s) => stepActions(ctx, details, s, info.get(s.name), act).length > 0);

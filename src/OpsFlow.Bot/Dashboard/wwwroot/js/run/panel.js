@@ -1,6 +1,6 @@
 // One step in detail: status, attempts, timings, outputs, error, votes, and its log (refreshed while it runs).
 import { api } from '../api.js';
-import { between, clear, formatDuration, formatTime, h, message } from '../dom.js';
+import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
 import { badge, stepLook } from '../status.js';
 import { timeLeft } from './clock.js';
 
@@ -30,7 +30,7 @@ export function createPanel(runId) {
 
   function render(details, info, stepName, actions) {
     const step = details.steps.find((s) => s.name === stepName);
-    if (!step) { clear(element).append(h('p', { class: 'muted' }, 'Click a step in the graph to see its log, attempts, timings and outputs.')); stop(); shown = null; return; }
+    if (!step) { fill(element, h('p', { class: 'muted' }, 'Click a step in the graph to see its log, attempts, timings and outputs.')); stop(); shown = null; return; }
     const look = stepLook(step.status, info?.kind);
     const first = shown !== stepName;
     shown = stepName;
@@ -51,7 +51,7 @@ export function createPanel(runId) {
     const outputs = Object.entries(step.outputs ?? {});
 
     logBox = first || !logBox ? h('div', { class: 'log', 'data-testid': 'step-log' }, h('div', { class: 'muted' }, 'Loading the log…')) : logBox;
-    clear(element).append(
+    fill(element,
       h('div', { class: 'panel-head' }, h('h2', {}, step.name), badge(look, { 'data-testid': 'step-status' })),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       step.error ? h('div', { class: 'msg msg-error' }, step.error) : null,

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OpsFlow.Dashboard.Tests;
+
+/// <summary>A run's page in a real browser: live colours, approvals by a second person, what a viewer may do.</summary>
+[Collection(DashboardCollection.Name)]
+public sealed class RunPageTests(DashboardFixture fixture)
+{
+    private static readonly LocatorAssertionsToHaveAttributeOptions Soon = new() { Timeout = 15_000 };
+
+    private static ILocator Step(IPage page, string name) => page.Locator($"svg.dag g.node[data-step='{name}']");
+
+    [BrowserFact]
+    public async Task AnOpenRunPage_ShowsStepsChangeColourLive_WithoutReloading()
+    {
+        var key = Guid.NewGuid().ToString("n");
+        var id = await fixture.StartAsync("olivia", "stepped", new { key });
+        var page = await fixture.Browser.OpenAsync("olivia");
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+
+        await Expect(Step(page, "first")).ToHaveAttributeAsync("data-status", "Running", Soon);
+        await Expect(Step(page, "first")).ToHaveClassAsync(new Regex("tone-running.*animated"));
+        await Expect(Step(page, "second")).ToHaveAttributeAsync("data-status", "Pending", Soon);
+        await Expect(Step(page, "second")).ToHaveClassAsync(new Regex("tone-pending"));
+        await Browser.ScreenshotAsync(page, "run-live-first-running");
+        // The page must not reload to see the change: a marker on window survives only without a reload.
+        await page.EvaluateAsync("window.__stillHere = true");
+
+        fixture.Host.Release(key, "first");
+        await Expect(Step(page, "first")).ToHaveAttributeAsync("data-status", "Succeeded", Soon);
+        await Expect(Step(page, "first")).ToHaveClassAsync(new Regex("tone-succeeded"));
+        await Expect(Step(page, "second")).ToHaveAttributeAsync("data-status", "Running", Soon);
+        await Expect(Step(page, "first").Locator("text.node-symbol")).ToHaveTextAsync("✓");
+        await Browser.ScreenshotAsync(page, "run-live-second-running");
+
+        fixture.Host.Release(key, "second");
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("succeeded", new() { Timeout = 15_000 });
+        Assert.True(await page.EvaluateAsync<bool>("window.__stillHere === true"));
+        // Clicking a step shows its log, and the timeline and audit trail are there.
+        await Step(page, "first").ClickAsync();
+        await Expect(page.GetByTestId("step-log")).ToContainTextAsync("first is waiting for the test");
+        await Expect(page.GetByTestId("audit")).ToContainTextAsync("requested by olivia");
+        await Expect(page.GetByTestId("timeline")).ToContainTextAsync("second");
+        await Browser.ScreenshotAsync(page, "run-succeeded-step-log");
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task ASecondUser_ApprovesFromThePage_AndTheRunGoesOn()
+    {
+        var id = await fixture.StartAsync("olivia", "gated", new { env = "prod" });
+
+        // The requester sees the approval but no buttons (four-eyes rule).
+        var requester = await fixture.Browser.OpenAsync("olivia");
+        await requester.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+        await Expect(Step(requester, "gate")).ToHaveAttributeAsync("data-status", "Waiting", Soon);
+        await Expect(Step(requester, "gate")).ToHaveClassAsync(new Regex("tone-approval"));
+        await Expect(requester.Locator(".approval-card")).ToContainTextAsync("four-eyes");
+        await Expect(requester.Locator("button[data-action='approve']")).ToHaveCountAsync(0);
+        await requester.Context.CloseAsync();
+
+        var approver = await fixture.Browser.OpenAsync("mark");
+        await approver.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+        await Expect(approver.Locator(".approval-card .clock")).ToContainTextAsync("left");
+        await Browser.ScreenshotAsync(approver, "run-waiting-for-approval");
+        await approver.Locator("input.reason").FillAsync("looks good");
+        await approver.Locator(".approval-card button[data-action='approve']").ClickAsync();
+
+        await Expect(approver.GetByTestId("action-output")).ToContainTextAsync("approve", new() { Timeout = 10_000 });
+        await Expect(Step(approver, "deploy")).ToHaveAttributeAsync("data-status", "Succeeded", Soon);
+        await Expect(approver.GetByTestId("run-status")).ToContainTextAsync("succeeded", new() { Timeout = 15_000 });
+        await Expect(approver.GetByTestId("audit")).ToContainTextAsync("mark");
+        await Browser.ScreenshotAsync(approver, "run-approved");
+        await approver.Context.CloseAsync();
+        Assert.Equal("Succeeded", await fixture.StatusAsync(id));
+    }
+
+    [BrowserFact]
+    public async Task AViewer_SeesNoActionButtons_AndAForgedActionIsRefused403()
+    {
+        var id = await fixture.StartAsync("olivia", "gated", new { env = "dev" });
+        var page = await fixture.Browser.OpenAsync();
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+        await Expect(Step(page, "gate")).ToHaveAttributeAsync("data-status", "Waiting", Soon);
+        await Expect(page.GetByTestId("roles")).ToHaveTextAsync("viewer");
+        await Step(page, "gate").ClickAsync();
+        await Expect(page.GetByTestId("step-panel")).ToContainTextAsync("gate");
+        await Expect(page.Locator("button[data-action]")).ToHaveCountAsync(0);
+        await Browser.ScreenshotAsync(page, "run-as-viewer");
+
+        foreach (var (path, body) in new[] { ($"/api/runs/{id}/approvals", "{\"decision\":\"approve\"}"), ($"/api/runs/{id}/cancel", "{}"), ($"/api/runs/{id}/steps/gate/skip", "{}") })
+        {
+            var forged = await page.APIRequest.PostAsync($"{fixture.Host.BaseUrl}{path}", new APIRequestContextOptions
+            {
+                Headers = new Dictionary<string, string> { ["X-OpsFlow-User"] = "vera", ["Content-Type"] = "application/json" },
+                Data = body,
+            });
+            Assert.Equal((int)HttpStatusCode.Forbidden, forged.Status);
+        }
+
+        Assert.Equal("WaitingForApproval", await fixture.StatusAsync(id));
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task AnUnknownRun_ShowsThe404Page()
+    {
+        var page = await fixture.Browser.OpenAsync();
+        var response = await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/no-such-run");
+
+        Assert.Equal(404, response!.Status);
+        await Expect(page.GetByTestId("not-found")).ToContainTextAsync("There is no run “no-such-run”");
+        await Browser.ScreenshotAsync(page, "run-not-found");
+        await page.Context.CloseAsync();
+    }
+}
