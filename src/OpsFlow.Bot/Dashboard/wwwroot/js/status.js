@@ -4,8 +4,8 @@ import { h } from './dom.js';
 const RUN = {
   Pending: ['pending', '○', 'pending'],
   Running: ['running', '●', 'running'],
-  WaitingForApproval: ['approval', '⏳', 'waiting for approval'],
-  Paused: ['skipped', '⏸', 'paused'],
+  WaitingForApproval: ['approval', '◔', 'waiting for approval'],
+  Paused: ['skipped', '‖', 'paused'],
   Failed: ['failed', '✗', 'failed'],
   RollingBack: ['running', '↺', 'rolling back'],
   RolledBack: ['failed', '↺', 'rolled back'],
@@ -18,7 +18,7 @@ const STEP = {
   Running: ['running', '●', 'running'],
   Succeeded: ['succeeded', '✓', 'succeeded'],
   Failed: ['failed', '✗', 'failed'],
-  Skipped: ['skipped', '⤼', 'skipped'],
+  Skipped: ['skipped', '↷', 'skipped'],
   TimedOut: ['failed', '✗', 'timed out'],
   Cancelled: ['skipped', '⊘', 'cancelled'],
   Compensating: ['running', '↺', 'compensating'],
@@ -37,7 +37,7 @@ export function runLook(status) {
 /** A step that waits is orange when it waits for people, blue when it waits for a retry delay. */
 export function stepLook(status, kind) {
   if (status === 'Waiting') {
-    return kind === 'Approval' ? { tone: 'approval', symbol: '⏳', label: 'waiting for approval' } : { tone: 'pending', symbol: '↻', label: 'waiting to retry' };
+    return kind === 'Approval' ? { tone: 'approval', symbol: '◔', label: 'waiting for approval' } : { tone: 'pending', symbol: '↻', label: 'waiting to retry' };
   }
   const [tone, symbol, label] = STEP[status] ?? ['pending', '?', status];
   return { tone, symbol, label };

@@ -79,7 +79,7 @@ export async function renderRun(root, ctx, id) {
       const who = info.get(s.name)?.approvers;
       return h('section', { class: 'card approval-card', dataset: { step: s.name } },
         h('div', { class: 'approval-main' },
-          h('span', { class: 'badge tone-approval' }, '⏳ approval'),
+          h('span', { class: 'badge tone-approval' }, '◔ approval'),
           h('strong', {}, s.name),
           h('span', { class: 'muted' }, ` waits for ${who?.length ? who.join(', ') : 'an operator other than the requester'}`),
           s.dueAt ? h('span', { class: 'clock', dataset: { due: s.dueAt } }, timeLeft(s.dueAt)) : null),

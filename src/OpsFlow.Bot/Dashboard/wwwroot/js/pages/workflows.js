@@ -1,6 +1,6 @@
 // Workflows: description, parameters and their rules, schedules, success rate and last runs, and a start form.
 import { api, post } from '../api.js';
-import { formatDuration, formatTime, h, message, percent } from '../dom.js';
+import { fill, formatDuration, formatTime, h, message, percent } from '../dom.js';
 import { hasRole } from '../roles.js';
 import { badge, runLook } from '../status.js';
 
@@ -16,7 +16,7 @@ export async function renderWorkflows(root, ctx) {
     const card = h('section', { class: 'card workflow', dataset: { workflow: wf.name } });
     root.append(card);
     const stat = statsBy.get(wf.name);
-    card.append(
+    fill(card, 
       h('div', { class: 'wf-head' }, h('h2', {}, wf.name), wf.version ? h('span', { class: 'mono muted' }, wf.version.slice(0, 19)) : null,
         stat ? h('span', { class: 'wf-stat' }, `${percent(stat.successRate)} success · ${stat.runs} runs · avg ${formatDuration(stat.averageDurationMs)}`) : null),
       h('p', {}, wf.description),
