@@ -16,6 +16,8 @@ public sealed class DashboardFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Http = new HttpClient { BaseAddress = new Uri(Host.BaseUrl) };
+        // Two shared cores run the build, the host and Chromium at once; 5 s (Playwright's default) proved too short there.
+        Microsoft.Playwright.Assertions.SetDefaultExpectTimeout(15_000);
         await Browser.InitializeAsync();
     }
 
