@@ -32,21 +32,19 @@ internal static class ReportSql
         GROUP BY 1
         """;
 
-    // The 95th percentile is the row ranked ⌈0.95·n⌉ in its group: (95n + 99) / 100 in integers.
+    // The 95th percentile is the row ranked ⌈0.95·n⌉ in its group: (95n + 99) / 100 in integers. Every figure is
+    // a window over the same partition and order, so SQLite sorts the rows once and needs no GROUP BY after it.
     public static FormattableString StepDurations(long from, long to, string? workflow) => $"""
-        WITH d AS (
-            SELECT r.Workflow AS Workflow, s.Name AS Step, s.Attempt AS Attempt, s.EndedAt - s.StartedAt AS Ticks
+        SELECT Workflow, Step, Attempts, CAST(TotalTicks AS REAL) / N AS AverageTicks, TotalTicks, Ticks AS P95Ticks
+        FROM (
+            SELECT r.Workflow AS Workflow, s.Name AS Step, s.EndedAt - s.StartedAt AS Ticks,
+                   ROW_NUMBER() OVER w AS Rank, COUNT(*) OVER w AS N,
+                   SUM(s.Attempt) OVER w AS Attempts, SUM(s.EndedAt - s.StartedAt) OVER w AS TotalTicks
             FROM runs r JOIN steps s ON s.RunId = r.Id
             WHERE r.CreatedAt >= {from} AND r.CreatedAt < {to} AND ({workflow ?? ""} = '' OR r.Workflow = {workflow ?? ""})
-              AND s.EndedAt - s.StartedAt IS NOT NULL),
-        ranked AS (
-            SELECT Workflow, Step, Attempt, Ticks,
-                   ROW_NUMBER() OVER (PARTITION BY Workflow, Step ORDER BY Ticks) AS Rank,
-                   COUNT(*) OVER (PARTITION BY Workflow, Step) AS N
-            FROM d)
-        SELECT Workflow, Step, SUM(Attempt) AS Attempts, AVG(Ticks) AS AverageTicks, SUM(Ticks) AS TotalTicks,
-               MAX(CASE WHEN Rank = (N * 95 + 99) / 100 THEN Ticks END) AS P95Ticks
-        FROM ranked GROUP BY Workflow, Step
+              AND s.EndedAt - s.StartedAt IS NOT NULL
+            WINDOW w AS (PARTITION BY r.Workflow, s.Name ORDER BY s.EndedAt - s.StartedAt ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+        WHERE Rank = (N * 95 + 99) / 100
         ORDER BY TotalTicks DESC, Workflow, Step
         """;
 
