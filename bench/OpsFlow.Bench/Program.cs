@@ -1,14 +1,22 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
+var reportsOnly = args.Contains("--reports-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
     var report = new Report();
+    if (reportsOnly)
+    {
+        await ReportScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
     if (!scriptsOnly && !schedulingOnly)
     {
         await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
@@ -16,6 +24,11 @@ try
         await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
         await Scenarios.ResumeAsync(folder, runs: 200, report);
         await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
+    }
+
+    if (!scriptsOnly && !schedulingOnly)
+    {
+        await ReportScenarios.RunAsync(folder, quick, report);
     }
 
     if (!scriptsOnly)

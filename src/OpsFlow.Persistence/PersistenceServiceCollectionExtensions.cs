@@ -30,6 +30,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WriteQueue>();
         services.TryAddSingleton<IRunStore, EfRunStore>();
+        services.TryAddSingleton<IRunReports, EfRunReports>();
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();
         services.TryAddSingleton<DatabaseMigrator>();
         return services;

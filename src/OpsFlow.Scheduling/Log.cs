@@ -33,4 +33,7 @@ internal static partial class Log
 
     [LoggerMessage(3008, LogLevel.Debug, "Run {RunId}: no step executing any more ({Status}); its job ends")]
     public static partial void RunIdle(ILogger logger, string runId, string status);
+
+    [LoggerMessage(3020, LogLevel.Information, "Retention: deleted {Count} step log lines of runs that ended more than {Days} days ago (before {Before:u})")]
+    public static partial void StepLogsTrimmed(ILogger logger, int count, int days, DateTimeOffset before);
 }

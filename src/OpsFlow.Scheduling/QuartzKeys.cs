@@ -19,6 +19,11 @@ internal static class QuartzKeys
     /// <summary>The one durable job every recurring schedule fires.</summary>
     public static readonly JobKey ScheduledRunJob = new("scheduled-run", Group);
 
+    /// <summary>The daily retention of step logs, and its trigger.</summary>
+    public static readonly JobKey RetentionJob = new("step-log-retention", Group);
+
+    public static readonly TriggerKey RetentionTrigger = new("step-log-retention", Group);
+
     /// <summary>One trigger per (run, step, kind): arming a timer again replaces it, cancelling removes it.</summary>
     public static TriggerKey Timer(string runId, string step, TimerKind kind)
     {

@@ -10,14 +10,20 @@ public static class SchedulingServiceCollectionExtensions
     /// <summary>How late a firing must be to count as missed (and, for a schedule, to be reported late).</summary>
     public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(10);
 
+    /// <summary>The retention job, for an operator (or a test) that wants to run it now.</summary>
+    public static JobKey StepLogRetentionJob => QuartzKeys.RetentionJob;
+
     /// <summary>
     /// Quartz with its ADO job store in OpsFlow's SQLite database (its tables are created at start when missing),
     /// owning the engine's timers and the recurring schedules. Not clustered: Quartz refuses clustering on SQLite,
     /// so one host per database file. Registers the hosted service that starts and stops the scheduler.
     /// </summary>
-    public static IServiceCollection AddOpsFlowQuartz(this IServiceCollection services, string sqliteConnectionString)
+    /// <param name="retention">When given (and its days are positive), a daily job trims old step logs.</param>
+    public static IServiceCollection AddOpsFlowQuartz(this IServiceCollection services, string sqliteConnectionString, RetentionOptions? retention = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sqliteConnectionString);
+        retention ??= new RetentionOptions { StepLogDays = 0 };
+        services.AddSingleton(retention);
         services.AddQuartz(quartz =>
         {
             // A run's job waits (asynchronously) while the run executes: allow as many as runs may execute at once.
@@ -31,6 +37,13 @@ public static class SchedulingServiceCollectionExtensions
             quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
             quartz.AddJobType<RunJob>();
             quartz.AddJob<ScheduledRunJob>(job => job.WithIdentity(QuartzKeys.ScheduledRunJob).StoreDurably().RequestRecovery().WithDescription("starts the run a schedule is due for"));
+            if (retention.StepLogDays > 0)
+            {
+                quartz.AddJob<StepLogRetentionJob>(job => job.WithIdentity(QuartzKeys.RetentionJob).StoreDurably()
+                    .WithDescription($"deletes step logs of runs that ended more than {retention.StepLogDays} days ago"));
+                quartz.AddTrigger(trigger => trigger.ForJob(QuartzKeys.RetentionJob).WithIdentity(QuartzKeys.RetentionTrigger)
+                    .WithCronSchedule(retention.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            }
         });
         // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
         // re-run at the next start, as after a crash.

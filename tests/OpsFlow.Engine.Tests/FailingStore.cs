@@ -26,6 +26,11 @@ public sealed class FailingStore(IRunStore inner, int failSave, bool keepFailing
 
     public Task<CreateRunResult> CreateRunAsync(NewRun run, CancellationToken cancellationToken = default) => inner.CreateRunAsync(run, cancellationToken);
 
+    public Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default) =>
+        inner.GetStepLogAfterAsync(runId, step, after, take, cancellationToken);
+
+    public Task<int> TrimStepLogsAsync(DateTimeOffset before, CancellationToken cancellationToken = default) => inner.TrimStepLogsAsync(before, cancellationToken);
+
     public Task<bool> TryAcquireLockAsync(string lockKey, string runId, CancellationToken cancellationToken = default) => inner.TryAcquireLockAsync(lockKey, runId, cancellationToken);
 
     public Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default) => inner.GetQueuedRunsAsync(lockKey, cancellationToken);

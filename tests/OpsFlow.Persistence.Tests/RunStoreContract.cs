@@ -7,7 +7,7 @@ namespace OpsFlow.Persistence.Tests;
 /// What every <see cref="IRunStore"/> must do. Each store runs this whole suite by subclassing it, so the
 /// engine can rely on the same behaviour from memory, SQLite and (later) PostgreSQL.
 /// </summary>
-public abstract class RunStoreContract : IAsyncLifetime
+public abstract partial class RunStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = RunStoreContractFixtures.T0;
 

@@ -19,6 +19,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IRunStore Store => _services.GetRequiredService<IRunStore>();
 
+    public IRunReports Reports => _services.GetRequiredService<IRunReports>();
+
     public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
 
     internal IServiceProvider Services => _services;

@@ -8,6 +8,8 @@ internal static class ApiSetup
     public static IServiceCollection AddOpsFlowApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
+        services.AddSingleton<RunEventHub>();
+        services.AddSingleton<OpsFlow.Engine.Ports.IRunObserver>(sp => sp.GetRequiredService<RunEventHub>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
     }
@@ -37,6 +39,8 @@ internal static class ApiSetup
         var api = app.MapGroup("/api");
         api.MapWorkflowEndpoints();
         api.MapRunEndpoints();
+        api.MapRunEventEndpoints();
+        api.MapReportEndpoints();
         api.MapCommandEndpoints();
         api.MapScheduleEndpoints();
         return app;

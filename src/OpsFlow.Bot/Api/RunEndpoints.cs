@@ -10,6 +10,7 @@ namespace OpsFlow.Bot.Api;
 internal static class RunEndpoints
 {
     private const int MaxPage = 500;
+    private const int MaxLogPage = 1_000;
 
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
@@ -122,8 +123,24 @@ internal static class RunEndpoints
         return Results.Ok(new RunDetails(run, steps, history));
     }
 
-    private static async Task<IResult> LogAsync(string id, string step, IRunStore store, CancellationToken cancellationToken)
+    /// <summary>
+    /// Without <paramref name="after"/>: every line, as an array (the original shape). With it: the lines after that
+    /// cursor as <c>{lines, next, more}</c>; a live view starts at after=0 and passes back <c>next</c>.
+    /// </summary>
+    private static async Task<IResult> LogAsync(string id, string step, string? after, string? take, IRunStore store, CancellationToken cancellationToken)
     {
+        long cursor = 0;
+        var count = MaxLogPage;
+        if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out cursor))
+        {
+            return Problem(StatusCodes.Status400BadRequest, "after must be a log cursor: 0 for the start, then the next of the previous answer, as in after=0");
+        }
+
+        if (take is not null && !(int.TryParse(take, NumberStyles.None, CultureInfo.InvariantCulture, out count) && count is >= 1 and <= MaxLogPage))
+        {
+            return Problem(StatusCodes.Status400BadRequest, $"take must be a whole number from 1 to {MaxLogPage}, as in take=200");
+        }
+
         var steps = await store.GetStepsAsync(id, cancellationToken);
         if (steps.Count == 0)
         {
@@ -135,7 +152,9 @@ internal static class RunEndpoints
             return Problem(StatusCodes.Status404NotFound, $"Run {id} has no step '{step}'; its steps are {string.Join(", ", steps.Select(s => s.Name))}.");
         }
 
-        return Results.Ok(await store.GetStepLogAsync(id, step, cancellationToken));
+        return after is null
+            ? Results.Ok(await store.GetStepLogAsync(id, step, cancellationToken))
+            : Results.Ok(await store.GetStepLogAfterAsync(id, step, cursor, count, cancellationToken));
     }
 
     private static DateTimeOffset? Time(string? text, string name, List<string> problems)

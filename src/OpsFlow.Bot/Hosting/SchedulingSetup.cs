@@ -13,7 +13,8 @@ internal static partial class SchedulingSetup
     /// </summary>
     public static IServiceCollection AddOpsFlowScheduling(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOpsFlowQuartz(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString);
+        var retention = configuration.GetSection("OpsFlow:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
+        services.AddOpsFlowQuartz(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString, retention);
         services.AddSingleton<IStartupStep, DeclaredSchedulesSync>();
         services.AddHostedService<DeclaredSchedulesFollower>();
         return services;

@@ -13,7 +13,8 @@ public sealed class InMemoryRunStore : IRunStore
     private readonly Dictionary<string, RunRecord> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Dictionary<string, StepRecord>> _steps = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<HistoryEntry>> _history = new(StringComparer.Ordinal);
-    private readonly List<StepLogLine> _logs = [];
+    private readonly List<(long Id, StepLogLine Line)> _logs = [];
+    private long _lastLogId;
     private readonly Dictionary<string, string> _locks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _requests = new(StringComparer.Ordinal);
 
@@ -76,7 +77,7 @@ public sealed class InMemoryRunStore : IRunStore
             }
 
             _history[id].AddRange(change.History);
-            _logs.AddRange(change.Logs);
+            _logs.AddRange(change.Logs.Select(line => (++_lastLogId, line)));
             if (change.ReleaseLock is { } key && _locks.TryGetValue(key, out var holder) && holder == id)
             {
                 _locks.Remove(key);
@@ -142,8 +143,36 @@ public sealed class InMemoryRunStore : IRunStore
     {
         lock (_gate)
         {
-            IReadOnlyList<StepLogLine> lines = _logs.Where(l => l.RunId == runId && l.Step == step).ToArray();
+            IReadOnlyList<StepLogLine> lines = _logs.Where(l => l.Line.RunId == runId && l.Line.Step == step).Select(l => l.Line).ToArray();
             return Task.FromResult(lines);
+        }
+    }
+
+    public Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var page = _logs.Where(l => l.Id > after && l.Line.RunId == runId && l.Line.Step == step).Take(take + 1).ToArray();
+            var lines = page.Take(take).ToArray();
+            return Task.FromResult(new StepLogPage(lines.Select(l => l.Line).ToArray(), lines.Length == 0 ? after : lines[^1].Id, page.Length > take));
+        }
+    }
+
+    public Task<int> TrimStepLogsAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var deleted = _logs.RemoveAll(l => _runs.TryGetValue(l.Line.RunId, out var run) && run.EndedAt < before);
+            return Task.FromResult(deleted);
+        }
+    }
+
+    /// <summary>Every run with its steps, copied under the lock, for <see cref="InMemoryRunReports"/>.</summary>
+    internal IReadOnlyList<RunSnapshot> Snapshot()
+    {
+        lock (_gate)
+        {
+            return _runs.Values.Select(r => new RunSnapshot(r, _steps[r.Id].Values.ToArray())).ToArray();
         }
     }
 

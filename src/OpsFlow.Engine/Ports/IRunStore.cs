@@ -34,6 +34,18 @@ public interface IRunStore
 
     Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// A step's log lines after the cursor <paramref name="after"/> (0: from the start), oldest first, at most
+    /// <paramref name="take"/>: what a live view polls. The page's <see cref="StepLogPage.Next"/> is the next cursor.
+    /// </summary>
+    Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Retention: deletes the log lines of every run that ended before <paramref name="before"/>, keeping the runs,
+    /// their steps (status, error, outputs, timings) and history. Returns how many lines it deleted.
+    /// </summary>
+    Task<int> TrimStepLogsAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
     Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Every run that is not terminal, with its steps: what recovery resumes after a restart.</summary>
@@ -81,6 +93,9 @@ public sealed record RunQuery
     public int Skip { get; init; }
     public int Take { get; init; } = 50;
 }
+
+/// <summary>Log lines after a cursor; <paramref name="More"/> when the page was full and more lines wait.</summary>
+public sealed record StepLogPage(IReadOnlyList<StepLogLine> Lines, long Next, bool More);
 
 public sealed record RunPage(IReadOnlyList<RunRecord> Runs, int Total);
 

@@ -159,7 +159,7 @@ namespace OpsFlow.Persistence.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CreatedAt");
+                    b.HasIndex("EndedAt");
 
                     b.HasIndex("RequestId")
                         .IsUnique();
@@ -169,6 +169,9 @@ namespace OpsFlow.Persistence.Migrations
                     b.HasIndex("LockKey", "Status");
 
                     b.HasIndex("Workflow", "CreatedAt");
+
+                    b.HasIndex("CreatedAt", "Workflow", "Status", "StartedAt", "EndedAt", "Id")
+                        .HasDatabaseName("IX_runs_reports");
 
                     b.ToTable("runs", (string)null);
                 });
@@ -263,6 +266,10 @@ namespace OpsFlow.Persistence.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("RunId", "Name");
+
+                    b.HasIndex("RunId")
+                        .HasDatabaseName("IX_steps_failed")
+                        .HasFilter("\"Status\" IN ('Failed', 'TimedOut')");
 
                     b.ToTable("steps", (string)null);
                 });

@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Bot.Api;
+
+/// <summary>
+/// GET /api/runs/{id}/events: the run as Server-Sent Events. Each event carries the whole run exactly as
+/// GET /api/runs/{id} answers it, so a page renders events and plain reads the same way.
+/// </summary>
+internal static class RunEventEndpoints
+{
+    /// <summary>A comment this often keeps proxies and browsers from closing a quiet stream.</summary>
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    private static readonly byte[] KeepAliveComment = Encoding.UTF8.GetBytes(": keep-alive\n\n");
+
+    public static void MapRunEventEndpoints(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", StreamAsync);
+
+    private static async Task StreamAsync(string id, HttpContext http, IRunStore store, RunEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+    {
+        var cancellationToken = http.RequestAborted;
+        // Subscribe before the first read, so that a change committed in between is not missed.
+        using var subscription = hub.Subscribe(id);
+        var details = await ReadAsync(store, id, cancellationToken);
+        if (details is null)
+        {
+            await RunEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.").ExecuteAsync(http);
+            return;
+        }
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        try
+        {
+            await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
+            var sent = details.Run.Version;
+            var changes = subscription.Changed.Reader;
+            Task<bool>? changed = null;
+            while (!StateMachine.IsTerminal(details.Run.Status))
+            {
+                changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
+                using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                {
+                    var beat = Task.Delay(KeepAlive, clock, quiet.Token);
+                    if (await Task.WhenAny(changed, beat) == beat)
+                    {
+                        await beat;
+                        await http.Response.Body.WriteAsync(KeepAliveComment, cancellationToken);
+                        await http.Response.Body.FlushAsync(cancellationToken);
+                        continue;
+                    }
+
+                    await quiet.CancelAsync();
+                }
+
+                await changed;
+                changed = null;
+                changes.TryRead(out _);
+                details = await ReadAsync(store, id, cancellationToken);
+                if (details is null)
+                {
+                    return;
+                }
+
+                // A change already shown (read right after subscribing) is not sent twice.
+                if (details.Run.Version != sent)
+                {
+                    sent = details.Run.Version;
+                    await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The viewer left.
+        }
+    }
+
+    private static async Task<RunDetails?> ReadAsync(IRunStore store, string id, CancellationToken cancellationToken)
+    {
+        var run = await store.GetRunAsync(id, cancellationToken);
+        return run is null ? null
+            : new RunDetails(run, await store.GetStepsAsync(id, cancellationToken), await store.GetHistoryAsync(id, cancellationToken));
+    }
+
+    private static async Task WriteAsync(HttpContext http, RunDetails details, JsonSerializerOptions options, CancellationToken cancellationToken)
+    {
+        // Serialized JSON has no raw line breaks (they are escaped inside strings), so one data line holds it all.
+        var payload = $"event: run\ndata: {JsonSerializer.Serialize(details, options)}\n\n";
+        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(payload), cancellationToken);
+        await http.Response.Body.FlushAsync(cancellationToken);
+    }
+}

@@ -1,0 +1,55 @@
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Engine.Ports;
+
+/// <summary>
+/// Reports over the run history (PRODUCT §9, §11): queries the store answers itself, so that a year of runs
+/// never has to be loaded to draw a chart. Every report covers the runs created in [From, To).
+/// <list type="bullet">
+/// <item>A run is finished when it Succeeded, Failed, RolledBack or was Cancelled; success rates are
+/// succeeded / finished (0 when nothing finished).</item>
+/// <item>A duration is EndedAt − StartedAt of a finished run, or of a step's last attempt; records
+/// without both times are left out of durations.</item>
+/// <item>A percentile is the nearest rank: the value at position ⌈p·n⌉ of the sorted durations.</item>
+/// </list>
+/// </summary>
+public interface IRunReports
+{
+    Task<RunSummary> GetSummaryAsync(ReportRange range, CancellationToken cancellationToken = default);
+
+    /// <summary>One entry per UTC day or ISO week (Monday) touching the range, empty ones included, oldest first.</summary>
+    Task<IReadOnlyList<SuccessRateBucket>> GetSuccessRateAsync(ReportRange range, ReportBucket bucket, CancellationToken cancellationToken = default);
+
+    /// <summary>Where time goes: per workflow and step, ordered by total time, largest first.</summary>
+    Task<IReadOnlyList<StepDuration>> GetStepDurationsAsync(ReportRange range, string? workflow, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The most frequent failure causes: steps that ended Failed or TimedOut, grouped by workflow, step and error
+    /// text, most frequent first (then the most recent).
+    /// </summary>
+    Task<IReadOnlyList<FailureCause>> GetFailuresAsync(ReportRange range, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>Usage per workflow, most runs first.</summary>
+    Task<IReadOnlyList<WorkflowUsage>> GetWorkflowsAsync(ReportRange range, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A half-open time range [From, To).</summary>
+public sealed record ReportRange(DateTimeOffset From, DateTimeOffset To);
+
+public enum ReportBucket
+{
+    Day,
+    Week,
+}
+
+public sealed record RunSummary(
+    int Runs, int Succeeded, int Failed, int RolledBack, int Cancelled, double SuccessRate, double AverageDurationMs, double MedianDurationMs);
+
+public sealed record SuccessRateBucket(DateTimeOffset Start, int Runs, int Succeeded, double SuccessRate);
+
+public sealed record StepDuration(string Workflow, string Step, int Attempts, double AverageMs, double P95Ms, double TotalMs);
+
+public sealed record FailureCause(string Workflow, string Step, string Error, int Count, DateTimeOffset LastAt, string LastRunId);
+
+public sealed record WorkflowUsage(
+    string Workflow, int Runs, int Succeeded, double SuccessRate, double AverageDurationMs, DateTimeOffset LastRunAt, string LastRunId, RunStatus LastStatus);

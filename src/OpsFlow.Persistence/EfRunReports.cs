@@ -1,0 +1,78 @@
+using Microsoft.EntityFrameworkCore;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Reports;
+
+namespace OpsFlow.Persistence;
+
+/// <summary>
+/// The reports as SQL the database aggregates (ReportSql.cs): only the answer leaves the database, whatever the
+/// range. IX_runs_reports covers every column the run queries read; IX_steps_failed holds only failed steps.
+/// </summary>
+internal sealed class EfRunReports(IDbContextFactory<OpsFlowDbContext> contexts) : IRunReports
+{
+    public async Task<RunSummary> GetSummaryAsync(ReportRange range, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = Ticks(range);
+        var totals = (await db.Database.SqlQuery<SummaryRow>(ReportSql.Summary(from, to)).ToListAsync(cancellationToken))[0];
+        var (skip, take) = ReportRules.MedianWindow(totals.Timed);
+        var middle = totals.Timed == 0 ? [] : await db.Database.SqlQuery<long>(ReportSql.Durations(from, to, skip, take)).ToListAsync(cancellationToken);
+        var finished = totals.Succeeded + totals.Failed + totals.RolledBack + totals.Cancelled;
+        return new RunSummary(
+            totals.Runs,
+            totals.Succeeded,
+            totals.Failed,
+            totals.RolledBack,
+            totals.Cancelled,
+            ReportRules.Rate(totals.Succeeded, finished),
+            ReportRules.Milliseconds(totals.AverageTicks ?? 0),
+            ReportRules.Milliseconds(ReportRules.Median(middle, totals.Timed)));
+    }
+
+    public async Task<IReadOnlyList<SuccessRateBucket>> GetSuccessRateAsync(ReportRange range, ReportBucket bucket, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = Ticks(range);
+        var origin = Mapping.Ticks(ReportRules.BucketStart(range.From, bucket));
+        var rows = await db.Database.SqlQuery<BucketRow>(ReportSql.Buckets(from, to, origin, ReportRules.Width(bucket).Ticks)).ToListAsync(cancellationToken);
+        return ReportRules.Buckets(range, bucket, rows.ToDictionary(r => r.Bucket, r => (r.Runs, r.Succeeded, r.Finished)));
+    }
+
+    public async Task<IReadOnlyList<StepDuration>> GetStepDurationsAsync(ReportRange range, string? workflow, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = Ticks(range);
+        var rows = await db.Database.SqlQuery<StepDurationRow>(ReportSql.StepDurations(from, to, workflow)).ToListAsync(cancellationToken);
+        return rows.Select(r => new StepDuration(
+                r.Workflow, r.Step, r.Attempts, ReportRules.Milliseconds(r.AverageTicks), ReportRules.Milliseconds(r.P95Ticks), ReportRules.Milliseconds(r.TotalTicks)))
+            .ToArray();
+    }
+
+    public async Task<IReadOnlyList<FailureCause>> GetFailuresAsync(ReportRange range, int take, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = Ticks(range);
+        var rows = await db.Database.SqlQuery<FailureRow>(ReportSql.Failures(from, to, take)).ToListAsync(cancellationToken);
+        return rows.Select(r => new FailureCause(r.Workflow, r.Step, r.Error, r.Count, Mapping.Time(r.LastAt), r.LastRunId)).ToArray();
+    }
+
+    public async Task<IReadOnlyList<WorkflowUsage>> GetWorkflowsAsync(ReportRange range, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var (from, to) = Ticks(range);
+        var rows = await db.Database.SqlQuery<WorkflowRow>(ReportSql.Workflows(from, to)).ToListAsync(cancellationToken);
+        return rows.Select(r => new WorkflowUsage(
+                r.Workflow,
+                r.Runs,
+                r.Succeeded,
+                ReportRules.Rate(r.Succeeded, r.Finished),
+                ReportRules.Milliseconds(r.AverageTicks ?? 0),
+                Mapping.Time(r.LastAt),
+                r.LastRunId,
+                Enum.Parse<RunStatus>(r.LastStatus)))
+            .ToArray();
+    }
+
+    private static (long From, long To) Ticks(ReportRange range) => (Mapping.Ticks(range.From), Mapping.Ticks(range.To));
+}
