@@ -68,6 +68,14 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
             stepped.Step("second", async ctx => await Gate(ctx.Parameters["key"], "second").Task.WaitAsync(ctx.CancellationToken)).After(first);
             stepped.Step("side", ctx => ctx.Log("side ran")).After(first);
             catalog.Add(stepped.Build());
+
+            // Used only by the reports test, so their numbers are known exactly.
+            var tally = new WorkflowBuilder("tally", "always succeeds");
+            tally.Step("count", ctx => ctx.Log("counted"));
+            catalog.Add(tally.Build());
+            var broken = new WorkflowBuilder("broken", "always fails");
+            broken.Step("write", _ => throw new IOException("disk full"));
+            catalog.Add(broken.Build());
             return catalog;
         }));
     }

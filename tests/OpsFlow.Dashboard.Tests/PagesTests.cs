@@ -37,20 +37,58 @@ public sealed class PagesTests(DashboardFixture fixture)
 
         await form.Locator("select[name='env']").SelectOptionAsync("dev");
         await form.Locator("button[type='submit']").ClickAsync();
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex("/runs/[a-z0-9]+$"));
+        // The page navigates with the History API: no load event comes, so poll the address instead.
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/runs/[a-z0-9]+$"));
         await Expect(page.GetByTestId("run-status")).ToBeVisibleAsync();
         await page.Context.CloseAsync();
     }
 
     [BrowserFact]
-    public async Task TheReportsPage_SaysPlainlyWhenThisServerHasNoReportsApi()
+    public async Task TheReportsPage_ShowsTheNumbersOfASeededHistory()
     {
-        // The reports API arrives from the dash-api branch; until it is merged the page must degrade gracefully.
+        var runs = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(await fixture.StartAsync("olivia", "tally", new { }));
+        }
+
+        for (var i = 0; i < 2; i++)
+        {
+            runs.Add(await fixture.StartAsync("olivia", "broken", new { }));
+        }
+
+        foreach (var run in runs)
+        {
+            await WaitForAsync(async () => await fixture.StatusAsync(run) is "Succeeded" or "Failed", $"run {run} to end");
+        }
+
         var page = await fixture.Browser.OpenAsync();
         await page.GotoAsync($"{fixture.Host.BaseUrl}/reports");
-        await Expect(page.GetByTestId("reports-unavailable")).ToContainTextAsync("Reports are not available on this server yet");
-        await Browser.ScreenshotAsync(page, "reports-unavailable");
+
+        // Columns: workflow, runs, success rate, average duration, last run.
+        var usage = page.GetByTestId("workflow-usage");
+        var tally = usage.Locator("tr", new() { HasText = "tally" }).Locator("td");
+        await Expect(tally.Nth(1)).ToHaveTextAsync("3");
+        await Expect(tally.Nth(2)).ToHaveTextAsync("100.0 %");
+        var broken = usage.Locator("tr", new() { HasText = "broken" }).Locator("td");
+        await Expect(broken.Nth(1)).ToHaveTextAsync("2");
+        await Expect(broken.Nth(2)).ToHaveTextAsync("0.0 %");
+        var failure = page.GetByTestId("failures").Locator("tr", new() { HasText = "broken" });
+        await Expect(failure).ToContainTextAsync("disk full");
+        await Expect(failure.Locator("td.num")).ToHaveTextAsync("2");
+        await Expect(page.GetByTestId("monthly")).ToContainTextAsync("broken");
+        await Browser.ScreenshotAsync(page, "reports");
         await page.Context.CloseAsync();
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
+    {
+        var until = TimeProvider.System.GetUtcNow().AddSeconds(20);
+        while (!await condition())
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < until, $"timed out waiting for {what}");
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
     }
 
     [Theory]

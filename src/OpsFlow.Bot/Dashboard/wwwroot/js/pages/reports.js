@@ -1,4 +1,4 @@
-// Reports: success rate over time, where time goes per step, top failure causes, most used workflows, the monthly report.
+// Reports (a day without runs has no success rate: it is drawn as a gap, not as 0 %): success rate over time, where time goes per step, top failure causes, most used workflows, the monthly report.
 import { api } from '../api.js';
 import { formatDuration, formatTime, h, message, percent } from '../dom.js';
 
@@ -19,7 +19,7 @@ export async function renderReports(root, ctx) {
   root.append(section('Summary', answers.summary, summary));
   root.append(h('div', { class: 'two' },
     section('Success rate over time', answers['success-rate'], (data) => chart(charts, 'line', data.map((p) => new Date(p.start).toLocaleDateString()), [
-      { label: 'success rate %', data: data.map((p) => (p.successRate === null ? null : p.successRate * 100)), borderColor: COLORS.green, backgroundColor: 'rgba(22,163,74,.15)', fill: true, tension: 0.25, yAxisID: 'y' },
+      { label: 'success rate %', data: data.map((p) => (p.runs === 0 || p.successRate === null ? null : p.successRate * 100)), spanGaps: true, borderColor: COLORS.green, backgroundColor: 'rgba(22,163,74,.15)', fill: true, tension: 0.25, yAxisID: 'y' },
       { label: 'runs', data: data.map((p) => p.runs), type: 'bar', backgroundColor: 'rgba(37,99,235,.25)', yAxisID: 'runs' },
     ], { y: { min: 0, max: 100, title: { display: true, text: '%' } }, runs: { position: 'right', beginAtZero: true, grid: { display: false } } })),
     section('Where time goes (per step)', answers['step-durations'], (data) => {
