@@ -125,6 +125,27 @@ public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>The host for <paramref name="scenario"/> on this test's database and journal.</summary>
+    [Fact]
+    public async Task KilledWhileAStepExecutes_WithoutTheEnginesOwnRecovery_QuartzRefiresTheRunsJob_AndTheRunFinishes()
+    {
+        var first = Start("job");
+        await WaitForAsync(async () => await StepAsync("slow") is { Status: StepStatus.Running } step ? step : null,
+            TimeSpan.FromSeconds(30), "the slow step to execute");
+        await WaitForAsync(() => Task.FromResult(Starts("slow").Length == 1 ? "started" : null), TimeSpan.FromSeconds(10), "attempt 1 to start");
+        await KillAsync(first);
+
+        // This host skips the engine's start-up recovery: only the run's Quartz job, re-fired because it requests
+        // recovery, can bring the run back.
+        Start("job");
+        var run = await WaitForAsync(async () => await RunAsync() is { Status: RunStatus.Succeeded } r ? r : null,
+            TimeSpan.FromSeconds(30), "the run to be resumed through Quartz and succeed");
+
+        var attempts = Starts("slow").Select(a => a.Attempt).ToArray();
+        Assert.True(attempts.SequenceEqual([1, 2]), $"attempts started: {string.Join(", ", attempts)}; expected 1 (killed) then 2 (after recovery), each once");
+        var history = await WithStoreAsync<IReadOnlyList<HistoryEntry>>(store => store.GetHistoryAsync(run.Id), []);
+        Assert.True(history.Any(h => h.Reason.Contains("interrupted by the restart", StringComparison.Ordinal)), Describe(history));
+    }
+
     private Process Start(string scenario)
     {
         var host = Path.Combine(AppContext.BaseDirectory, "OpsFlow.TimerHost.dll");

@@ -10,7 +10,10 @@ internal static class TimerWorkflows
     public const string Retry = "retry";
     public const string Approval = "approval";
     public const string Schedule = "schedule";
-    public static readonly string[] Scenarios = [Retry, Approval, Schedule];
+
+    /// <summary>A run whose step is executing when the host dies; only Quartz's job recovery may resume it.</summary>
+    public const string Job = "job";
+    public static readonly string[] Scenarios = [Retry, Approval, Schedule, Job];
 
     /// <summary>The retry delay and the approval timeout: long enough to kill and restart inside them.</summary>
     public static readonly TimeSpan Delay = TimeSpan.FromSeconds(6);
@@ -22,6 +25,7 @@ internal static class TimerWorkflows
     {
         Retry => new InMemoryWorkflowCatalog().Add(RetryWorkflow(journal)),
         Approval => new InMemoryWorkflowCatalog().Add(ApprovalWorkflow(journal)),
+        Job => new InMemoryWorkflowCatalog().Add(JobWorkflow(journal)),
         _ => new InMemoryWorkflowCatalog().Add(ScheduledWorkflow(journal)),
     };
 
@@ -46,6 +50,21 @@ internal static class TimerWorkflows
         var workflow = new WorkflowBuilder(Approval, "an approval nobody decides");
         var gate = workflow.Approval("gate").Timeout(Delay);
         workflow.Step("after", ctx => journal.Write("start", ctx.RunId, ctx.StepName, ctx.Attempt)).After(gate);
+        return workflow.Build();
+    }
+
+    /// <summary>Attempt 1 of "slow" runs until the process is killed; the attempt after the recovery finishes.</summary>
+    private static WorkflowDefinition JobWorkflow(JournalFile journal)
+    {
+        var workflow = new WorkflowBuilder(Job, "a step still executing when the host dies");
+        workflow.Step("slow", async ctx =>
+        {
+            journal.Write("start", ctx.RunId, ctx.StepName, ctx.Attempt);
+            if (ctx.Attempt == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, ctx.Clock, ctx.CancellationToken);
+            }
+        });
         return workflow.Build();
     }
 

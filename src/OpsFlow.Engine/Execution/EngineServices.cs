@@ -37,8 +37,21 @@ internal sealed class EngineServices(
 
     public void ScheduleTimer(WorkflowTimer timer) => Forget(timers.ScheduleAsync(timer), timer.Purpose);
 
-    /// <summary>After the save that made a run busy: let the scheduler know (a failure is logged; start-up recovery covers it).</summary>
-    public void Busy(string runId) => Forget(dispatcher.RunBusyAsync(runId), $"register run {runId} as executing");
+    /// <summary>
+    /// Before an idle run starts steps: let the scheduler know. A failure is logged and the steps start anyway; the
+    /// engine's start-up recovery still covers the run.
+    /// </summary>
+    public async Task BusyAsync(string runId)
+    {
+        try
+        {
+            await dispatcher.RunBusyAsync(runId, CancellationToken.None);
+        }
+        catch (Exception ex)
+        {
+            Log.DispatchFailed(Logger, ex, runId);
+        }
+    }
 
     public void CancelTimer(string runId, string step, TimerKind kind) => Forget(timers.CancelAsync(runId, step, kind), $"cancel {kind} timer of {runId}/{step}");
 

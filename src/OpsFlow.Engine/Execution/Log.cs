@@ -53,4 +53,7 @@ internal static partial class Log
 
     [LoggerMessage(1015, LogLevel.Warning, "Run {RunId} will be reloaded from the database in {Delay} (failure {Failures} in a row)")]
     public static partial void ReviveScheduled(ILogger logger, string runId, int failures, TimeSpan delay);
+
+    [LoggerMessage(1016, LogLevel.Error, "Run {RunId}: the scheduler could not be told it executes; its steps start anyway, and start-up recovery covers it")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception, string runId);
 }

@@ -49,11 +49,11 @@ internal sealed partial class RunCoordinator
                     var next = step.Attempt + 1;
                     Audit(step.Name, System, $"attempt {step.Attempt} was interrupted by the restart; running it again as attempt {next}");
                     UpdateStep(step.Name, s => s with { Attempt = next, StartedAt = Now });
-                    _afterCommit.Add(() => LaunchBody(definition, _steps[step.Name]));
+                    QueueLaunch(() => LaunchBody(definition, _steps[step.Name]));
                     break;
                 case StepStatus.Compensating:
                     Audit(step.Name, System, "its compensation was interrupted by the restart; running it again");
-                    _afterCommit.Add(() => LaunchCompensation(definition, _steps[step.Name]));
+                    QueueLaunch(() => LaunchCompensation(definition, _steps[step.Name]));
                     break;
                 case StepStatus.Waiting when step.DueAt is { } due:
                     ArmTimer(step.Name, definition.Kind == StepKind.Approval ? TimerKind.ApprovalTimeout : TimerKind.Retry, due);
@@ -179,7 +179,7 @@ internal sealed partial class RunCoordinator
             ProgressPercent = null,
             ProgressText = null,
         });
-        _afterCommit.Add(() => LaunchBody(definition, step));
+        QueueLaunch(() => LaunchBody(definition, step));
     }
 
     private bool DependenciesDone(StepDefinition definition, out string? skippedDependency)

@@ -106,7 +106,7 @@ internal sealed partial class RunCoordinator
 
         var step = MoveStep(next.Name, StepStatus.Compensating, System, "rolling back");
         var definition = Definition(next.Name);
-        _afterCommit.Add(() => LaunchCompensation(definition, step));
+        QueueLaunch(() => LaunchCompensation(definition, step));
     }
 
     private void OnCompensationFinished(RunMessage.CompensationFinished finished)

@@ -38,6 +38,7 @@ internal sealed partial class RunCoordinator : IDisposable
     private volatile bool _idle;
     private volatile bool _ended;
     private bool _startedOnce;
+    private bool _launchQueued;
 
     public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock)
     {
@@ -116,6 +117,14 @@ internal sealed partial class RunCoordinator : IDisposable
                     break;
                 }
 
+                if (_launchQueued && (_idle || !_startedOnce))
+                {
+                    // Before the steps start: once the scheduler knows the run executes, a crash from here on is
+                    // recovered through it.
+                    await _services.BusyAsync(RunId);
+                }
+
+                _launchQueued = false;
                 foreach (var action in _afterCommit)
                 {
                     action();
@@ -173,15 +182,17 @@ internal sealed partial class RunCoordinator : IDisposable
         }
     }
 
-    /// <summary>Idle → busy tells the dispatcher (the scheduler); busy → idle wakes whoever waits in <see cref="WhenIdleAsync"/>.</summary>
+    /// <summary>Steps start only after the save (commit before act); an idle run starting one tells the dispatcher first.</summary>
+    private void QueueLaunch(Action launch)
+    {
+        _launchQueued = true;
+        _afterCommit.Add(launch);
+    }
+
+    /// <summary>Busy → idle wakes whoever waits in <see cref="WhenIdleAsync"/>.</summary>
     private void NoteIdleOrBusy()
     {
         var idle = _inFlight.IsEmpty;
-        if (!idle && (_idle || !_startedOnce))
-        {
-            _services.Busy(RunId);
-        }
-
         _startedOnce = true;
         _idle = idle;
         if (idle)
