@@ -58,17 +58,10 @@ internal static class RunGraphEndpoint
     }
 
     private static IReadOnlyList<string> Approvers(StepDefinition step, IReadOnlyList<StepRecord> steps) =>
-        steps.FirstOrDefault(s => s.Name == step.Name)?.Escalated == true ? step.Approval!.EscalateTo : step.Approval!.Approvers;
+        ApprovalRules.CurrentApprovers(step.Approval!, steps.FirstOrDefault(s => s.Name == step.Name)?.Escalated == true);
 
-    /// <summary>The engine's approver rule (four-eyes, approver list, else operators), to show the buttons; the engine still decides.</summary>
-    private static bool MayDecide(Actor caller, RunRecord run, WorkflowDefinition definition, StepDefinition step, IReadOnlyList<StepRecord> steps)
-    {
-        if (string.Equals(caller.Id, run.RequestedById, StringComparison.OrdinalIgnoreCase) && !definition.AllowSelfApproval)
-        {
-            return false;
-        }
-
-        var approvers = Approvers(step, steps);
-        return approvers.Count == 0 ? caller.HasRole(Roles.Operator) : approvers.Any(caller.Matches);
-    }
+    /// <summary>The engine's own rule, to show the buttons; the engine still decides when one is pressed.</summary>
+    private static bool MayDecide(Actor caller, RunRecord run, WorkflowDefinition definition, StepDefinition step, IReadOnlyList<StepRecord> steps) =>
+        !ApprovalRules.IsSelfApproval(caller, run.RequestedById, definition.AllowSelfApproval)
+        && ApprovalRules.IsApprover(caller, Approvers(step, steps));
 }

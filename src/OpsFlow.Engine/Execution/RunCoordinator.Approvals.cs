@@ -28,15 +28,13 @@ internal sealed partial class RunCoordinator
         }
 
         var policy = Definition(step.Name).Approval!;
-        var approvers = step.Escalated ? policy.EscalateTo : policy.Approvers;
-        if (string.Equals(actor.Id, _run.RequestedById, StringComparison.OrdinalIgnoreCase) && !_definition.AllowSelfApproval
-            && command.Action != ApprovalAction.Extend)
+        var approvers = ApprovalRules.CurrentApprovers(policy, step.Escalated);
+        if (ApprovalRules.IsSelfApproval(actor, _run.RequestedById, _definition.AllowSelfApproval) && command.Action != ApprovalAction.Extend)
         {
             return Refuse(actor, verb, $"you started run {RunId}; someone else must decide '{step.Name}' (four-eyes rule)", forbidden: true);
         }
 
-        var allowed = approvers.Count == 0 ? actor.HasRole(Roles.Operator) : approvers.Any(actor.Matches);
-        if (!allowed)
+        if (!ApprovalRules.IsApprover(actor, approvers))
         {
             var who = approvers.Count == 0 ? "an operator" : string.Join(", ", approvers);
             return Refuse(actor, verb, $"only {who} may decide '{step.Name}'", forbidden: true);
