@@ -14,6 +14,7 @@ internal sealed class RunRow
     public string Trigger { get; set; } = "";
     public string? LockKey { get; set; }
     public string? RequestId { get; set; }
+    public string? ReplyTo { get; set; }
     public long CreatedAt { get; set; }
     public long? StartedAt { get; set; }
     public long? EndedAt { get; set; }

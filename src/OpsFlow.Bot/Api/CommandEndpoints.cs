@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Model;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Engine.Execution;
 

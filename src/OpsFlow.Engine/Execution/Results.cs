@@ -3,13 +3,17 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Engine.Execution;
 
-/// <summary>A request to start a run. <see cref="RequestId"/> makes it idempotent (a chat activity id, say).</summary>
+/// <summary>
+/// A request to start a run. <see cref="RequestId"/> makes it idempotent (a chat activity id, say);
+/// <see cref="ReplyTo"/> is where the run's card goes (a chat conversation), or null for none.
+/// </summary>
 public sealed record StartRunRequest(
     string Workflow,
     IReadOnlyDictionary<string, string?> Parameters,
     Actor RequestedBy,
     string Trigger,
-    string? RequestId = null);
+    string? RequestId = null,
+    string? ReplyTo = null);
 
 /// <summary>What became of a start request. Only <see cref="Started"/> and <see cref="Queued"/> created a run.</summary>
 public abstract record StartRunResult

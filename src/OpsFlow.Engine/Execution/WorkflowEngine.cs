@@ -90,6 +90,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
             Trigger = request.Trigger,
             LockKey = definition.LockKey,
             RequestId = request.RequestId,
+            ReplyTo = request.ReplyTo,
             CreatedAt = now,
             HistorySeq = 1,
             Version = 1,

@@ -16,6 +16,11 @@ public sealed record RunRecord
     public string? LockKey { get; init; }
     /// <summary>A client's idempotency key (a chat activity id, an Idempotency-Key header): one run per key.</summary>
     public string? RequestId { get; init; }
+    /// <summary>
+    /// Where the run's progress is announced: an address the chat channel understands (a Teams conversation id),
+    /// or null. The engine only stores it.
+    /// </summary>
+    public string? ReplyTo { get; init; }
     public required DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
     public DateTimeOffset? EndedAt { get; init; }

@@ -1,0 +1,33 @@
+using OpsFlow.Teams.Ports;
+using OpsFlow.Teams.Protocol;
+
+namespace OpsFlow.Teams.Connector;
+
+/// <summary>A member of a conversation as the connector describes it (Teams adds the UPN and the Entra object id).</summary>
+public sealed record ConversationMember(string Id, string? Name, string? UserPrincipalName, string? AadObjectId);
+
+/// <summary>
+/// The Bot Connector REST API at a conversation's serviceUrl (PRODUCT §8). Implementations retry what the
+/// service asks to be retried (429 with Retry-After, 412, 502, 504) and throw <see cref="ConnectorException"/>
+/// when it still fails.
+/// </summary>
+public interface IConnectorClient
+{
+    /// <summary>POST v3/conversations/{id}/activities: a new message; returns its activity id (null when the channel gives none).</summary>
+    Task<string?> SendAsync(ConversationReference conversation, Activity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>POST v3/conversations/{id}/activities/{replyToId}: a reply in the thread of <paramref name="replyToId"/>.</summary>
+    Task<string?> ReplyAsync(ConversationReference conversation, string replyToId, Activity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>PUT v3/conversations/{id}/activities/{activityId}: replaces a message (a card) in place.</summary>
+    Task UpdateAsync(ConversationReference conversation, string activityId, Activity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>GET v3/conversations/{id}/members/{userId}; null when the user is not a member.</summary>
+    Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The connector refused or kept failing; <see cref="StatusCode"/> is the last HTTP status (null: no answer).</summary>
+public sealed class ConnectorException(string message, int? statusCode, Exception? inner = null) : Exception(message, inner)
+{
+    public int? StatusCode { get; } = statusCode;
+}

@@ -1,0 +1,33 @@
+using System.Text;
+using System.Threading.Channels;
+using OpsFlow.Teams.Ports;
+using OpsFlow.Teams.Protocol;
+
+namespace OpsFlow.Teams.Inbound;
+
+/// <summary>
+/// Inbound activities waiting for background handling. An activity is written to the store before the HTTP answer,
+/// so a re-delivery (same id) is refused and a crash before it is handled loses nothing: it is handled after the
+/// restart (see <see cref="ActivityProcessor"/>).
+/// </summary>
+public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
+{
+    private readonly Channel<InboundActivity> _queue = Channel.CreateUnbounded<InboundActivity>(new UnboundedChannelOptions { SingleReader = true });
+
+    internal ChannelReader<InboundActivity> Reader => _queue.Reader;
+
+    /// <summary>False when the activity was seen before: it is not handled again.</summary>
+    public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var inbound = new InboundActivity(ActivityReader.KeyOf(activity), Encoding.UTF8.GetString(body.Span), clock.GetUtcNow());
+        if (!await store.TryAcceptAsync(inbound, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        _queue.Writer.TryWrite(inbound);
+        return true;
+    }
+
+    internal void Requeue(InboundActivity activity) => _queue.Writer.TryWrite(activity);
+}

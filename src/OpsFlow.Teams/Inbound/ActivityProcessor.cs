@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpsFlow.Teams.Connector;
+using OpsFlow.Teams.Ports;
+using OpsFlow.Teams.Protocol;
+
+namespace OpsFlow.Teams.Inbound;
+
+/// <summary>
+/// Handles inbox activities in the background, a few at a time, each under its own timeout. At start it first
+/// handles what an earlier process accepted but did not finish; anything older than <see cref="ReplayWindow"/>
+/// is dropped with a log line, because a command typed long ago should not suddenly run.
+/// </summary>
+public sealed class ActivityProcessor(
+    ActivityInbox inbox,
+    IChatStore store,
+    IChatHandler handler,
+    ConversationDirectory conversations,
+    IConnectorClient connector,
+    TeamsOptions options,
+    TimeProvider clock,
+    ILogger<ActivityProcessor> logger) : BackgroundService
+{
+    public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(15);
+    private const int Parallelism = 4;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await ReplayAsync(stoppingToken).ConfigureAwait(false);
+        using var slots = new SemaphoreSlim(Parallelism);
+        var running = new List<Task>();
+        try
+        {
+            await foreach (var inbound in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                running.RemoveAll(t => t.IsCompleted);
+                running.Add(Task.Run(async () =>
+                {
+                    try
+                    {
+                        await HandleAsync(inbound, stoppingToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        slots.Release();
+                    }
+                }, CancellationToken.None));
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: unfinished activities stay pending in the store and are handled after the restart.
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task ReplayAsync(CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        foreach (var pending in await store.GetPendingAsync(now - options.InboxRetention, cancellationToken).ConfigureAwait(false))
+        {
+            if (now - pending.ReceivedAt > ReplayWindow)
+            {
+                Log.DroppedStale(logger, pending.Key, pending.ReceivedAt);
+                await store.CompleteAsync(pending.Key, now, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            Log.Replaying(logger, pending.Key);
+            inbox.Requeue(pending);
+        }
+
+        var pruned = await store.PruneAsync(now - options.InboxRetention, cancellationToken).ConfigureAwait(false);
+        if (pruned > 0)
+        {
+            Log.Pruned(logger, pruned);
+        }
+    }
+
+    /// <summary>Handles one activity; whatever happens, it is marked done, so a poisonous one cannot loop forever.</summary>
+    internal async Task HandleAsync(InboundActivity inbound, CancellationToken stoppingToken)
+    {
+        var activity = JsonSerializer.Deserialize<Activity>(inbound.Json, ProtocolJson.Options)!;
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ActivityId"] = activity.Id, ["ConversationId"] = activity.Conversation?.Id });
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        timeout.CancelAfter(options.ProcessingTimeout);
+        Turn? turn = null;
+        try
+        {
+            turn = new Turn(activity, await conversations.RememberAsync(activity, timeout.Token).ConfigureAwait(false));
+            switch (activity.Type)
+            {
+                case ActivityTypes.Message:
+                    await handler.OnMessageAsync(turn, timeout.Token).ConfigureAwait(false);
+                    break;
+                default:
+                    await handler.OnInstalledAsync(turn, timeout.Token).ConfigureAwait(false);
+                    break;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Left pending: handled again after the restart.
+            return;
+        }
+        catch (Exception ex)
+        {
+            var timedOut = ex is OperationCanceledException;
+            Log.HandlingFailed(logger, ex, activity.Type, timedOut);
+            await TellAsync(turn, timedOut
+                ? $"That took longer than {options.ProcessingTimeout.TotalSeconds:0} s and was stopped. Check /runs before trying again."
+                : "Something went wrong on the OpsFlow server while handling that; it is logged. Try again, or use the dashboard.", stoppingToken).ConfigureAwait(false);
+        }
+
+        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+    }
+
+    private async Task TellAsync(Turn? turn, string text, CancellationToken cancellationToken)
+    {
+        if (turn is null || turn.Activity.Type != ActivityTypes.Message)
+        {
+            return;
+        }
+
+        try
+        {
+            await connector.SendAsync(turn.Conversation, Outgoing.Text(turn.Conversation, text), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ConnectorException or HttpRequestException or OperationCanceledException)
+        {
+            Log.ReplyFailed(logger, ex);
+        }
+    }
+}

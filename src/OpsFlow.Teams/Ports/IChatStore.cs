@@ -1,0 +1,49 @@
+namespace OpsFlow.Teams.Ports;
+
+/// <summary>
+/// Where to reach a conversation without being asked (proactive messages): kept from the first activity or
+/// install event of each conversation (PRODUCT §8).
+/// </summary>
+public sealed record ConversationReference(
+    string ConversationId,
+    string ServiceUrl,
+    string ChannelId,
+    string BotId,
+    string? BotName,
+    string? TenantId,
+    string? ConversationType,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>The one progress card of a run: the conversation it lives in and the activity id it is updated by.</summary>
+public sealed record RunCard(string RunId, string ConversationId, string? ActivityId, DateTimeOffset PostedAt);
+
+/// <summary>An inbound activity accepted for background work: its raw JSON, so a crash before it is handled loses nothing.</summary>
+public sealed record InboundActivity(string Key, string Json, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// Durable chat state: conversation references, run cards, and the inbox that makes each inbound activity
+/// handled once (Teams re-sends on timeouts). Every method is atomic.
+/// </summary>
+public interface IChatStore
+{
+    Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default);
+
+    Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records an activity before it is acknowledged. False when its key was seen before: do nothing twice.</summary>
+    Task<bool> TryAcceptAsync(InboundActivity activity, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an accepted activity handled.</summary>
+    Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Accepted activities not yet handled (the host stopped first), oldest first, received after <paramref name="since"/>.</summary>
+    Task<IReadOnlyList<InboundActivity>> GetPendingAsync(DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes handled activities received before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+
+    Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Creates or replaces the run's card (a /status post makes the new card the one kept up to date).</summary>
+    Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,42 @@
+namespace OpsFlow.Teams;
+
+/// <summary>The Teams channel (section "OpsFlow:Teams").</summary>
+public sealed class TeamsOptions
+{
+    /// <summary>The bot's Microsoft App id. Empty: local development, no authentication either way (logged loudly).</summary>
+    public string? AppId { get; set; }
+
+    /// <summary>The app's client secret for outbound tokens. Comes from a secret store or the environment, never the repo.</summary>
+    public string? AppPassword { get; set; }
+
+    /// <summary>The bot's own tenant for a single-tenant bot; empty for multi-tenant (tokens from botframework.com).</summary>
+    public string? TenantId { get; set; }
+
+    public string OpenIdMetadataUrl { get; set; } = "https://login.botframework.com/v1/.well-known/openidconfiguration";
+
+    public string Issuer { get; set; } = "https://api.botframework.com";
+
+    /// <summary>Where people open the dashboard; cards link runs there. Empty: no links.</summary>
+    public string? DashboardUrl { get; set; }
+
+    /// <summary>Names for conversations, so a script can say `conversation: "ops"` instead of a Teams id.</summary>
+    public Dictionary<string, string> Conversations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>How long the background handling of one activity may take before it is cancelled.</summary>
+    public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an invoke (a card button) may take before the button gets a "still working" answer.</summary>
+    public TimeSpan InvokeTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>The largest activity accepted; Teams' own limit for a message is about 100 KB.</summary>
+    public int MaxActivityBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Handled activity ids are kept this long to refuse re-deliveries.</summary>
+    public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(2);
+
+    public bool Authenticates => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>A conversation id for a configured name, or the value itself.</summary>
+    public string ResolveConversation(string nameOrId) =>
+        Conversations.TryGetValue(nameOrId, out var id) ? id : nameOrId;
+}
