@@ -16,6 +16,9 @@ public sealed class TeamsOptions
 
     public string Issuer { get; set; } = "https://api.botframework.com";
 
+    /// <summary>The https base URL Teams reaches this host at; its host name goes into the app manifest's validDomains.</summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>Where people open the dashboard; cards link runs there. Empty: no links.</summary>
     public string? DashboardUrl { get; set; }
 

@@ -12,6 +12,7 @@ internal static class HelpVerb
         ("plan <workflow> [args…]", "dry run: the steps that would run, in order, with branches resolved; nothing executes"),
         ("runs [--workflow <w>] [--status <s>] [--limit <n>]", "recent runs, newest first"),
         ("show <run> [--log <step>]", "a run with its parameters, steps and history; --log prints one step's log"),
+        ("package [--out <file>] [--manifest <folder>]", "the Teams app package (zip) for OpsFlow:Teams:AppId and OpsFlow:Teams:PublicUrl; default out artifacts/opsflow-teams.zip"),
         ("help", "this text"),
     ];
 

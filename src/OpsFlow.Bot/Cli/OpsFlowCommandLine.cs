@@ -21,12 +21,18 @@ internal static class OpsFlowCommandLine
         ["show"] = ShowVerb.RunAsync,
     };
 
+    /// <summary>Verbs that need only the configuration: no database, no scripts, so they work on a build machine.</summary>
+    private static readonly Dictionary<string, Func<ConfigurationVerbContext, Task<int>>> ConfigurationVerbs = new(StringComparer.Ordinal)
+    {
+        ["package"] = PackageVerb.RunAsync,
+    };
+
     /// <summary>
     /// True for the verbs and for a lone help flag. Any other first word is left to the server, so an argument the
     /// server understands is never taken for a command.
     /// </summary>
     public static bool Handles(IReadOnlyList<string> args) =>
-        args.Count > 0 && (Verbs.ContainsKey(args[0]) || args[0] == "help" || (args.Count == 1 && args[0] is "--help" or "-h"));
+        args.Count > 0 && (Verbs.ContainsKey(args[0]) || ConfigurationVerbs.ContainsKey(args[0]) || args[0] == "help" || (args.Count == 1 && args[0] is "--help" or "-h"));
 
     /// <summary>The entry point from Program.cs: the process console, Ctrl+C stops watching (never the run).</summary>
     public static async Task<int> RunAsync(string[] args)
@@ -68,6 +74,11 @@ internal static class OpsFlowCommandLine
         }
 
         var (configuration, rest) = CliArgs.SplitConfiguration(args.Skip(1).ToArray());
+        if (ConfigurationVerbs.TryGetValue(args[0], out var light) && !rest.Contains("--help") && !rest.Contains("-h"))
+        {
+            return await light(new ConfigurationVerbContext(console, configuration, rest, cancellationToken));
+        }
+
         if (!Verbs.TryGetValue(args[0], out var verb) || rest.Contains("--help") || rest.Contains("-h"))
         {
             HelpVerb.Write(console);

@@ -1,0 +1,56 @@
+using OpsFlow.Teams;
+using Spectre.Console;
+
+namespace OpsFlow.Bot.Cli;
+
+/// <summary>
+/// `opsflow package [--out file] [--manifest folder]`: the Teams app package (manifest.json and the two icons in a
+/// zip) for this installation's app id and public address, from the configuration the server reads.
+/// </summary>
+internal static class PackageVerb
+{
+    public const string DefaultOut = "artifacts/opsflow-teams.zip";
+    public const string DefaultManifestFolder = "manifest";
+
+    public static async Task<int> RunAsync(ConfigurationVerbContext context)
+    {
+        if (context.Parse("out", "manifest") is not { } args)
+        {
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        if (args.Positionals.Count > 0)
+        {
+            context.Console.MarkupLineInterpolated($"[red]package takes no arguments, got '{string.Join(' ', args.Positionals)}'[/]");
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var options = context.LoadConfiguration().GetSection("OpsFlow:Teams").Get<TeamsOptions>() ?? new TeamsOptions();
+        var problems = TeamsAppPackage.CheckSettings(options.AppId, options.PublicUrl);
+        if (problems.Count > 0)
+        {
+            foreach (var problem in problems)
+            {
+                context.Console.MarkupLineInterpolated($"[red]{problem}[/]");
+            }
+
+            context.Console.WriteLine("Set them in appsettings.json, the environment or on the command line (--OpsFlow:Teams:AppId=…), then run opsflow package again.");
+            return OpsFlowCommandLine.BadUsage;
+        }
+
+        var outFile = Path.GetFullPath(args.Option("out") ?? DefaultOut);
+        var folder = Path.GetFullPath(args.Option("manifest") ?? DefaultManifestFolder);
+        try
+        {
+            await TeamsAppPackage.WriteAsync(folder, options.AppId!, options.PublicUrl!, outFile, context.CancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FileNotFoundException)
+        {
+            context.Console.MarkupLineInterpolated($"[red]{ex.Message}[/]");
+            return OpsFlowCommandLine.Failure;
+        }
+
+        context.Console.WriteLine(outFile);
+        return OpsFlowCommandLine.Success;
+    }
+}
