@@ -2,6 +2,7 @@ using OpsFlow.Bot.Api;
 using OpsFlow.Bot.Cli;
 using OpsFlow.Bot.Dashboard;
 using OpsFlow.Bot.Hosting;
+using OpsFlow.Bot.Playground;
 using OpsFlow.Bot.Workflows;
 
 // `opsflow validate|run|plan|runs|show|help …`: a short-lived command line on the same database (see docs/cli.md).
@@ -24,6 +25,8 @@ builder.Services.AddOpsFlowAccess(builder.Configuration);
 builder.Services.AddOpsFlowApi();
 // Entra ID sign-in, or development mode (header identities, loopback only).
 builder.AddOpsFlowSignIn();
+// Local development: the Agents Playground, a Teams-like client, pointed at /api/messages (see src/OpsFlow.Bot/Playground).
+builder.Services.AddOpsFlowPlayground(builder.Configuration);
 
 var app = builder.Build();
 
