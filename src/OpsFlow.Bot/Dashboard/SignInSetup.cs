@@ -1,6 +1,6 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
-using Microsoft.AspNetCore.Authentication;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Engine.Model;
 using OpsFlow.Teams.Inbound;
