@@ -49,6 +49,9 @@ public sealed class BotFrameworkMetadata : IConfigurationManager<OpenIdConnectCo
     /// <summary>The least time between two fetches asked for by <see cref="RequestRefresh"/>, and the wait after a failed fetch.</summary>
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>While no keys were ever loaded, how soon a failed load is tried again (requests are refused meanwhile).</summary>
+    public TimeSpan FirstLoadRetryInterval { get; init; } = TimeSpan.FromSeconds(10);
+
     public string MetadataUrl => _url;
 
     public async Task<OpenIdConnectConfiguration> GetConfigurationAsync(CancellationToken cancel)
@@ -137,7 +140,7 @@ public sealed class BotFrameworkMetadata : IConfigurationManager<OpenIdConnectCo
         {
             lock (_sync)
             {
-                _fetchDue = now + RefreshInterval;
+                _fetchDue = now + (_current is null ? FirstLoadRetryInterval : RefreshInterval);
                 if (_current is not null)
                 {
                     // Stale keys beat no keys: the old ones stay valid until the Bot Framework retires them.

@@ -22,6 +22,7 @@ public sealed partial class ConnectorClient
             var token = await TokenAsync(cancellationToken);
             int? status = null;
             string failure;
+            string logged;
             Exception? error = null;
             TimeSpan? askedWait = null;
             using (var timeout = new CancellationTokenSource(options.AttemptTimeout, time))
@@ -39,9 +40,10 @@ public sealed partial class ConnectorClient
                     }
 
                     failure = $"{response.ReasonPhrase}: {ErrorText(text)}";
+                    logged = response.ReasonPhrase ?? "";
                     if (!RetryDelays.IsRetriable(response.StatusCode))
                     {
-                        ConnectorLog.Failed(logger, method.Method, conversationId, attempt, status, response.ReasonPhrase);
+                        ConnectorLog.Failed(logger, method.Method, conversationId, attempt, status, logged);
                         throw new ConnectorException($"{method} {url.AbsolutePath} was refused with {status} ({failure})", status);
                     }
 
@@ -49,22 +51,22 @@ public sealed partial class ConnectorClient
                 }
                 catch (HttpRequestException ex)
                 {
-                    (error, failure) = (ex, $"network error: {ex.Message}");
+                    (error, failure, logged) = (ex, $"network error: {ex.Message}", "network error");
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
-                    (error, failure) = (ex, $"no answer within {options.AttemptTimeout}");
+                    (error, failure, logged) = (ex, $"no answer within {options.AttemptTimeout}", "timed out");
                 }
             }
 
             if (attempt >= maxAttempts)
             {
-                ConnectorLog.Failed(logger, method.Method, conversationId, attempt, status, error?.GetType().Name);
+                ConnectorLog.Failed(logger, method.Method, conversationId, attempt, status, logged);
                 throw new ConnectorException($"{method} {url.AbsolutePath} still failed after {attempt} attempts ({status} {failure})", status, error);
             }
 
             var delay = askedWait ?? RetryDelays.Backoff(attempt, options);
-            ConnectorLog.Retrying(logger, method.Method, conversationId, attempt, status, error?.GetType().Name, delay);
+            ConnectorLog.Retrying(logger, method.Method, conversationId, attempt, status, logged, delay);
             await Task.Delay(delay, time, cancellationToken);
         }
     }

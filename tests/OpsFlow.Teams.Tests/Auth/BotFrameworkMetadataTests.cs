@@ -81,6 +81,22 @@ public sealed class BotFrameworkMetadataTests : IDisposable
     }
 
     [Fact]
+    public async Task FailedFirstLoad_IsTriedAgainAfterAFewSeconds_NotOnEveryRequest()
+    {
+        _bf.FailWith = HttpStatusCode.ServiceUnavailable;
+        Assert.False((await Check(_old)).Succeeded);
+        _bf.FailWith = null;
+
+        var soon = await Check(_old);
+        _bf.Clock.Advance(_metadata.FirstLoadRetryInterval);
+        var later = await Check(_old);
+
+        Assert.False(soon.Succeeded, "within the retry interval the failure is repeated without a fetch");
+        Assert.True(later.Succeeded, later.Reason);
+        Assert.Equal(1, _bf.KeyFetches);
+    }
+
+    [Fact]
     public async Task RefreshFailing_KeepsTheKeysItHas()
     {
         Assert.True((await Check(_old)).Succeeded);
