@@ -13,8 +13,9 @@ var diskWarnPercent = Param<int>("disk-warn-percent", "warn when a disk is fulle
 var failOnWarning = Param<bool>("fail-on-warning", "end the run Failed when any check warns", defaultValue: false);
 
 // Every morning at 06:00 UTC (Quartz cron, seconds first; "0 6 * * *" works too). If OpsFlow was down at 06:00,
-// the inspection runs once when it comes back, and its trigger says it is late.
-Schedule("0 0 6 * * ?", timeZone: "UTC");
+// the inspection runs once when it comes back, and its trigger says it is late. Its card goes to the conversation
+// configured as "ops" (OpsFlow:Teams:Conversations:ops = a Teams conversation id); unset, the run posts nothing.
+Schedule("0 0 6 * * ?", timeZone: "UTC", conversation: "ops");
 
 // Configured per host: OpsFlow:WorkflowSettings:inspect:endpoints:0 = "http://localhost:5000/health", …
 var endpoints = SettingList("inspect:endpoints");

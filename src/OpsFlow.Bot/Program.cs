@@ -4,6 +4,8 @@ using OpsFlow.Bot.Dashboard;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Playground;
 using OpsFlow.Bot.Workflows;
+using OpsFlow.Teams;
+using OpsFlow.Teams.Inbound;
 
 // `opsflow validate|run|plan|runs|show|help …`: a short-lived command line on the same database (see docs/cli.md).
 if (OpsFlowCommandLine.Handles(args))
@@ -22,6 +24,8 @@ builder.Services.AddOpsFlowScripts(builder.Configuration);
 builder.Services.AddOpsFlowScriptWatcher();
 builder.Services.AddOpsFlowScheduling(builder.Configuration);
 builder.Services.AddOpsFlowAccess(builder.Configuration);
+// Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
+builder.Services.AddOpsFlowTeams(builder.Configuration);
 builder.Services.AddOpsFlowApi();
 // Entra ID sign-in, or development mode (header identities, loopback only).
 builder.AddOpsFlowSignIn();
@@ -34,6 +38,7 @@ app.UseOpsFlowApiErrors();
 app.UseOpsFlowDashboardFiles();
 app.UseOpsFlowSignIn();
 app.MapOpsFlowApi();
+app.MapOpsFlowMessages();
 app.MapOpsFlowDashboard();
 
 await app.RunAsync();

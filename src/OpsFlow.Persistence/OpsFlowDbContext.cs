@@ -20,6 +20,12 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<DefinitionSourceRow> DefinitionSources => Set<DefinitionSourceRow>();
 
+    internal DbSet<ChatConversationRow> ChatConversations => Set<ChatConversationRow>();
+
+    internal DbSet<ChatRunCardRow> ChatRunCards => Set<ChatRunCardRow>();
+
+    internal DbSet<ChatInboxRow> ChatInbox => Set<ChatInboxRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RunRow>(run =>
@@ -69,6 +75,23 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             source.HasKey(s => s.Version);
             source.Property(s => s.Version).HasMaxLength(64);
             source.HasIndex(s => new { s.Workflow, s.SavedAt });
+        });
+        modelBuilder.Entity<ChatConversationRow>(conversation =>
+        {
+            conversation.ToTable("chat_conversations");
+            conversation.HasKey(c => c.ConversationId);
+        });
+        modelBuilder.Entity<ChatRunCardRow>(card =>
+        {
+            card.ToTable("chat_run_cards");
+            card.HasKey(c => c.RunId);
+        });
+        modelBuilder.Entity<ChatInboxRow>(inbox =>
+        {
+            inbox.ToTable("chat_inbox");
+            inbox.HasKey(i => i.Key);
+            // Start-up replays what is not done; pruning deletes by age.
+            inbox.HasIndex(i => new { i.DoneAt, i.ReceivedAt });
         });
     }
 }

@@ -32,6 +32,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IRunStore, EfRunStore>();
         services.TryAddSingleton<IRunReports, EfRunReports>();
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();
+        services.TryAddSingleton<OpsFlow.Teams.Ports.IChatStore, EfChatStore>();
         services.TryAddSingleton<DatabaseMigrator>();
         return services;
     }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Auth;
+using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
 
@@ -27,8 +29,23 @@ public static class TeamsSetup
             services.AddSingleton<IInboundAuthenticator>(sp => sp.GetRequiredService<DevelopmentAuthenticator>());
             services.AddSingleton<IBotTokenSource>(sp => sp.GetRequiredService<DevelopmentAuthenticator>());
         }
+        else
+        {
+            BotTokenSource.ValidateOptions(options);
+            services.AddHttpClient(BotFrameworkMetadata.HttpClientName);
+            services.AddHttpClient(BotTokenSource.HttpClientName);
+            services.AddSingleton(sp => new BotFrameworkMetadata(
+                options.OpenIdMetadataUrl, sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BotFrameworkMetadata>>()));
+            services.AddSingleton<IInboundAuthenticator>(sp => new BotFrameworkAuthenticator(
+                options, sp.GetRequiredService<BotFrameworkMetadata>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<BotFrameworkAuthenticator>>()));
+            services.AddSingleton<IBotTokenSource, BotTokenSource>();
+        }
+
+        services.AddHostedService<AuthStartupNotice>();
 
         // --- connector client ---
+        services.TryAddSingleton(configuration.GetSection(ConnectorOptions.Section).Get<ConnectorOptions>() ?? new ConnectorOptions());
+        services.AddHttpClient<IConnectorClient, ConnectorClient>();
 
         // --- cards and the run card publisher ---
 

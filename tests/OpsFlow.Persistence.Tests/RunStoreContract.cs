@@ -194,6 +194,7 @@ public static class RunStoreContractFixtures
             Trigger = "test",
             LockKey = lockKey,
             RequestId = requestId,
+            ReplyTo = "19:ops@thread.tacv2",
             CreatedAt = at,
             HistorySeq = 1,
             Version = 1,

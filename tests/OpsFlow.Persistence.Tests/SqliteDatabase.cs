@@ -23,6 +23,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
 
+    public OpsFlow.Teams.Ports.IChatStore Chat => _services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null)

@@ -1,8 +1,9 @@
-using OpsFlow.Engine.Model;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using OpsFlow.Bot.Hosting;
+using OpsFlow.Engine.Model;
+using OpsFlow.Teams.Inbound;
 
 namespace OpsFlow.Bot.Dashboard;
 
@@ -68,7 +69,8 @@ internal static class SignInSetup
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
-            if (context.User.Identity?.IsAuthenticated == true)
+            // The bot's endpoint carries the Bot Framework's own token, checked by the Teams channel.
+            if (context.User.Identity?.IsAuthenticated == true || context.Request.Path.StartsWithSegments(MessagesEndpoint.Route, StringComparison.OrdinalIgnoreCase))
             {
                 await next(context);
                 return;

@@ -8,8 +8,8 @@ public sealed record ConversationMember(string Id, string? Name, string? UserPri
 
 /// <summary>
 /// The Bot Connector REST API at a conversation's serviceUrl (PRODUCT §8). Implementations retry what the
-/// service asks to be retried (429 with Retry-After, 412, 502, 504) and throw <see cref="ConnectorException"/>
-/// when it still fails.
+/// service asks to be retried (429 and 503 with Retry-After, 412, 500, 502, 504, network errors, timeouts) and throw
+/// <see cref="ConnectorException"/> at once for any other 4xx, or when the attempts are used up.
 /// </summary>
 public interface IConnectorClient
 {

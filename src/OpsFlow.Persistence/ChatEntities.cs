@@ -1,0 +1,32 @@
+namespace OpsFlow.Persistence;
+
+/// <summary>A conversation the bot can post into without being asked (its reference, PRODUCT §8).</summary>
+internal sealed class ChatConversationRow
+{
+    public string ConversationId { get; set; } = "";
+    public string ServiceUrl { get; set; } = "";
+    public string ChannelId { get; set; } = "";
+    public string BotId { get; set; } = "";
+    public string? BotName { get; set; }
+    public string? TenantId { get; set; }
+    public string? ConversationType { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>Where a run's card lives: one row per run.</summary>
+internal sealed class ChatRunCardRow
+{
+    public string RunId { get; set; } = "";
+    public string ConversationId { get; set; } = "";
+    public string? ActivityId { get; set; }
+    public long PostedAt { get; set; }
+}
+
+/// <summary>An inbound activity, kept from before its HTTP answer until it is handled (and a while after, to refuse re-deliveries).</summary>
+internal sealed class ChatInboxRow
+{
+    public string Key { get; set; } = "";
+    public string Json { get; set; } = "";
+    public long ReceivedAt { get; set; }
+    public long? DoneAt { get; set; }
+}

@@ -1,0 +1,100 @@
+using Microsoft.EntityFrameworkCore;
+using OpsFlow.Teams.Ports;
+
+namespace OpsFlow.Persistence;
+
+/// <summary>The chat channel's durable state in the chat_* tables; writes go through the single writer.</summary>
+internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
+{
+    public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var row = await db.ChatConversations.FirstOrDefaultAsync(c => c.ConversationId == reference.ConversationId, ct);
+            if (row is null)
+            {
+                row = new ChatConversationRow { ConversationId = reference.ConversationId };
+                db.ChatConversations.Add(row);
+            }
+
+            row.ServiceUrl = reference.ServiceUrl;
+            row.ChannelId = reference.ChannelId;
+            row.BotId = reference.BotId;
+            row.BotName = reference.BotName;
+            row.TenantId = reference.TenantId;
+            row.ConversationType = reference.ConversationType;
+            row.UpdatedAt = Mapping.Ticks(reference.UpdatedAt);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, cancellationToken);
+
+    public async Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.ChatConversations.AsNoTracking().FirstOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken);
+        return row is null
+            ? null
+            : new ConversationReference(row.ConversationId, row.ServiceUrl, row.ChannelId, row.BotId, row.BotName, row.TenantId, row.ConversationType, Mapping.Time(row.UpdatedAt));
+    }
+
+    /// <summary>
+    /// An insert that does nothing on a duplicate key: the key is the proof the activity was seen, even when two
+    /// deliveries of it race (or two hosts share the database).
+    /// </summary>
+    public Task<bool> TryAcceptAsync(InboundActivity activity, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var received = Mapping.Ticks(activity.ReceivedAt);
+            var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"INSERT INTO chat_inbox (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
+            return inserted == 1;
+        }, cancellationToken);
+
+    public Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var done = Mapping.Ticks(at);
+            return await db.ChatInbox.Where(i => i.Key == key).ExecuteUpdateAsync(set => set.SetProperty(i => i.DoneAt, done), ct);
+        }, cancellationToken);
+
+    public async Task<IReadOnlyList<InboundActivity>> GetPendingAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        var from = Mapping.Ticks(since);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ChatInbox.AsNoTracking()
+            .Where(i => i.DoneAt == null && i.ReceivedAt >= from)
+            .OrderBy(i => i.ReceivedAt)
+            .ToListAsync(cancellationToken);
+        return rows.Select(r => new InboundActivity(r.Key, r.Json, Mapping.Time(r.ReceivedAt))).ToArray();
+    }
+
+    public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
+        writes.RunAsync((db, ct) =>
+        {
+            var cutoff = Mapping.Ticks(before);
+            return db.ChatInbox.Where(i => i.DoneAt != null && i.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
+        }, cancellationToken);
+
+    public async Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var row = await db.ChatRunCards.AsNoTracking().FirstOrDefaultAsync(c => c.RunId == runId, cancellationToken);
+        return row is null ? null : new RunCard(row.RunId, row.ConversationId, row.ActivityId, Mapping.Time(row.PostedAt));
+    }
+
+    public Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var row = await db.ChatRunCards.FirstOrDefaultAsync(c => c.RunId == card.RunId, ct);
+            if (row is null)
+            {
+                row = new ChatRunCardRow { RunId = card.RunId };
+                db.ChatRunCards.Add(row);
+            }
+
+            row.ConversationId = card.ConversationId;
+            row.ActivityId = card.ActivityId;
+            row.PostedAt = Mapping.Ticks(card.PostedAt);
+            await db.SaveChangesAsync(ct);
+            return true;
+        }, cancellationToken);
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace OpsFlow.Teams.Auth;
+
+/// <summary>Says at start how /api/messages is protected; without an app id, loudly, because then it is not.</summary>
+public sealed class AuthStartupNotice(TeamsOptions options, ILogger<AuthStartupNotice> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (options.Authenticates)
+        {
+            AuthLog.AuthenticationOn(logger, options.AppId!, options.Issuer, options.OpenIdMetadataUrl);
+        }
+        else
+        {
+            AuthLog.RunningWithoutAuthentication(logger);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,112 @@
+using OpsFlow.Teams.Ports;
+
+namespace OpsFlow.Persistence.Tests;
+
+/// <summary>What every chat store must do; one subclass per store.</summary>
+public abstract class ChatStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
+
+    protected IChatStore Store { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Store = await CreateStoreAsync();
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+
+    protected abstract Task<IChatStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task GetConversationAsync_AfterSaveTwice_ReturnsTheLatestReference()
+    {
+        await Store.SaveConversationAsync(new ConversationReference("19:ops@thread", "https://smba.example/emea/", "msteams", "28:bot", "OpsFlow", "tenant-1", "channel", T0));
+        await Store.SaveConversationAsync(new ConversationReference("19:ops@thread", "https://smba.example/amer/", "msteams", "28:bot", "OpsFlow", "tenant-1", "channel", T0.AddHours(1)));
+
+        var found = await Store.GetConversationAsync("19:ops@thread");
+
+        Assert.NotNull(found);
+        Assert.Equal("https://smba.example/amer/", found.ServiceUrl);
+        Assert.Equal(T0.AddHours(1), found.UpdatedAt);
+        Assert.Null(await Store.GetConversationAsync("19:other@thread"));
+    }
+
+    [Fact]
+    public async Task TryAcceptAsync_SameKeyTwice_AcceptsOnlyTheFirst()
+    {
+        Assert.True(await Store.TryAcceptAsync(new InboundActivity("conv|a1", "{\"type\":\"message\"}", T0)), "a new activity is accepted");
+        Assert.False(await Store.TryAcceptAsync(new InboundActivity("conv|a1", "{\"type\":\"message\",\"retry\":true}", T0.AddSeconds(15))), "a re-delivery is refused");
+
+        var pending = await Store.GetPendingAsync(T0.AddMinutes(-1));
+
+        var only = Assert.Single(pending);
+        Assert.Equal("{\"type\":\"message\"}", only.Json);
+    }
+
+    [Fact]
+    public async Task TryAcceptAsync_ConcurrentDeliveries_AcceptExactlyOne()
+    {
+        var attempts = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Store.TryAcceptAsync(new InboundActivity("conv|race", "{}", T0)))));
+
+        Assert.Equal(1, attempts.Count(accepted => accepted));
+    }
+
+    [Fact]
+    public async Task GetPendingAsync_ReturnsUnfinishedSinceTheCutoff_OldestFirst()
+    {
+        await Store.TryAcceptAsync(new InboundActivity("conv|old", "{}", T0.AddHours(-3)));
+        await Store.TryAcceptAsync(new InboundActivity("conv|b", "{}", T0.AddSeconds(2)));
+        await Store.TryAcceptAsync(new InboundActivity("conv|a", "{}", T0.AddSeconds(1)));
+        await Store.TryAcceptAsync(new InboundActivity("conv|done", "{}", T0));
+        await Store.CompleteAsync("conv|done", T0.AddSeconds(3));
+
+        var pending = await Store.GetPendingAsync(T0.AddHours(-1));
+
+        Assert.Equal(["conv|a", "conv|b"], pending.Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task PruneAsync_DeletesOnlyHandledActivitiesOlderThanTheCutoff()
+    {
+        await Store.TryAcceptAsync(new InboundActivity("conv|old-done", "{}", T0.AddDays(-3)));
+        await Store.CompleteAsync("conv|old-done", T0.AddDays(-3));
+        await Store.TryAcceptAsync(new InboundActivity("conv|old-pending", "{}", T0.AddDays(-3)));
+        await Store.TryAcceptAsync(new InboundActivity("conv|new-done", "{}", T0));
+        await Store.CompleteAsync("conv|new-done", T0);
+
+        var pruned = await Store.PruneAsync(T0.AddDays(-2));
+
+        Assert.Equal(1, pruned);
+        Assert.False(await Store.TryAcceptAsync(new InboundActivity("conv|new-done", "{}", T0)), "a recent handled activity still refuses re-delivery");
+        Assert.True(await Store.TryAcceptAsync(new InboundActivity("conv|old-done", "{}", T0)), "a pruned key is forgotten");
+        Assert.Contains(await Store.GetPendingAsync(T0.AddDays(-4)), p => p.Key == "conv|old-pending");
+    }
+
+    [Fact]
+    public async Task SaveRunCardAsync_ReplacesTheRunsCard()
+    {
+        Assert.Null(await Store.GetRunCardAsync("run-1"));
+        await Store.SaveRunCardAsync(new RunCard("run-1", "conv-a", "activity-1", T0));
+        await Store.SaveRunCardAsync(new RunCard("run-1", "conv-b", "activity-9", T0.AddMinutes(5)));
+
+        var card = await Store.GetRunCardAsync("run-1");
+
+        Assert.Equal(new RunCard("run-1", "conv-b", "activity-9", T0.AddMinutes(5)), card);
+    }
+}
+
+public sealed class InMemoryChatStoreTests : ChatStoreContract
+{
+    protected override Task<IChatStore> CreateStoreAsync() => Task.FromResult<IChatStore>(new InMemoryChatStore());
+}
+
+public sealed class SqliteChatStoreTests : ChatStoreContract
+{
+    private SqliteDatabase? _database;
+
+    protected override async Task<IChatStore> CreateStoreAsync()
+    {
+        _database = await SqliteDatabase.CreateAsync();
+        return _database.Chat;
+    }
+
+    public override async Task DisposeAsync() => await _database!.DisposeAsync();
+}

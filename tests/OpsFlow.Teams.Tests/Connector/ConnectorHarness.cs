@@ -1,0 +1,36 @@
+using OpsFlow.Teams.Auth;
+using OpsFlow.Teams.Connector;
+using OpsFlow.Teams.Ports;
+
+namespace OpsFlow.Teams.Tests.Connector;
+
+/// <summary>A <see cref="ConnectorClient"/> wired to the stub connector, a watched fake clock and a fixed token.</summary>
+internal sealed class ConnectorHarness
+{
+    public const string Token = "secret-token-value";
+
+    public static readonly ConversationReference Conversation = new(
+        "19:abc@thread.tacv2;messageid=17", "https://smba.example.net/amer/", "msteams", "28:bot", "OpsFlow", "tenant-1", "channel", DateTimeOffset.UnixEpoch);
+
+    public StubConnectorHandler Stub { get; } = new();
+
+    public WatchedClock Clock { get; } = new(new DateTimeOffset(2031, 3, 1, 9, 0, 0, TimeSpan.Zero));
+
+    public ConnectorOptions Options { get; } = new();
+
+    public FixedTokens Tokens { get; } = new(Token);
+
+    public ListLogger<ConnectorClient> Logger { get; } = new();
+
+    public ConnectorClient Create() => new(new HttpClient(Stub), Tokens, Options, Clock, Logger);
+
+    /// <summary>A wait between attempts, as opposed to the per-attempt timeout's timer.</summary>
+    public bool IsWait(TimeSpan due) => due != Options.AttemptTimeout;
+
+    public sealed class FixedTokens(string? token) : IBotTokenSource
+    {
+        public string? Value { get; set; } = token;
+
+        public ValueTask<string?> GetTokenAsync(CancellationToken cancellationToken = default) => ValueTask.FromResult(Value);
+    }
+}
