@@ -1,0 +1,56 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace OpsFlow.Playground.Tests;
+
+/// <summary>
+/// The Playground's web UI in a browser page, acting as its current user (user-id-0): pick a conversation, type
+/// a message (with the @mention a group chat needs), wait for text, press a card button, take a screenshot.
+/// </summary>
+public sealed class ChatPage(IPage page)
+{
+    public const string PersonalChat = "Personal Chat";
+    public const string GroupChat = "Group Chat";
+
+    public IPage Page => page;
+
+    /// <summary>Opens a conversation by its name in the left rail ("Personal Chat", "Group Chat", "Operations - Deployments").</summary>
+    public async Task OpenConversationAsync(string name)
+    {
+        await page.GetByRole(AriaRole.Treeitem, new() { Name = name, Exact = true }).ClickAsync();
+        await Expect(Box).ToBeVisibleAsync();
+    }
+
+    /// <summary>Types <paramref name="text"/> and sends it; with <paramref name="mentionBot"/> it first picks the bot from the @ menu.</summary>
+    public async Task SendAsync(string text, bool mentionBot = false)
+    {
+        await Box.ClickAsync();
+        if (mentionBot)
+        {
+            // The bot is the @ menu's first entry; before the UI has loaded its configuration it is listed under a
+            // built-in name ("Test Bot"), so it is picked by position. A bot matches the mention by id, not by name.
+            await Box.PressSequentiallyAsync("@");
+            await page.GetByRole(AriaRole.Menuitem).First.ClickAsync();
+            await Box.PressSequentiallyAsync(" ");
+        }
+
+        await Box.PressSequentiallyAsync(text);
+        await page.Keyboard.PressAsync("Enter");
+    }
+
+    public Task ExpectTextAsync(string text) => Expect(page.GetByText(text).First).ToBeVisibleAsync();
+
+    public Task ExpectTextAsync(Regex text) => Expect(page.GetByText(text).First).ToBeVisibleAsync();
+
+    /// <summary>How many times <paramref name="text"/> is on screen: a card updated in place shows it once.</summary>
+    public Task<int> CountAsync(string text) => page.GetByText(text).CountAsync();
+
+    /// <summary>Presses the newest button named <paramref name="name"/> (a card's Action.Execute or Action.Submit).</summary>
+    public Task PressAsync(string name) => page.GetByRole(AriaRole.Button, new() { Name = name, Exact = true }).Last.ClickAsync();
+
+    public Task ScreenshotAsync(string name) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Repository.Screenshots, $"playground-{name}.png"), FullPage = true });
+
+    private ILocator Box => page.Locator("div[contenteditable=\"true\"][role=\"textbox\"]").First;
+}

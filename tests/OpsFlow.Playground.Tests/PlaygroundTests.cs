@@ -1,0 +1,43 @@
+using static Microsoft.Playwright.Assertions;
+
+namespace OpsFlow.Playground.Tests;
+
+/// <summary>The Playground comes up against the real host, shows its chats, and the host accepts what it sends.</summary>
+[Collection(PlaygroundCollection.Name)]
+public sealed class PlaygroundTests(PlaygroundFixture fixture)
+{
+    [PlaygroundFact]
+    public async Task ThePlayground_OpensItsChats_AndTheHostAnswersEveryActivityItSends()
+    {
+        Assert.Equal("OpsFlow", fixture.Config.BotName);
+        Assert.Equal("user-id-0", fixture.Config.CurrentUserId);
+        Assert.Contains("user-id-1", fixture.Config.OtherUserIds);
+
+        var chat = await fixture.OpenChatAsync(ChatPage.PersonalChat);
+        await chat.SendAsync("help");
+        await Expect(chat.Page.GetByText("help").First).ToBeVisibleAsync();
+        await chat.OpenConversationAsync(ChatPage.GroupChat);
+        await chat.SendAsync("help", mentionBot: true);
+        await chat.ScreenshotAsync("opened");
+
+        var requests = await WaitForAsync(() => fixture.Host.Messages.Requests, r =>
+            r.Any(m => m.Type == "message" && m.ConversationId == fixture.Config.PersonalChatId)
+            && r.Any(m => m.Type == "message" && m.ConversationId == fixture.Config.GroupChatId));
+        Assert.Contains(requests, r => r.Type is "conversationUpdate" or "installationUpdate");
+        var refused = requests.Where(r => r.Status is < 200 or >= 300).ToList();
+        Assert.True(refused.Count == 0, "the host refused: " + string.Join(", ", refused));
+        Assert.All(requests.Where(r => r.Type == "message"), r => Assert.Equal("user-id-0", r.FromId));
+        await chat.Page.Context.CloseAsync();
+    }
+
+    private static async Task<IReadOnlyList<BotRequest>> WaitForAsync(Func<IReadOnlyList<BotRequest>> read, Func<IReadOnlyList<BotRequest>, bool> done)
+    {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (!done(read()))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, deadline.Token);
+        }
+
+        return read();
+    }
+}
