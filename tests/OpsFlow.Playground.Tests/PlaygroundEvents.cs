@@ -10,8 +10,9 @@ public sealed record ChatMessage(string Action, string MessageId, string? Text, 
     /// <summary>Every string in the cards, joined: enough to ask "does this card say Succeeded".</summary>
     public string CardText => string.Join('\n', Cards.SelectMany(Strings));
 
+    /// <summary>Whether the text or the cards hold <paramref name="text"/>, ignoring case.</summary>
     public bool Mentions(string text) =>
-        (Text?.Contains(text, StringComparison.Ordinal) ?? false) || CardText.Contains(text, StringComparison.Ordinal);
+        (Text?.Contains(text, StringComparison.OrdinalIgnoreCase) ?? false) || CardText.Contains(text, StringComparison.OrdinalIgnoreCase);
 
     private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
     {

@@ -1,0 +1,63 @@
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Playground.Tests;
+
+/// <summary>
+/// The product's chat story through the real client: a run started by typing, one card per run updated in place,
+/// approval by another person, four-eyes, rollback. The UI acts as the requester (user-id-0, Alex, operator); the
+/// Playground's API acts as the approver (user-id-1, Megan, ops-manager) in the same group chat.
+/// </summary>
+[Collection(PlaygroundCollection.Name)]
+public sealed class ChatFlowTests(PlaygroundFixture fixture)
+{
+    private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
+    private static readonly TimeSpan Shown = TimeSpan.FromSeconds(30);
+
+    [PlaygroundFact]
+    public async Task Deploy_InTheGroupChat_TheRequesterMayNotApprove_AnotherUserDoes_AndTheOneCardEndsSucceeded()
+    {
+        var group = fixture.Config.GroupChatId;
+        var chat = await fixture.OpenChatAsync(ChatPage.GroupChat);
+        await chat.SendAsync("deploy web-app v1.2 prod", mentionBot: true);
+
+        var run = await fixture.Host.WaitForRunAsync("deploy", group, Shown);
+        var card = await fixture.Events.WaitForAsync(m => m.Action == "createMessage" && m.Mentions(run.Id), Shown, $"with the card of run {run.Id}");
+        var waiting = await fixture.Events.WaitForAsync(
+            m => m.MessageId == card.MessageId && PlaygroundApi.FindAction(m, "Approve") is not null, Build, "with the card's Approve button");
+        await chat.ExpectTextAsync("Waiting for approval");
+        await chat.ScreenshotAsync("deploy-waiting");
+
+        // Alex started the run: his click is refused and changes nothing (four-eyes).
+        await chat.PressAsync("Approve");
+        await chat.ExpectTextAsync("four-eyes");
+        Assert.Equal(RunStatus.WaitingForApproval, (await fixture.Host.WaitForStatusAsync(run.Id, Shown, RunStatus.WaitingForApproval)).Status);
+
+        await fixture.Api.PressAsAsync("user-id-1", group, waiting, "Approve");
+        await fixture.Host.WaitForStatusAsync(run.Id, Build, RunStatus.Succeeded);
+        await fixture.Events.WaitForAsync(m => m.MessageId == card.MessageId && m.Action == "updateMessage" && m.Mentions("Succeeded"), Shown, "updating the card to Succeeded");
+        await chat.ExpectTextAsync("Megan Bowen");
+        await chat.ScreenshotAsync("deploy-succeeded");
+
+        var cardsOfRun = fixture.Events.Messages.Where(m => m.Action == "createMessage" && m.Cards.Count > 0 && m.CardText.Contains(run.Id, StringComparison.Ordinal)).ToList();
+        Assert.True(cardsOfRun.Count == 1, $"one card per run, updated in place; the chat got {cardsOfRun.Count}");
+        await chat.Page.Context.CloseAsync();
+    }
+
+    [PlaygroundFact]
+    public async Task ADeployWhoseHealthCheckFails_ShowsTheRollbackOnItsCard()
+    {
+        var personal = fixture.Config.PersonalChatId;
+        var chat = await fixture.OpenChatAsync(ChatPage.PersonalChat);
+        await chat.SendAsync("deploy drill-app v2.0 dev drill=true");
+
+        var run = await fixture.Host.WaitForRunAsync("deploy", personal, Shown);
+        var card = await fixture.Events.WaitForAsync(m => m.Action == "createMessage" && m.Mentions(run.Id), Shown, $"with the card of run {run.Id}");
+        var ended = await fixture.Host.WaitForStatusAsync(run.Id, Build, RunStatus.RolledBack, RunStatus.Failed, RunStatus.Succeeded);
+        Assert.Equal(RunStatus.RolledBack, ended.Status);
+
+        await fixture.Events.WaitForAsync(m => m.MessageId == card.MessageId && m.Mentions("rolled back"), Shown, "updating the card to rolled back");
+        await chat.ExpectTextAsync("rolled back");
+        await chat.ScreenshotAsync("deploy-rolled-back");
+        await chat.Page.Context.CloseAsync();
+    }
+}
