@@ -10,10 +10,16 @@ namespace OpsFlow.Playground.Tests;
 [Collection(PlaygroundCollection.Name)]
 public sealed class ChatFlowTests(PlaygroundFixture fixture)
 {
+    /// <summary>
+    /// These need the chat commands (branch teams-commands) and the run cards (teams-cards) in the host; both pass on
+    /// a merge of those branches with this one. Remove this Skip when they are merged.
+    /// </summary>
+    private const string NeedsChatCommandsAndCards = "needs the chat commands and run cards in the host (teams-commands, teams-cards); remove this Skip once they are merged";
+
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan Shown = TimeSpan.FromSeconds(30);
 
-    [PlaygroundFact]
+    [PlaygroundFact(Skip = NeedsChatCommandsAndCards)]
     public async Task Deploy_InTheGroupChat_TheRequesterMayNotApprove_AnotherUserDoes_AndTheOneCardEndsSucceeded()
     {
         var group = fixture.Config.GroupChatId;
@@ -34,8 +40,12 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
 
         await fixture.Api.PressAsAsync("user-id-1", group, waiting, "Approve");
         await fixture.Host.WaitForStatusAsync(run.Id, Build, RunStatus.Succeeded);
-        await fixture.Events.WaitForAsync(m => m.MessageId == card.MessageId && m.Action == "updateMessage" && m.Mentions("Succeeded"), Shown, "updating the card to Succeeded");
-        await chat.ExpectTextAsync("Megan Bowen");
+        await fixture.Events.WaitForAsync(
+            m => m.MessageId == card.MessageId && m.Action == "updateMessage" && m.Mentions("succeeded") && !m.Mentions("running") && !m.Mentions("pending"),
+            Shown, "updating the card to its final state");
+        await chat.ExpectTextAsync("approved by Megan Bowen");
+        await chat.ExpectNoTextAsync("Running");
+        await chat.ExpectNoTextAsync("running");
         await chat.ScreenshotAsync("deploy-succeeded");
 
         var cardsOfRun = fixture.Events.Messages.Where(m => m.Action == "createMessage" && m.Cards.Count > 0 && m.CardText.Contains(run.Id, StringComparison.Ordinal)).ToList();
@@ -43,7 +53,7 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.Page.Context.CloseAsync();
     }
 
-    [PlaygroundFact]
+    [PlaygroundFact(Skip = NeedsChatCommandsAndCards)]
     public async Task ADeployWhoseHealthCheckFails_ShowsTheRollbackOnItsCard()
     {
         var personal = fixture.Config.PersonalChatId;
@@ -55,8 +65,9 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         var ended = await fixture.Host.WaitForStatusAsync(run.Id, Build, RunStatus.RolledBack, RunStatus.Failed, RunStatus.Succeeded);
         Assert.Equal(RunStatus.RolledBack, ended.Status);
 
-        await fixture.Events.WaitForAsync(m => m.MessageId == card.MessageId && m.Mentions("rolled back"), Shown, "updating the card to rolled back");
-        await chat.ExpectTextAsync("rolled back");
+        await fixture.Events.WaitForAsync(m => m.MessageId == card.MessageId && m.Mentions("rolled back") && !m.Mentions("running"), Shown, "updating the card to rolled back");
+        await chat.ExpectTextAsync("Rollback");
+        await chat.ExpectTextAsync("health-check");
         await chat.ScreenshotAsync("deploy-rolled-back");
         await chat.Page.Context.CloseAsync();
     }

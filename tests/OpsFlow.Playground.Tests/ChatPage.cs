@@ -43,6 +43,9 @@ public sealed class ChatPage(IPage page)
 
     public Task ExpectTextAsync(Regex text) => Expect(page.GetByText(text).First).ToBeVisibleAsync();
 
+    /// <summary>Waits until no element's whole text is <paramref name="text"/> (case-sensitive), e.g. a status that must be gone.</summary>
+    public Task ExpectNoTextAsync(string text) => Expect(page.GetByText(text, new() { Exact = true })).ToHaveCountAsync(0);
+
     /// <summary>How many times <paramref name="text"/> is on screen: a card updated in place shows it once.</summary>
     public Task<int> CountAsync(string text) => page.GetByText(text).CountAsync();
 
