@@ -57,6 +57,17 @@ public sealed class LauncherTests
         Assert.False(await AnswersAsync(http, new Uri($"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}/_debug/ping")), "no Playground listens");
     }
 
+    [Theory]
+    [InlineData("http://127.0.0.1:5080", "http://127.0.0.1:5080/api/messages")]
+    [InlineData("http://0.0.0.0:5080", "http://127.0.0.1:5080/api/messages")]
+    [InlineData("http://+:8080", "http://127.0.0.1:8080/api/messages")]
+    [InlineData("http://[::]:5081", "http://127.0.0.1:5081/api/messages")]
+    [InlineData("https://localhost:7443", null)]
+    public void BotEndpoint_IsTheHostsHttpPortOnLoopback(string address, string? expected)
+    {
+        Assert.Equal(expected, OpsFlow.Bot.Playground.PlaygroundLauncher.BotEndpoint([address]));
+    }
+
     private static async Task<bool> AnswersAsync(HttpClient http, Uri ping)
     {
         try

@@ -73,7 +73,7 @@ internal sealed class PlaygroundLauncher(
 
             PlaygroundLog.Ready(logger, playground.Url);
             await Task.WhenAny(playground.Exited, Task.Delay(Timeout.InfiniteTimeSpan, time, stoppingToken));
-            if (!stoppingToken.IsCancellationRequested)
+            if (!await ShuttingDownAsync(stoppingToken))
             {
                 PlaygroundLog.Exited(logger, playground.ExitCode ?? -1, playground.RecentOutput);
                 return;
@@ -99,6 +99,28 @@ internal sealed class PlaygroundLauncher(
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Whether the host is stopping. Ctrl+C at a terminal reaches node and the host together, so node may be gone a
+    /// moment before the host says it stops: that is a shutdown, not a crash worth a warning.
+    /// </summary>
+    private async Task<bool> ShuttingDownAsync(CancellationToken stoppingToken)
+    {
+        if (stoppingToken.IsCancellationRequested || lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            return true;
+        }
+
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(2), time, lifetime.ApplicationStopping);
+            return false;
+        }
+        catch (OperationCanceledException)
+        {
+            return true;
+        }
     }
 
     private async Task<bool> StartedAsync(CancellationToken stoppingToken)
