@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFlow.Teams.Auth;
+using OpsFlow.Teams.Commands;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
 
@@ -33,6 +34,8 @@ public static class TeamsSetup
         // --- cards and the run card publisher ---
 
         // --- chat commands and card actions ---
+        services.AddSingleton<IChatHandler, ChatCommandHandler>();
+        services.AddOpsFlowChatCommands(configuration);
 
         return services;
     }

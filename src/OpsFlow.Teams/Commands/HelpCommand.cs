@@ -1,0 +1,42 @@
+using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Cards;
+using OpsFlow.Teams.Inbound;
+
+namespace OpsFlow.Teams.Commands;
+
+/// <summary>The help card, also the answer to an unknown command or workflow (PRODUCT §2: never fail silently).</summary>
+internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex commands, ChatReplies replies)
+{
+    public AdaptiveCard Overview(string? problem) =>
+        HelpCards.Overview(catalog.List(), commands.All.Select(c => new CommandHelp(c.Usage, c.Summary)).ToArray(), problem);
+
+    public Task SendOverviewAsync(Turn turn, string? problem, CancellationToken cancellationToken) =>
+        replies.CardAsync(turn, Overview(problem), cancellationToken);
+
+    /// <summary>"unknown command '/x'" and the list of what there is.</summary>
+    public Task UnknownAsync(Turn turn, string name, CancellationToken cancellationToken) =>
+        SendOverviewAsync(turn, $"Unknown command '/{name}': it is neither a built-in command nor a workflow. Here is what there is.", cancellationToken);
+}
+
+/// <summary>/help and /help &lt;workflow&gt;.</summary>
+internal sealed class HelpCommand(IWorkflowCatalog catalog, HelpReplies help, ChatReplies replies) : IChatCommand
+{
+    public string Name => "help";
+
+    public string Usage => "/help [workflow]";
+
+    public string Summary => "this list, or one workflow's parameters and schedules";
+
+    public Task RunAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        if (context.Arguments.Count == 0)
+        {
+            return help.SendOverviewAsync(context.Turn, null, cancellationToken);
+        }
+
+        var name = context.Arguments[0].TrimStart('/');
+        return catalog.Find(name) is { } workflow
+            ? replies.CardAsync(context.Turn, HelpCards.Workflow(workflow), cancellationToken)
+            : help.SendOverviewAsync(context.Turn, $"There is no workflow '{name}'.", cancellationToken);
+    }
+}
