@@ -73,7 +73,7 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
 
         if (step.Status != StepStatus.Waiting)
         {
-            return $"This card is out of date: '{stepName}' is {step.Status.ToString().ToLowerInvariant()} now, no longer waiting for a decision. Nothing was changed.";
+            return $"This card is out of date: '{stepName}' is {Words(step.Status)} now, no longer waiting for a decision. Nothing was changed.";
         }
 
         var round = step.Attempt.ToString(CultureInfo.InvariantCulture);
@@ -81,4 +81,8 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
             ? $"This card is out of date: it shows round {shown} of '{stepName}', which now waits in round {round}. Nothing was changed; use the current card."
             : null;
     }
+
+    /// <summary>A status as words: TimedOut → "timed out".</summary>
+    private static string Words(StepStatus status) =>
+        string.Concat(status.ToString().Select((c, i) => i > 0 && char.IsUpper(c) ? $" {char.ToLowerInvariant(c)}" : char.ToLowerInvariant(c).ToString()));
 }
