@@ -23,10 +23,9 @@ internal static class HelpCards
             body.Add(new TextBlock("No workflows are loaded on this host.") { IsSubtle = true });
         }
 
-        body.AddRange(workflows.Select(w => (CardElement)new TextBlock(
-            $"`/{ParameterArguments.Usage(w)}`{(string.IsNullOrWhiteSpace(w.Description) ? string.Empty : $" — {w.Description}")}")));
+        body.AddRange(workflows.Select(w => ReplyCard.Entry($"/{ParameterArguments.Usage(w)}", w.Description)));
         body.Add(ReplyCard.Heading("Commands"));
-        body.AddRange(commands.Select(c => (CardElement)new TextBlock($"`{c.Usage}` — {c.Summary}")));
+        body.AddRange(commands.Select(c => ReplyCard.Entry(c.Usage, c.Summary)));
         body.Add(ReplyCard.Note("Arguments go in the order shown, or as name=value; quote a value that holds spaces. /help <workflow> explains its parameters."));
         var fallback = (problem is null ? string.Empty : problem + " ")
             + $"Workflows: {string.Join(", ", workflows.Select(w => w.Name))}. Type /help <workflow> for its parameters.";
@@ -36,22 +35,22 @@ internal static class HelpCards
     /// <summary>One workflow: usage, parameters with their rules, defaults and examples, and its schedules.</summary>
     public static AdaptiveCard Workflow(WorkflowDescriptor workflow)
     {
-        var body = new List<CardElement> { new TextBlock($"`/{ParameterArguments.Usage(workflow)}`") { FontType = "monospace" } };
+        var body = new List<CardElement> { ReplyCard.Command($"/{ParameterArguments.Usage(workflow)}") };
         if (!string.IsNullOrWhiteSpace(workflow.Description))
         {
             body.Add(new TextBlock(workflow.Description));
         }
 
         body.AddRange(Parameters(workflow));
-        body.Add(new TextBlock($"Example: `{Example(workflow)}`") { Spacing = "medium" });
+        body.Add(ReplyCard.Command(Example(workflow), "Example:"));
         body.Add(ReplyCard.Heading("Schedules"));
         if (workflow.Schedules.Count == 0)
         {
             body.Add(new TextBlock("None declared in the script. Add one with /schedule.") { IsSubtle = true });
         }
 
-        body.AddRange(workflow.Schedules.Select(s => (CardElement)new TextBlock(
-            $"`{s.Cron}` ({s.TimeZone}){Arguments(s.Parameters)}{(s.Conversation is null ? string.Empty : " — posts to its conversation")}")));
+        body.AddRange(workflow.Schedules.Select(s => ReplyCard.Entry(
+            $"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}", s.Conversation is null ? null : "posts its runs' cards to its conversation")));
         return ReplyCard.Build($"Workflow {workflow.Name}", $"Usage: /{ParameterArguments.Usage(workflow)}", body);
     }
 

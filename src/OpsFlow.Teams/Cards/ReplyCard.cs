@@ -20,6 +20,18 @@ internal static class ReplyCard
 
     public static TextBlock Note(string text) => new(text) { IsSubtle = true, Size = "small" };
 
+    /// <summary>
+    /// Something to type, in a fixed-width font: Adaptive Cards' markdown has no inline code, so a command gets a
+    /// line of its own, with a lead-in ("Example:") when it has one.
+    /// </summary>
+    public static TextBlock Command(string text, string? lead = null) =>
+        new(lead is null ? text : $"{lead} {text}") { FontType = "monospace", Spacing = "small" };
+
+    /// <summary>A command and what it does: the command in a fixed-width font, the words under it.</summary>
+    public static Container Entry(string command, string? about) => new(about is null || about.Length == 0
+        ? [Command(command)]
+        : [Command(command), new TextBlock(about) { IsSubtle = true, Spacing = "none" }]) { Spacing = "small" };
+
     /// <summary>A dashboard page for a run, or null when no dashboard address is configured.</summary>
     public static string? RunLink(string? dashboardUrl, string runId) =>
         string.IsNullOrWhiteSpace(dashboardUrl) ? null : $"{dashboardUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(runId)}";

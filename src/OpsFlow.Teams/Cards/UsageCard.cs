@@ -18,15 +18,15 @@ internal static class UsageCard
             ReplyCard.Problem(errors.Count == 1 ? "One argument needs fixing:" : $"{errors.Count} arguments need fixing:"),
         };
         body.AddRange(errors.Select(e => (CardElement)new TextBlock(Describe(workflow, e)) { Spacing = "small" }));
-        body.Add(new TextBlock($"Usage: `/{command}{ParameterArguments.Usage(workflow)}`") { Spacing = "medium" });
-        body.Add(new TextBlock($"Example: `{HelpCards.Example(workflow, command)}`"));
+        body.Add(ReplyCard.Command($"/{command}{ParameterArguments.Usage(workflow)}", "Usage:") with { Spacing = "medium" });
+        body.Add(ReplyCard.Command(HelpCards.Example(workflow, command), "Example:"));
         body.AddRange(HelpCards.Parameters(workflow));
         var fallback = $"/{command}{workflow.Name}: " + string.Join("; ", errors.Select(e => e.ToString()))
             + $". Usage: /{command}{ParameterArguments.Usage(workflow)}";
         return ReplyCard.Build($"/{command}{workflow.Name}: check the arguments", fallback, body);
     }
 
-    /// <summary>"**env**: must be one of dev, prod, got 'qa'. Rule: one of dev, prod. Example: env=prod".</summary>
+    /// <summary>"- **env**: must be one of dev, prod, got 'qa'. Example: env=dev".</summary>
     private static string Describe(WorkflowDescriptor workflow, ParameterError error)
     {
         var declared = workflow.Parameters.FirstOrDefault(p => string.Equals(p.Name, error.Parameter, StringComparison.Ordinal));
@@ -37,6 +37,6 @@ internal static class UsageCard
         }
 
         var rule = error.Problem.Contains(declared.Rule, StringComparison.Ordinal) ? string.Empty : $" Rule: {declared.Rule}.";
-        return $"- **{error.Parameter}**: {error.Problem}.{rule} Example: `{declared.Name}={HelpCards.Quote(error.Example)}`";
+        return $"- **{error.Parameter}**: {error.Problem}.{rule} Example: {declared.Name}={HelpCards.Quote(error.Example)}";
     }
 }

@@ -23,7 +23,7 @@ internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, Cha
         var period = context.Arguments.Count == 0 ? "week" : context.Arguments[0].ToLowerInvariant();
         if (context.Arguments.Count > 1 || period is not ("week" or "month"))
         {
-            await replies.TextAsync(context.Turn, $"Usage: {Usage}: week is the last seven days (the default), month the current calendar month.", cancellationToken);
+            await replies.TextAsync(context.Turn, $"Usage: `{Usage}`: week is the last seven days (the default), month the current calendar month.", cancellationToken);
             return;
         }
 

@@ -58,7 +58,7 @@ internal sealed class RunControlCommand(RunVerb verb, WorkflowEngine engine, IRu
     {
         if (context.Arguments.Count < verb.RequiredArguments)
         {
-            await replies.TextAsync(context.Turn, $"Usage: {verb.Usage}. /runs lists recent runs and their ids.", cancellationToken);
+            await replies.TextAsync(context.Turn, $"Usage: `{verb.Usage}`. /runs lists recent runs and their ids.", cancellationToken);
             return;
         }
 

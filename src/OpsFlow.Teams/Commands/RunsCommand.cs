@@ -42,13 +42,13 @@ internal sealed class RunsCommand(IRunStore store, IWorkflowCatalog catalog, Tea
             case 1 when catalog.Find(arguments[0]) is { } workflow:
                 return (new RunQuery { Workflow = workflow.Name }, null);
             case 1:
-                return (null, $"'{arguments[0]}' is neither a workflow nor a run status. Workflows: {Workflows()}. Statuses: {Statuses}. Usage: {Usage}.");
+                return (null, $"'{arguments[0]}' is neither a workflow nor a run status. Workflows: {Workflows()}. Statuses: {Statuses}. Usage: `{Usage}`.");
             case 2 when TryStatus(arguments[1], out var status):
                 return (new RunQuery { Workflow = catalog.Find(arguments[0])?.Name ?? arguments[0], Status = status }, null);
             case 2:
-                return (null, $"'{arguments[1]}' is not a run status. The statuses are: {Statuses}. Usage: {Usage}.");
+                return (null, $"'{arguments[1]}' is not a run status. The statuses are: {Statuses}. Usage: `{Usage}`.");
             default:
-                return (null, $"Too many arguments. Usage: {Usage}, for example /runs deploy failed.");
+                return (null, $"Too many arguments. Usage: `{Usage}`, for example `/runs deploy failed`.");
         }
     }
 

@@ -59,7 +59,7 @@ internal sealed class ScheduleCommand(OptionalSchedules schedules, IWorkflowCata
 
         if (context.Arguments.Count < 2)
         {
-            await replies.TextAsync(turn, $"Usage: {Usage}, for example /schedule backup \"0 6 * * *\" tz=Europe/Berlin.", cancellationToken);
+            await replies.TextAsync(turn, $"Usage: `{Usage}`, for example `/schedule backup \"0 6 * * *\" tz=Europe/Berlin`.", cancellationToken);
             return;
         }
 
@@ -82,7 +82,7 @@ internal sealed class ScheduleCommand(OptionalSchedules schedules, IWorkflowCata
         var problems = new List<string>();
         if (!cron.Trim().Contains(' ', StringComparison.Ordinal))
         {
-            problems.Add($"'{cron}' is one word; a cron expression has five fields and must be quoted, as in /schedule {workflow.Name} \"0 6 * * *\"");
+            problems.Add($"'{cron}' is one word; a cron expression has five fields and must be quoted, as in `/schedule {workflow.Name} \"0 6 * * *\"`");
         }
 
         var parsed = ParameterArguments.Parse(workflow.Parameters, rest);
@@ -105,7 +105,7 @@ internal sealed class ScheduleCommand(OptionalSchedules schedules, IWorkflowCata
         }
 
         await replies.TextAsync(turn,
-            $"The schedule was not added:\n\n{string.Join("\n", problems.Select(p => $"- {p}"))}\n\nUsage: /schedule {workflow.Name} \"<cron>\" [tz=Zone]{ParameterArguments.Usage(workflow)[workflow.Name.Length..]}",
+            $"The schedule was not added:\n\n{string.Join("\n", problems.Select(p => $"- {p}"))}\n\nUsage: `/schedule {workflow.Name} \"<cron>\" [tz=Zone]{ParameterArguments.Usage(workflow)[workflow.Name.Length..]}`",
             cancellationToken);
     }
 }
@@ -129,7 +129,7 @@ internal sealed class UnscheduleCommand(OptionalSchedules schedules, ChatReplies
 
         if (context.Arguments.Count != 1)
         {
-            await replies.TextAsync(context.Turn, $"Usage: {Usage}, with one schedule id. /schedules lists them.", cancellationToken);
+            await replies.TextAsync(context.Turn, $"Usage: `{Usage}`, with one schedule id. /schedules lists them.", cancellationToken);
             return;
         }
 

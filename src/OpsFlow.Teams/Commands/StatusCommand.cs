@@ -16,7 +16,7 @@ internal sealed class StatusCommand(IRunStore store, IRunCards cards, ChatReplie
     {
         if (context.Arguments.Count != 1)
         {
-            await replies.TextAsync(context.Turn, $"Usage: {Usage}, with one run id. /runs lists recent runs and their ids.", cancellationToken);
+            await replies.TextAsync(context.Turn, $"Usage: `{Usage}`, with one run id. /runs lists recent runs and their ids.", cancellationToken);
             return;
         }
 

@@ -12,11 +12,11 @@ public sealed class HelpAndWelcomeTests
         await chat.SayAsync("/help");
 
         var text = CardText.Of(chat.LastCard);
-        Assert.Contains("`/gated` — build, approve, ship", text, StringComparison.Ordinal);
-        Assert.Contains("`/deploy <app> <version> [env=dev]`", text, StringComparison.Ordinal);
-        foreach (var command in new[] { "/help", "/runs", "/status", "/cancel", "/pause", "/resume", "/retry", "/skip", "/approve", "/reject", "/schedules", "/schedule ", "/unschedule", "/report", "/plan" })
+        Assert.Contains("/gated\nbuild, approve, ship", text, StringComparison.Ordinal);
+        Assert.Contains("/deploy <app> <version> [env=dev]\n", text, StringComparison.Ordinal);
+        foreach (var command in new[] { "/help [workflow]", "/runs [workflow]", "/status <run>", "/cancel <run>", "/pause <run>", "/resume <run>", "/retry <run>", "/skip <run> <step>", "/approve <run>", "/reject <run>", "/schedules\n", "/schedule <workflow>", "/unschedule <id>", "/report [week|month]", "/plan <workflow>" })
         {
-            Assert.Contains($"`{command}", text, StringComparison.Ordinal);
+            Assert.Contains($"\n{command}", text, StringComparison.Ordinal);
         }
     }
 
@@ -32,7 +32,7 @@ public sealed class HelpAndWelcomeTests
         Assert.Contains("Rule: text matching ^[a-z][a-z0-9-]*$", text, StringComparison.Ordinal);
         Assert.Contains("Type: choice\nRule: one of dev, prod\nDefault: dev\nExample: env=dev", text, StringComparison.Ordinal);
         Assert.Contains("Default: none: required", text, StringComparison.Ordinal);
-        Assert.Contains("`0 6 * * *` (Europe/Berlin) app=web-app version=v1.0", text, StringComparison.Ordinal);
+        Assert.Contains("Schedules\n0 6 * * * (Europe/Berlin) app=web-app version=v1.0", text, StringComparison.Ordinal);
     }
 
     [Fact]

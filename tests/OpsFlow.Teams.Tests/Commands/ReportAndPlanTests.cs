@@ -57,7 +57,7 @@ public sealed class ReportAndPlanTests
 
         await chat.SayAsync("/report year");
 
-        Assert.StartsWith("Usage: /report [week|month]", chat.LastText, StringComparison.Ordinal);
+        Assert.StartsWith("Usage: `/report [week|month]`", chat.LastText, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class ReportAndPlanTests
 
         var text = CardText.Of(chat.LastCard);
         Assert.Contains("**version**: is required", text, StringComparison.Ordinal);
-        Assert.Contains("Usage: `/plan deploy <app> <version> [env=dev]`", text, StringComparison.Ordinal);
-        Assert.Contains("Example: `/plan deploy web-app v1.2`", text, StringComparison.Ordinal);
+        Assert.Contains("Usage: /plan deploy <app> <version> [env=dev]", text, StringComparison.Ordinal);
+        Assert.Contains("Example: /plan deploy web-app v1.2", text, StringComparison.Ordinal);
     }
 }

@@ -137,7 +137,7 @@ public sealed class RunCommandTests
         await chat.SayAsync("/pause");
 
         Assert.Contains("Pause needs the operator role", refused, StringComparison.Ordinal);
-        Assert.Contains("Usage: /pause <run>", chat.LastText, StringComparison.Ordinal);
+        Assert.Contains("Usage: `/pause <run>`", chat.LastText, StringComparison.Ordinal);
         Assert.Empty(chat.Cards.Refreshed);
     }
 

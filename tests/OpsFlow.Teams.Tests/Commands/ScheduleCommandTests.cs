@@ -61,7 +61,7 @@ public sealed class ScheduleCommandTests
         Assert.StartsWith("The schedule was not added:", text, StringComparison.Ordinal);
         Assert.Contains("'0' is one word; a cron expression has five fields and must be quoted", text, StringComparison.Ordinal);
         Assert.Contains("parameter 'web-app': is one argument too many", text, StringComparison.Ordinal);
-        Assert.Contains("Usage: /schedule deploy \"<cron>\" [tz=Zone] <app> <version> [env=dev]", text, StringComparison.Ordinal);
+        Assert.Contains("Usage: `/schedule deploy \"<cron>\" [tz=Zone] <app> <version> [env=dev]`", text, StringComparison.Ordinal);
     }
 
     [Fact]

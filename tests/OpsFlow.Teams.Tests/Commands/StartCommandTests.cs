@@ -96,10 +96,10 @@ public sealed class StartCommandTests
         Assert.Empty(await chat.RunsAsync());
         var text = CardText.Of(chat.LastCard);
         Assert.Contains("**version**: must match ^v\\d+(\\.\\d+)*$, got '1.2'", text, StringComparison.Ordinal);
-        Assert.Contains("`version=v1.2`", text, StringComparison.Ordinal);
+        Assert.Contains("Example: version=v1.2", text, StringComparison.Ordinal);
         Assert.Contains("**env**: must be one of dev, prod, got 'qa'", text, StringComparison.Ordinal);
-        Assert.Contains("/deploy <app> <version> [env=dev]", text, StringComparison.Ordinal);
-        Assert.Contains("Example: `/deploy web-app v1.2`", text, StringComparison.Ordinal);
+        Assert.Contains("Usage: /deploy <app> <version> [env=dev]", text, StringComparison.Ordinal);
+        Assert.Contains("Example: /deploy web-app v1.2", text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -128,8 +128,8 @@ public sealed class StartCommandTests
 
         var text = CardText.Of(chat.LastCard);
         Assert.Contains("Unknown command '/deploi'", text, StringComparison.Ordinal);
-        Assert.Contains("`/deploy <app> <version> [env=dev]` — build, approve in prod, release", text, StringComparison.Ordinal);
-        Assert.Contains("`/runs [workflow] [status]`", text, StringComparison.Ordinal);
+        Assert.Contains("/deploy <app> <version> [env=dev]\nbuild, approve in prod, release", text, StringComparison.Ordinal);
+        Assert.Contains("/runs [workflow] [status]\nthe 10 most recent runs", text, StringComparison.Ordinal);
     }
 
     [Fact]
