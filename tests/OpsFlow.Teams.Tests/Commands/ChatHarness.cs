@@ -57,8 +57,10 @@ public sealed class ChatHarness : IAsyncDisposable
         _timers = new InProcessTimers(Clock, () => Engine!);
         Engine = new WorkflowEngine(Store, Catalog, _timers, [], Clock, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
         Workflows.AddTo(Catalog, () => FlakyFails);
-        var services = new ServiceCollection()
-            .AddLogging()
+        // The registrations the host makes (TeamsSetup), then the test's own ports and fakes, which win.
+        var services = new ServiceCollection().AddLogging();
+        services.AddOpsFlowTeams(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        services
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(new TeamsOptions { DashboardUrl = dashboardUrl })
             .AddSingleton(options)
@@ -67,14 +69,13 @@ public sealed class ChatHarness : IAsyncDisposable
             .AddSingleton<IRunReports>(new InMemoryRunReports(Store))
             .AddSingleton(Engine)
             .AddSingleton<IConnectorClient>(Connector)
-            .AddSingleton<IRunCards>(Cards)
-            .AddSingleton<IChatHandler, ChatCommandHandler>();
+            .AddSingleton<IRunCards>(Cards);
         if (schedules is not null)
         {
             services.AddSingleton(schedules);
         }
 
-        _services = services.AddOpsFlowChatCommands(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()).BuildServiceProvider();
+        _services = services.BuildServiceProvider();
         Handler = _services.GetRequiredService<IChatHandler>();
     }
 
