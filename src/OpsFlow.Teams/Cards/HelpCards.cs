@@ -1,4 +1,5 @@
 using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Teams.Cards;
 
@@ -32,8 +33,12 @@ internal static class HelpCards
         return ReplyCard.Build("OpsFlow help", fallback, body);
     }
 
-    /// <summary>One workflow: usage, parameters with their rules, defaults and examples, and its schedules.</summary>
-    public static AdaptiveCard Workflow(WorkflowDescriptor workflow)
+    /// <summary>
+    /// One workflow: usage, parameters with their rules, defaults and examples, and its schedules: those the
+    /// scheduler holds (<paramref name="schedules"/>, declared and added in chat) or, on a host without it, those the
+    /// script declares.
+    /// </summary>
+    public static AdaptiveCard Workflow(WorkflowDescriptor workflow, IReadOnlyList<RunSchedule>? schedules = null)
     {
         var body = new List<CardElement> { ReplyCard.Command($"/{ParameterArguments.Usage(workflow)}") };
         if (!string.IsNullOrWhiteSpace(workflow.Description))
@@ -44,13 +49,16 @@ internal static class HelpCards
         body.AddRange(Parameters(workflow));
         body.Add(ReplyCard.Command(Example(workflow), "Example:"));
         body.Add(ReplyCard.Heading("Schedules"));
-        if (workflow.Schedules.Count == 0)
+        if ((schedules?.Count ?? workflow.Schedules.Count) == 0)
         {
-            body.Add(new TextBlock("None declared in the script. Add one with /schedule.") { IsSubtle = true });
+            body.Add(new TextBlock("None. Add one with /schedule.") { IsSubtle = true });
         }
 
-        body.AddRange(workflow.Schedules.Select(s => ReplyCard.Entry(
-            $"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}", s.Conversation is null ? null : "posts its runs' cards to its conversation")));
+        body.AddRange(schedules is null
+            ? workflow.Schedules.Select(s => ReplyCard.Entry($"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}", "declared in the script"))
+            : schedules.Select(s => ReplyCard.Entry(
+                $"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}",
+                $"{s.Id}, next {(s.NextFireAt is { } next ? ReplyCard.Time(next) : "never")}, {(s.DeclaredIn is null ? $"added by {s.CreatedBy}" : $"declared in {s.DeclaredIn}")}")));
         return ReplyCard.Build($"Workflow {workflow.Name}", $"Usage: /{ParameterArguments.Usage(workflow)}", body);
     }
 

@@ -19,7 +19,7 @@ internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex command
 }
 
 /// <summary>/help and /help &lt;workflow&gt;.</summary>
-internal sealed class HelpCommand(IWorkflowCatalog catalog, HelpReplies help, ChatReplies replies) : IChatCommand
+internal sealed class HelpCommand(IWorkflowCatalog catalog, OptionalSchedules schedules, HelpReplies help, ChatReplies replies) : IChatCommand
 {
     public string Name => "help";
 
@@ -27,16 +27,24 @@ internal sealed class HelpCommand(IWorkflowCatalog catalog, HelpReplies help, Ch
 
     public string Summary => "this list, or one workflow's parameters and schedules";
 
-    public Task RunAsync(CommandContext context, CancellationToken cancellationToken)
+    public async Task RunAsync(CommandContext context, CancellationToken cancellationToken)
     {
         if (context.Arguments.Count == 0)
         {
-            return help.SendOverviewAsync(context.Turn, null, cancellationToken);
+            await help.SendOverviewAsync(context.Turn, null, cancellationToken);
+            return;
         }
 
         var name = context.Arguments[0].TrimStart('/');
-        return catalog.Find(name) is { } workflow
-            ? replies.CardAsync(context.Turn, HelpCards.Workflow(workflow), cancellationToken)
-            : help.SendOverviewAsync(context.Turn, $"There is no workflow '{name}'.", cancellationToken);
+        if (catalog.Find(name) is not { } workflow)
+        {
+            await help.SendOverviewAsync(context.Turn, $"There is no workflow '{name}'.", cancellationToken);
+            return;
+        }
+
+        IReadOnlyList<RunSchedule>? live = schedules.Port is { } port
+            ? (await port.ListAsync(cancellationToken)).Where(s => string.Equals(s.Workflow, workflow.Name, StringComparison.OrdinalIgnoreCase)).ToArray()
+            : null;
+        await replies.CardAsync(context.Turn, HelpCards.Workflow(workflow, live), cancellationToken);
     }
 }

@@ -32,7 +32,22 @@ public sealed class HelpAndWelcomeTests
         Assert.Contains("Rule: text matching ^[a-z][a-z0-9-]*$", text, StringComparison.Ordinal);
         Assert.Contains("Type: choice\nRule: one of dev, prod\nDefault: dev\nExample: env=dev", text, StringComparison.Ordinal);
         Assert.Contains("Default: none: required", text, StringComparison.Ordinal);
-        Assert.Contains("Schedules\n0 6 * * * (Europe/Berlin) app=web-app version=v1.0", text, StringComparison.Ordinal);
+        Assert.Contains("Schedules\n0 6 * * * (Europe/Berlin) app=web-app version=v1.0\ndeclared in the script", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Help_ForAWorkflow_OnAHostWithTheScheduler_ShowsItsSchedulesThere()
+    {
+        var schedules = new FakeSchedules();
+        await using var chat = new ChatHarness(schedules);
+        await chat.SayAsync("/schedule deploy \"0 7 * * *\" web-app v2");
+        await chat.SayAsync("/schedule gated \"0 8 * * *\"");
+
+        await chat.SayAsync("/help deploy");
+
+        var text = CardText.Of(chat.LastCard);
+        Assert.Contains($"0 7 * * * (UTC) app=web-app version=v2\ns-1, next 2026-11-27 06:00 UTC, added by {ChatHarness.Requester}", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("0 8 * * *", text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -35,6 +35,7 @@ public static class ReplyCardSamples
             ("help-empty", HelpCards.Overview([], commands)),
             ("help-workflow", HelpCards.Workflow(deploy)),
             ("help-workflow-bare", HelpCards.Workflow(catalog.Find("gated")!)),
+            ("help-workflow-scheduled", HelpCards.Workflow(deploy, [Schedule("s-1", null), Schedule("s-2", "deploy.csx")])),
             ("usage", UsageCard.Build(deploy, errors)),
             ("usage-plan", UsageCard.Build(deploy, errors, "plan ")),
             ("runs", RunListCard.Build([Run("run-2", RunStatus.Failed, "disk full"), Run("run-1", RunStatus.Succeeded, null)], 12, "deploy", Now, "https://opsflow.example")),
