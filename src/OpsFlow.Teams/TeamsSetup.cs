@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Auth;
+using OpsFlow.Teams.Commands;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
@@ -50,6 +51,8 @@ public static class TeamsSetup
         // --- cards and the run card publisher ---
 
         // --- chat commands and card actions ---
+        services.AddSingleton<IChatHandler, ChatCommandHandler>();
+        services.AddOpsFlowChatCommands(configuration);
 
         return services;
     }
