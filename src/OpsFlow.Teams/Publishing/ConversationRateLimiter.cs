@@ -49,6 +49,13 @@ public sealed class ConversationRateLimiter
         _times.Insert(index, at);
     }
 
+    /// <summary>True when no operation is inside the longest window: the budget has nothing to remember.</summary>
+    public bool IsIdle(DateTimeOffset now)
+    {
+        Prune(now);
+        return _times.Count == 0;
+    }
+
     private void Prune(DateTimeOffset now)
     {
         var old = _times.FindIndex(t => t > now - Longest);

@@ -31,10 +31,16 @@ public sealed partial class RunCardPublisher
             }
 
             var activity = Outgoing.Card(reference, RunCardBuilder.Build(view));
-            var posted = activityId is null;
-            if (posted)
+            if (activityId is null)
             {
                 activityId = await connector.SendAsync(reference, activity, cancellationToken).ConfigureAwait(false);
+                lock (_gate)
+                {
+                    // Before the save: should the save fail, the next flush updates this card instead of posting another.
+                    slot.Posted = true;
+                    slot.ActivityId = activityId;
+                }
+
                 await chats.SaveRunCardAsync(new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
                 PublishingLog.CardPosted(logger, slot.RunId, reference.ConversationId, activityId);
                 if (activityId is null)
@@ -47,7 +53,7 @@ public sealed partial class RunCardPublisher
                 await connector.UpdateAsync(reference, activityId!, activity, cancellationToken).ConfigureAwait(false);
             }
 
-            Flushed(slot, view, activityId, posted);
+            Flushed(slot, view);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -71,7 +77,7 @@ public sealed partial class RunCardPublisher
     }
 
     /// <summary>Records a successful write, queues the notifications it reveals and forgets a run that has ended.</summary>
-    private void Flushed(RunSlot slot, RunCardView view, string? activityId, bool posted)
+    private void Flushed(RunSlot slot, RunCardView view)
     {
         var now = clock.GetUtcNow();
         lock (_gate)
@@ -80,11 +86,6 @@ public sealed partial class RunCardPublisher
             slot.Failures = 0;
             slot.RetryAt = DateTimeOffset.MinValue;
             slot.LastFlush = now;
-            if (posted)
-            {
-                slot.Posted = true;
-                slot.ActivityId = activityId;
-            }
 
             var lane = Lane(slot.Reference!.ConversationId);
             foreach (var notification in RunNotifications.For(view, access))

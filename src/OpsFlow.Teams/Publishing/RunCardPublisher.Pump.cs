@@ -33,6 +33,7 @@ public sealed partial class RunCardPublisher
             DateTimeOffset? next = unprepared ? now + PrepareRetry : null;
             lock (_gate)
             {
+                ForgetIdleLanes(now);
                 foreach (var (conversationId, lane) in _lanes)
                 {
                     if (Plan(conversationId, lane, now, cancellationToken) is { } operation)
@@ -152,6 +153,20 @@ public sealed partial class RunCardPublisher
         DateTimeOffset? cardDue = card == DateTimeOffset.MaxValue ? null : Max(card, lane.LastCardOperation + CardSpacing);
         var due = notice is null ? cardDue : cardDue is null ? notice : Min(notice.Value, cardDue.Value);
         return due is null ? null : Max(due.Value, room);
+    }
+
+    /// <summary>A conversation with no card to keep and nothing sent for longer than the longest window needs no budget.</summary>
+    private void ForgetIdleLanes(DateTimeOffset now)
+    {
+        var idle = _lanes
+            .Where(l => l.Value.Notices.Count == 0 && l.Value.Limiter.IsIdle(now))
+            .Where(l => !_slots.Values.Any(s => s.ConversationId == l.Key))
+            .Select(l => l.Key)
+            .ToArray();
+        foreach (var key in idle)
+        {
+            _lanes.Remove(key);
+        }
     }
 
     private IEnumerable<RunSlot> Candidates(string conversationId) =>
