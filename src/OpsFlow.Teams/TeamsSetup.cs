@@ -1,14 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
-using OpsFlow.Engine.Model;
-using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Auth;
-using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
-using OpsFlow.Teams.Publishing;
 
 namespace OpsFlow.Teams;
 
@@ -36,21 +31,7 @@ public static class TeamsSetup
         // --- connector client ---
 
         // --- cards and the run card publisher ---
-        services.AddSingleton<RunDurationEstimates>();
-        services.AddSingleton<RunCardSource>();
-        services.AddSingleton(sp => new RunCardPublisher(
-            sp.GetRequiredService<RunCardSource>(),
-            sp.GetRequiredService<IRunStore>(),
-            sp.GetRequiredService<IChatStore>(),
-            sp.GetRequiredService<ConversationDirectory>(),
-            sp.GetRequiredService<IConnectorClient>(),
-            sp.GetRequiredService<TeamsOptions>(),
-            sp.GetService<AccessOptions>() ?? new AccessOptions(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RunCardPublisher>>()));
-        services.AddSingleton<IRunCards>(sp => sp.GetRequiredService<RunCardPublisher>());
-        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
-        services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());
+        Publishing.PublishingSetup.AddOpsFlowRunCards(services);
 
         // --- chat commands and card actions ---
 
