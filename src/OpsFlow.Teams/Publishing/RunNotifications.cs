@@ -14,14 +14,23 @@ public sealed record RunNotification(string Key, string Kind, string Text, IRead
 /// </summary>
 public static class RunNotifications
 {
-    public static IEnumerable<RunNotification> For(RunCardView view, AccessOptions access)
+    /// <summary>
+    /// Events older than this are not announced: what was announced is remembered in memory only, so after a
+    /// restart (or a /status on an old run) an old event must not be announced a second time.
+    /// </summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(10);
+
+    public static IEnumerable<RunNotification> For(RunCardView view, AccessOptions access) =>
+        Events(view, access).Where(e => e.At is null || view.Now - e.At <= Freshness).Select(e => e.Notification);
+
+    private static IEnumerable<(RunNotification Notification, DateTimeOffset? At)> Events(RunCardView view, AccessOptions access)
     {
         var run = view.Run;
         if (!RunCardBuilder.IsFinal(run.Status))
         {
             foreach (var step in view.Steps.Where(s => s.Kind == StepKind.Approval && s.Record.Status == StepStatus.Waiting && s.Approval is not null))
             {
-                yield return Approval(run, step, access);
+                yield return (Approval(run, step, access), step.Record.StartedAt);
             }
         }
 
@@ -31,22 +40,22 @@ public static class RunNotifications
             var where = failed is null ? string.Empty : $" at step {failed.Name}";
             var error = RunCardText.Trim(failed?.Record.Error ?? run.Error ?? "no error recorded", 300);
             var requester = Mentioned(run.RequestedById, run.RequestedByName);
-            yield return new RunNotification(
+            yield return (new RunNotification(
                 $"{run.Id}|failed|{failed?.Name}|{failed?.Record.Attempt}",
                 "failure",
                 $"✗ Run {run.Id} ({run.Workflow}) failed{where}: {error}. {requester.Text}, the card shows the last log lines and the rollback.",
-                [requester]);
+                [requester]), failed?.Record.EndedAt);
         }
 
         if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
         {
             var (symbol, _) = StatusStyle.Of(run.Status);
             var took = run.StartedAt is { } started && run.EndedAt is { } ended ? $" in {RunCardText.Duration(ended - started)}" : string.Empty;
-            yield return new RunNotification(
+            yield return (new RunNotification(
                 $"{run.Id}|final|{run.Status}",
                 "scheduled result",
                 $"{symbol} Scheduled run {run.Id} of {run.Workflow}: {RunCardText.Status(run.Status).ToLowerInvariant()}{took}.",
-                []);
+                []), run.EndedAt);
         }
     }
 

@@ -96,6 +96,24 @@ public sealed class RunNotificationTests
     }
 
     [Fact]
+    public async Task FailureLongAgo_IsNotAnnouncedWhenItsCardIsRefreshed()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", replyTo: null);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Failed, StartedAt = h.Clock.GetUtcNow(), EndedAt = h.Clock.GetUtcNow() },
+            ("build", s => s with { Status = StepStatus.Failed, Attempt = 1, Error = "exit 2", EndedAt = h.Clock.GetUtcNow() }));
+        h.Clock.Advance(TimeSpan.FromHours(1));
+
+        await h.Publisher.PostAsync("r-1", await h.Chats.GetConversationAsync("conv-1") ?? throw new InvalidOperationException());
+        h.Publisher.Refresh("r-1");
+        await h.AdvanceAsync(5 * S);
+
+        Assert.Equal(["Send", "Update"], h.Connector.Calls.Select(c => c.Kind));
+        Assert.Empty(Texts(h));
+    }
+
+    [Fact]
     public void Mention_IsWrittenAsATeamsMentionEntity()
     {
         var entity = OpsFlow.Teams.Protocol.Outgoing.Text(
