@@ -69,7 +69,8 @@ public static class RunNotifications
         var message = string.IsNullOrWhiteSpace(approval.Message) ? string.Empty : $": {RunCardText.Trim(approval.Message, 300)}";
         var deadline = step.Record.DueAt is { } due ? $" before {RunCardText.Time(due)}" : string.Empty;
         return new RunNotification(
-            $"{run.Id}|approval|{step.Name}|{step.Record.Attempt}|{step.Record.Escalated}",
+            // The engine does not count approval rounds in Attempt; each new wait starts at a new time.
+            $"{run.Id}|approval|{step.Name}|{step.Record.Attempt}|{step.Record.Escalated}|{step.Record.StartedAt:O}",
             "approval",
             $"⏳ Run {run.Id} ({run.Workflow}) waits for approval of {step.Name}{message}. {who}: please decide on the run's card{deadline}.",
             people);

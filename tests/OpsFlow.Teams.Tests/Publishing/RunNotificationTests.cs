@@ -20,7 +20,7 @@ public sealed class RunNotificationTests
         await h.SetStatusAsync("r-1", RunStatus.Running);
         await h.ChangeAsync("r-1", r => r with { Status = RunStatus.WaitingForApproval },
             ("build", s => s with { Status = StepStatus.Succeeded, Attempt = 1, CompletedSeq = 1 }),
-            ("prod-approval", s => s with { Status = StepStatus.Waiting, Attempt = 1, DueAt = h.Clock.GetUtcNow().AddHours(2) }));
+            ("prod-approval", s => s with { Status = StepStatus.Waiting, StartedAt = h.Clock.GetUtcNow(), DueAt = h.Clock.GetUtcNow().AddHours(2) }));
         await h.AdvanceAsync(2 * S);
         return h;
     }
@@ -48,7 +48,7 @@ public sealed class RunNotificationTests
         var h = await WaitingForApprovalAsync();
         await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Running }, ("prod-approval", s => s with { Status = StepStatus.Pending }));
         await h.AdvanceAsync(2 * S);
-        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.WaitingForApproval }, ("prod-approval", s => s with { Status = StepStatus.Waiting, Attempt = 2 }));
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.WaitingForApproval }, ("prod-approval", s => s with { Status = StepStatus.Waiting, StartedAt = h.Clock.GetUtcNow() }));
         await h.AdvanceAsync(2 * S);
 
         Assert.Equal(2, Texts(h).Length);
