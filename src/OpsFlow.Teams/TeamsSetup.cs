@@ -49,6 +49,7 @@ public static class TeamsSetup
         services.AddHttpClient<IConnectorClient, ConnectorClient>();
 
         // --- cards and the run card publisher ---
+        Publishing.PublishingSetup.AddOpsFlowRunCards(services);
 
         // --- chat commands and card actions ---
         services.AddSingleton<IChatHandler, ChatCommandHandler>();
