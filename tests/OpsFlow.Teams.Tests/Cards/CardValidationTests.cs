@@ -38,6 +38,15 @@ public sealed class CardValidationTests
     }
 
     [Fact]
+    public async Task EveryReplyCard_PassesTheOfficialLibrary()
+    {
+        var cards = OpsFlow.Teams.Tests.Commands.ReplyCardSamples.All();
+
+        Assert.True(cards.Count >= 17, $"every kind of reply card is sampled; got {cards.Count}");
+        await CardValidator.AssertValidAsync(cards);
+    }
+
+    [Fact]
     public async Task AssertValidAsync_TypedCardWithEmptyVerb_FailsWithNodesReport()
     {
         var broken = new AdaptiveCard { Body = [new TextBlock("x")], Actions = [new ExecuteAction("Go", "", new Dictionary<string, string>())] };

@@ -27,7 +27,7 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        var response = await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.Admin);
+        var response = await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.Admin);
 
         Assert.Equal(string.Empty, Notice(response));
         Assert.Equal(StepStatus.Succeeded, (await chat.StepAsync(runId, "gate")).Status);
@@ -41,7 +41,7 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        var response = await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.ByUpn);
+        var response = await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.ByUpn);
 
         Assert.Equal(string.Empty, Notice(response));
         Assert.Equal(StepStatus.Succeeded, (await chat.StepAsync(runId, "gate")).Status);
@@ -53,7 +53,7 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        var response = await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.Viewer);
+        var response = await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.Viewer);
 
         Assert.Contains("Only role:ops-manager may decide 'gate'", Notice(response), StringComparison.Ordinal);
         Assert.Equal(StepStatus.Waiting, (await chat.StepAsync(runId, "gate")).Status);
@@ -67,7 +67,7 @@ public sealed class ApprovalTests
         var run = await chat.StartAsync("gated", ChatHarness.Sre);
         await chat.WaitForStepAsync(run.Id, "gate", StepStatus.Waiting);
 
-        var response = await chat.ClickAsync("approve", run.Id, "gate", "0", ChatHarness.Sre);
+        var response = await chat.ClickAsync("approve", run.Id, "gate", "1", ChatHarness.Sre);
 
         Assert.Contains("four-eyes", Notice(response), StringComparison.Ordinal);
         Assert.Equal(StepStatus.Waiting, (await chat.StepAsync(run.Id, "gate")).Status);
@@ -79,8 +79,8 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.Admin);
-        var second = await chat.ClickAsync("reject", runId, "gate", "0", ChatHarness.Sre);
+        await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.Admin);
+        var second = await chat.ClickAsync("reject", runId, "gate", "1", ChatHarness.Sre);
 
         Assert.Contains("This card is out of date: 'gate' is succeeded now", Notice(second), StringComparison.Ordinal);
         Assert.Equal(StepStatus.Succeeded, (await chat.StepAsync(runId, "gate")).Status);
@@ -96,7 +96,7 @@ public sealed class ApprovalTests
 
         var response = await chat.ClickAsync("approve", runId, "gate", "3", ChatHarness.Admin);
 
-        Assert.Contains("This card is out of date: it shows round 3 of 'gate', which now waits in round 0", Notice(response), StringComparison.Ordinal);
+        Assert.Contains("This card is out of date: it shows round 3 of 'gate', which now waits in round 1", Notice(response), StringComparison.Ordinal);
         Assert.Equal(StepStatus.Waiting, (await chat.StepAsync(runId, "gate")).Status);
         Assert.Equal(before.Count, (await chat.Store.GetHistoryAsync(runId)).Count);
     }
@@ -109,7 +109,7 @@ public sealed class ApprovalTests
 
         chat.Clock.Advance(TimeSpan.FromHours(25));
         await chat.WaitForStepAsync(runId, "gate", StepStatus.TimedOut);
-        var response = await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.Admin);
+        var response = await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.Admin);
 
         Assert.Contains("'gate' is timed out now", Notice(response), StringComparison.Ordinal);
         Assert.Equal(StepStatus.TimedOut, (await chat.StepAsync(runId, "gate")).Status);
@@ -121,7 +121,7 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        await chat.ClickAsync("reject", runId, "gate", "0", ChatHarness.Admin, reason: "not during the freeze");
+        await chat.ClickAsync("reject", runId, "gate", "1", ChatHarness.Admin, reason: "not during the freeze");
 
         var gate = await chat.StepAsync(runId, "gate");
         Assert.Equal(StepStatus.Failed, gate.Status);
@@ -135,8 +135,8 @@ public sealed class ApprovalTests
         await using var _ = chat;
         var due = (await chat.StepAsync(runId, "gate")).DueAt;
 
-        var first = await chat.ClickAsync("extend", runId, "gate", "0", ChatHarness.Admin);
-        var second = await chat.ClickAsync("extend", runId, "gate", "0", ChatHarness.Admin);
+        var first = await chat.ClickAsync("extend", runId, "gate", "1", ChatHarness.Admin);
+        var second = await chat.ClickAsync("extend", runId, "gate", "1", ChatHarness.Admin);
 
         Assert.Equal(string.Empty, Notice(first));
         Assert.Equal(due + TimeSpan.FromHours(1), (await chat.StepAsync(runId, "gate")).DueAt);
@@ -149,8 +149,8 @@ public sealed class ApprovalTests
         var (chat, runId) = await WaitingAsync();
         await using var _ = chat;
 
-        var unknown = await chat.ClickAsync("delete", runId, "gate", "0", ChatHarness.Admin);
-        var missing = await chat.ClickAsync("approve", "run-404", "gate", "0", ChatHarness.Admin);
+        var unknown = await chat.ClickAsync("delete", runId, "gate", "1", ChatHarness.Admin);
+        var missing = await chat.ClickAsync("approve", "run-404", "gate", "1", ChatHarness.Admin);
 
         Assert.Equal(InvokeResponse.MessageType, unknown.Type);
         Assert.Contains("does not know the button 'delete'", (string)unknown.Value!, StringComparison.Ordinal);
@@ -166,7 +166,7 @@ public sealed class ApprovalTests
         await using var _ = chat;
         chat.Cards.Blank = true;
 
-        var response = await chat.ClickAsync("approve", runId, "gate", "0", ChatHarness.Admin);
+        var response = await chat.ClickAsync("approve", runId, "gate", "1", ChatHarness.Admin);
 
         Assert.Equal(InvokeResponse.MessageType, response.Type);
         Assert.Equal($"'gate' is approved; run {runId} goes on.", response.Value);

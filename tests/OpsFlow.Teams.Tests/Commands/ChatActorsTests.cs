@@ -54,14 +54,14 @@ public sealed class ChatActorsTests
         await chat.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
         chat.Connector.Fails = true;
 
-        var refused = await chat.ClickAsync("approve", run.Id, "gate", "0", ChatHarness.ByUpn);
+        var refused = await chat.ClickAsync("approve", run.Id, "gate", "1", ChatHarness.ByUpn);
         chat.Connector.Fails = false;
-        await chat.ClickAsync("approve", run.Id, "gate", "0", ChatHarness.ByUpn);
+        await chat.ClickAsync("approve", run.Id, "gate", "1", ChatHarness.ByUpn);
         var stillCached = (await chat.StepAsync(run.Id, "gate")).Status;
         chat.Clock.Advance(TimeSpan.FromMinutes(2));
-        await chat.ClickAsync("approve", run.Id, "gate", "0", ChatHarness.ByUpn);
+        await chat.ClickAsync("approve", run.Id, "gate", "1", ChatHarness.ByUpn);
 
-        Assert.Contains("Only role:ops-manager may decide 'gate'", CardText.Of((Cards.AdaptiveCard)refused.Value!), StringComparison.Ordinal);
+        Assert.Contains("Only role:ops-manager may decide 'gate'", CardText.Of((OpsFlow.Teams.Cards.AdaptiveCard)refused.Value!), StringComparison.Ordinal);
         Assert.Equal(StepStatus.Waiting, stillCached);
         Assert.Equal(StepStatus.Succeeded, (await chat.StepAsync(run.Id, "gate")).Status);
     }
