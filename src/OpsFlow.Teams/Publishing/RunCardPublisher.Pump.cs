@@ -6,8 +6,8 @@ using OpsFlow.Teams.Protocol;
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// The scheduling: which card or notification goes next in each conversation. A card waits a moment after its
-/// first change (changes come in bursts), then is written at most once a second, and a conversation's card
+/// The scheduling: which card or notification goes next in each conversation. A run's first card is posted at
+/// once; after that an update waits a moment after a change (changes come in bursts) and is written at most once a second, and a conversation's card
 /// writes are spaced so its 30-second budget is never used up in a burst; a final state goes out at once.
 /// </summary>
 public sealed partial class RunCardPublisher
@@ -175,7 +175,8 @@ public sealed partial class RunCardPublisher
 
     private static DateTimeOffset DueAt(RunSlot slot)
     {
-        var due = slot.Final ? slot.DirtySince
+        // The first card goes out at once (it is the answer to the command); a final state too.
+        var due = slot.Final || !slot.Posted ? slot.DirtySince
             : slot.LastFlush is { } last ? Max(slot.DirtySince + Debounce, last + MinCardInterval)
             : slot.DirtySince + Debounce;
         return Max(due, slot.RetryAt);

@@ -36,6 +36,18 @@ public sealed class RunCardPublisherTests
     }
 
     [Fact]
+    public async Task FirstCard_IsPostedWithoutWaiting()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", "conv-1");
+
+        await h.AdvanceAsync(TimeSpan.Zero);
+
+        Assert.True(CardCalls(h).Length == 1, "the first card answers the command at once; only later updates are coalesced");
+    }
+
+    [Fact]
     public async Task TwoHundredRapidChanges_AreCoalescedIntoFewUpdates_AndTheFinalStateShowsWithinTwoSeconds()
     {
         var h = new PublisherHarness();
