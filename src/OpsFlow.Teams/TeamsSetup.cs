@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Auth;
+using OpsFlow.Teams.Commands;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
@@ -48,8 +49,11 @@ public static class TeamsSetup
         services.AddHttpClient<IConnectorClient, ConnectorClient>();
 
         // --- cards and the run card publisher ---
+        Publishing.PublishingSetup.AddOpsFlowRunCards(services);
 
         // --- chat commands and card actions ---
+        services.AddSingleton<IChatHandler, ChatCommandHandler>();
+        services.AddOpsFlowChatCommands(configuration);
 
         return services;
     }

@@ -57,8 +57,14 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
             var slow = new WorkflowBuilder("slow", "waits for the test");
             slow.Step("wait", _ => SlowStepGate.Task);
             catalog.Add(slow.Build());
+            AddWorkflows(catalog);
             return catalog;
         }));
+    }
+
+    /// <summary>More workflows for a derived factory's tests.</summary>
+    protected virtual void AddWorkflows(InMemoryWorkflowCatalog catalog)
+    {
     }
 
     protected override void Dispose(bool disposing)

@@ -95,3 +95,6 @@ internal static class CrashWorkflow
         return workflow.Build();
     }
 }
+
+/// <summary>Internal: the test project also sees the web host's public Program, and the two must not clash.</summary>
+internal sealed partial class Program;

@@ -30,7 +30,9 @@ public class EngineApprovalTests
 
         var waiting = await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
         Assert.Equal(["build"], _journal.Entries);
-        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(2), (await harness.StepAsync(run.Id, "gate")).DueAt);
+        var gate = await harness.StepAsync(run.Id, "gate");
+        Assert.Equal(EngineHarness.Start + TimeSpan.FromHours(2), gate.DueAt);
+        Assert.True(gate.Attempt == 1, "each approval request is an attempt: cards use it to tell their round");
 
         var result = await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
         Assert.Equal(CommandOutcome.Done, result.Outcome);

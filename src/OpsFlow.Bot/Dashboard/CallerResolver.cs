@@ -8,7 +8,7 @@ namespace OpsFlow.Bot.Dashboard;
 /// Who is calling: the signed-in Entra ID user (object id and UPN, the same identities Teams gives us), or in
 /// development mode the X-OpsFlow-User header. One place, so the API, the dashboard and /api/me agree.
 /// </summary>
-public sealed class CallerResolver(ActorDirectory directory, SignInOptions signIn, AccessOptions access)
+public sealed class CallerResolver(ActorDirectory directory, SignInOptions signIn)
 {
     public const string UserHeader = "X-OpsFlow-User";
     public const string NameHeader = "X-OpsFlow-User-Name";
@@ -38,7 +38,5 @@ public sealed class CallerResolver(ActorDirectory directory, SignInOptions signI
     }
 
     /// <summary>The users development mode offers in its picker: everyone the role configuration names.</summary>
-    public IReadOnlyList<string> DevelopmentUsers() => DevelopmentMode
-        ? access.Roles.Values.SelectMany(m => m).Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.Ordinal).ToArray()
-        : [];
+    public IReadOnlyList<string> DevelopmentUsers() => DevelopmentMode ? directory.NamedUsers() : [];
 }

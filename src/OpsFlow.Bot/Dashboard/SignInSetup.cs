@@ -17,8 +17,7 @@ internal static class SignInSetup
     {
         var options = builder.Configuration.GetSection("OpsFlow:Auth").Get<SignInOptions>() ?? new SignInOptions();
         builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton(sp => new CallerResolver(
-            sp.GetRequiredService<ActorDirectory>(), options, sp.GetRequiredService<AccessOptions>()));
+        builder.Services.AddSingleton(sp => new CallerResolver(sp.GetRequiredService<ActorDirectory>(), options));
         if (!options.Configured)
         {
             LoopbackGuard.ThrowIfExposed(builder.Configuration);

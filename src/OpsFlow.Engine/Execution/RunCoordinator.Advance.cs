@@ -151,10 +151,12 @@ internal sealed partial class RunCoordinator
                 MoveStep(definition.Name, StepStatus.Running, System, "checkpoint reached", s => s with { Attempt = 1, StartedAt = Now });
                 MoveStep(definition.Name, StepStatus.Succeeded, System, "checkpoint: rollback stops here", s => s with { CompletedSeq = NextCompletedSeq() });
                 return true;
+            // Each request of an approval is a new attempt: a card keeps the attempt as its "round", so a button
+            // on a card from an earlier request (before a retry) is recognised as stale.
             case StepKind.Approval:
                 var policy = definition.Approval!;
                 var due = Now + policy.Timeout;
-                MoveStep(definition.Name, StepStatus.Waiting, System, ApprovalRequestText(policy, due), s => s with { StartedAt = Now, DueAt = due });
+                MoveStep(definition.Name, StepStatus.Waiting, System, ApprovalRequestText(policy, due), s => s with { Attempt = s.Attempt + 1, StartedAt = Now, DueAt = due });
                 ArmTimer(definition.Name, TimerKind.ApprovalTimeout, due);
                 return false;
             default:

@@ -8,6 +8,9 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
 {
     public static Actor System { get; } = new("system", "OpsFlow", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Model.Roles.Admin });
 
+    /// <summary>The Entra object id when the channel gives one besides <see cref="Id"/> (Teams' aadObjectId).</summary>
+    public string? ObjectId { get; init; }
+
     /// <summary>How the actor is written into history and audit lines.</summary>
     public string Label => string.Equals(Id, DisplayName, StringComparison.Ordinal) ? Id : $"{DisplayName} ({Id})";
 
@@ -24,7 +27,8 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
 
         var name = approver.StartsWith("user:", StringComparison.OrdinalIgnoreCase) ? approver[5..] : approver;
         return string.Equals(name, Id, StringComparison.OrdinalIgnoreCase)
-            || (Upn is not null && string.Equals(name, Upn, StringComparison.OrdinalIgnoreCase));
+            || (Upn is not null && string.Equals(name, Upn, StringComparison.OrdinalIgnoreCase))
+            || (ObjectId is not null && string.Equals(name, ObjectId, StringComparison.OrdinalIgnoreCase));
     }
 }
 

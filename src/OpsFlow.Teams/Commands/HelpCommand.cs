@@ -1,0 +1,50 @@
+using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Cards;
+using OpsFlow.Teams.Inbound;
+
+namespace OpsFlow.Teams.Commands;
+
+/// <summary>The help card, also the answer to an unknown command or workflow (PRODUCT §2: never fail silently).</summary>
+internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex commands, ChatReplies replies)
+{
+    public AdaptiveCard Overview(string? problem) =>
+        HelpCards.Overview(catalog.List(), commands.All.Select(c => new CommandHelp(c.Usage, c.Summary)).ToArray(), problem);
+
+    public Task SendOverviewAsync(Turn turn, string? problem, CancellationToken cancellationToken) =>
+        replies.CardAsync(turn, Overview(problem), cancellationToken);
+
+    /// <summary>"unknown command '/x'" and the list of what there is.</summary>
+    public Task UnknownAsync(Turn turn, string name, CancellationToken cancellationToken) =>
+        SendOverviewAsync(turn, $"Unknown command '/{name}': it is neither a built-in command nor a workflow. Here is what there is.", cancellationToken);
+}
+
+/// <summary>/help and /help &lt;workflow&gt;.</summary>
+internal sealed class HelpCommand(IWorkflowCatalog catalog, OptionalSchedules schedules, HelpReplies help, ChatReplies replies) : IChatCommand
+{
+    public string Name => "help";
+
+    public string Usage => "/help [workflow]";
+
+    public string Summary => "this list, or one workflow's parameters and schedules";
+
+    public async Task RunAsync(CommandContext context, CancellationToken cancellationToken)
+    {
+        if (context.Arguments.Count == 0)
+        {
+            await help.SendOverviewAsync(context.Turn, null, cancellationToken);
+            return;
+        }
+
+        var name = context.Arguments[0].TrimStart('/');
+        if (catalog.Find(name) is not { } workflow)
+        {
+            await help.SendOverviewAsync(context.Turn, $"There is no workflow '{name}'.", cancellationToken);
+            return;
+        }
+
+        IReadOnlyList<RunSchedule>? live = schedules.Port is { } port
+            ? (await port.ListAsync(cancellationToken)).Where(s => string.Equals(s.Workflow, workflow.Name, StringComparison.OrdinalIgnoreCase)).ToArray()
+            : null;
+        await replies.CardAsync(context.Turn, HelpCards.Workflow(workflow, live), cancellationToken);
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace OpsFlow.Teams.Publishing;
+
+/// <summary>Log lines of the run cards and notifications (EventIds 4200-4299).</summary>
+internal static partial class PublishingLog
+{
+    [LoggerMessage(EventId = 4200, Level = LogLevel.Warning, Message = "Run {RunId} reports to conversation {ConversationId}, but OpsFlow has no reference to it (nobody has talked to the bot there yet); its card is not posted")]
+    public static partial void NoConversation(ILogger logger, string runId, string conversationId);
+
+    [LoggerMessage(EventId = 4201, Level = LogLevel.Warning, Message = "The step graph of run {RunId} cannot be rebuilt; its card shows the stored steps only")]
+    public static partial void DefinitionUnavailable(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 4202, Level = LogLevel.Warning, Message = "Updating the card of run {RunId} failed (HTTP {Status}); trying again in {Delay}")]
+    public static partial void CardFailed(ILogger logger, Exception exception, string runId, int? status, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4203, Level = LogLevel.Warning, Message = "A notification for run {RunId} ({Key}) could not be sent (HTTP {Status}); trying again in {Delay}")]
+    public static partial void NotificationFailed(ILogger logger, Exception exception, string runId, string key, int? status, TimeSpan delay);
+
+    [LoggerMessage(EventId = 4204, Level = LogLevel.Information, Message = "Posted the card of run {RunId} into conversation {ConversationId} as activity {ActivityId}")]
+    public static partial void CardPosted(ILogger logger, string runId, string conversationId, string? activityId);
+
+    [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "The durations of past {Workflow} runs could not be read; the card shows no estimate")]
+    public static partial void EstimateFailed(ILogger logger, Exception exception, string workflow);
+
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Error, Message = "The run card loop failed; it goes on after a pause")]
+    public static partial void LoopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "The connector gave no activity id for the card of run {RunId}; the next change posts a new card")]
+    public static partial void NoActivityId(ILogger logger, string runId);
+
+    [LoggerMessage(EventId = 4208, Level = LogLevel.Information, Message = "Sent the {Kind} notification of run {RunId}")]
+    public static partial void Notified(ILogger logger, string kind, string runId);
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Connector;
+using OpsFlow.Teams.Inbound;
+using OpsFlow.Teams.Ports;
+
+namespace OpsFlow.Teams.Publishing;
+
+/// <summary>
+/// Registers the run cards: one <see cref="RunCardPublisher"/> that is the engine's observer, the
+/// <see cref="IRunCards"/> the chat commands use, and the hosted loop that writes the cards. Needs the engine's
+/// store and catalog and an <see cref="IConnectorClient"/>; the host's <see cref="AccessOptions"/> expand roles
+/// in mentions (none configured: roles mention nobody).
+/// </summary>
+public static class PublishingSetup
+{
+    public static IServiceCollection AddOpsFlowRunCards(this IServiceCollection services)
+    {
+        services.AddSingleton<RunDurationEstimates>();
+        services.AddSingleton<RunCardSource>();
+        services.AddSingleton(sp => new RunCardPublisher(
+            sp.GetRequiredService<RunCardSource>(),
+            sp.GetRequiredService<IRunStore>(),
+            sp.GetRequiredService<IChatStore>(),
+            sp.GetRequiredService<ConversationDirectory>(),
+            sp.GetRequiredService<IConnectorClient>(),
+            sp.GetRequiredService<TeamsOptions>(),
+            sp.GetService<AccessOptions>() ?? new AccessOptions(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<RunCardPublisher>>()));
+        services.AddSingleton<IRunCards>(sp => sp.GetRequiredService<RunCardPublisher>());
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
+        services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());
+        return services;
+    }
+}

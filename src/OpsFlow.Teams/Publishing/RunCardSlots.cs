@@ -1,0 +1,68 @@
+using OpsFlow.Teams.Ports;
+using OpsFlow.Teams.Protocol;
+
+namespace OpsFlow.Teams.Publishing;
+
+/// <summary>What the publisher knows about one run's card. Guarded by the publisher's lock.</summary>
+internal sealed class RunSlot(string runId)
+{
+    public string RunId { get; } = runId;
+
+    /// <summary>The conversation the card lives in (the stored card's, else the run's ReplyTo); null until known.</summary>
+    public string? ConversationId { get; set; }
+
+    /// <summary>True once the stored card and the conversation reference have been looked up.</summary>
+    public bool Prepared { get; set; }
+
+    public ConversationReference? Reference { get; set; }
+
+    /// <summary>True once a card was posted; <see cref="ActivityId"/> is null when the channel gave no id to update.</summary>
+    public bool Posted { get; set; }
+
+    public string? ActivityId { get; set; }
+
+    public bool Dirty { get; private set; }
+
+    public DateTimeOffset DirtySince { get; private set; }
+
+    public DateTimeOffset? LastFlush { get; set; }
+
+    /// <summary>The run reached a final state: flush without waiting, then forget the run.</summary>
+    public bool Final { get; set; }
+
+    /// <summary>A flush is in flight.</summary>
+    public bool Busy { get; set; }
+
+    public int Failures { get; set; }
+
+    public DateTimeOffset RetryAt { get; set; }
+
+    public void MarkDirty(DateTimeOffset now)
+    {
+        if (!Dirty)
+        {
+            Dirty = true;
+            DirtySince = now;
+        }
+    }
+
+    public void MarkClean() => Dirty = false;
+}
+
+/// <summary>A notification waiting for its turn in the conversation's rate budget.</summary>
+internal sealed record PendingNotice(string RunId, RunNotification Notification, ConversationReference Reference)
+{
+    public DateTimeOffset NotBefore { get; init; }
+
+    public int Failures { get; init; }
+}
+
+/// <summary>One conversation: its rate budget, when a card was last written, and the notifications waiting.</summary>
+internal sealed class ConversationLane
+{
+    public ConversationRateLimiter Limiter { get; } = new();
+
+    public DateTimeOffset LastCardOperation { get; set; } = DateTimeOffset.MinValue;
+
+    public List<PendingNotice> Notices { get; } = [];
+}

@@ -1,0 +1,100 @@
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Teams.Cards;
+using OpsFlow.Teams.Protocol;
+
+namespace OpsFlow.Teams.Publishing;
+
+/// <summary>A message worth a new post (PRODUCT §7). <see cref="Key"/> names the event: each is announced once.</summary>
+public sealed record RunNotification(string Key, string Kind, string Text, IReadOnlyList<Mention> Mentions);
+
+/// <summary>
+/// The events that need attention, read from a run card's view: an approval waiting (mentioning its approvers),
+/// a failure (mentioning the requester), the final result of a scheduled run. Everything else is the card's job.
+/// </summary>
+public static class RunNotifications
+{
+    /// <summary>
+    /// Events older than this are not announced: what was announced is remembered in memory only, so after a
+    /// restart (or a /status on an old run) an old event must not be announced a second time.
+    /// </summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(10);
+
+    public static IEnumerable<RunNotification> For(RunCardView view, AccessOptions access) =>
+        Events(view, access).Where(e => e.At is null || view.Now - e.At <= Freshness).Select(e => e.Notification);
+
+    private static IEnumerable<(RunNotification Notification, DateTimeOffset? At)> Events(RunCardView view, AccessOptions access)
+    {
+        var run = view.Run;
+        if (!RunCardBuilder.IsFinal(run.Status))
+        {
+            foreach (var step in view.Steps.Where(s => s.Kind == StepKind.Approval && s.Record.Status == StepStatus.Waiting && s.Approval is not null))
+            {
+                yield return (Approval(run, step, access), step.Record.StartedAt);
+            }
+        }
+
+        if (run.Status is RunStatus.Failed or RunStatus.RollingBack or RunStatus.RolledBack)
+        {
+            var failed = view.FailedStep;
+            var where = failed is null ? string.Empty : $" at step {failed.Name}";
+            var error = RunCardText.Trim(failed?.Record.Error ?? run.Error ?? "no error recorded", 300);
+            var requester = Mentioned(run.RequestedById, run.RequestedByName);
+            yield return (new RunNotification(
+                $"{run.Id}|failed|{failed?.Name}|{failed?.Record.Attempt}",
+                "failure",
+                $"✗ Run {run.Id} ({run.Workflow}) failed{where}: {error}. {requester.Text}, the card shows the last log lines and the rollback.",
+                [requester]), failed?.Record.EndedAt);
+        }
+
+        if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
+        {
+            var (symbol, _) = StatusStyle.Of(run.Status);
+            var took = run.StartedAt is { } started && run.EndedAt is { } ended ? $" in {RunCardText.Duration(ended - started)}" : string.Empty;
+            yield return (new RunNotification(
+                $"{run.Id}|final|{run.Status}",
+                "scheduled result",
+                $"{symbol} Scheduled run {run.Id} of {run.Workflow}: {RunCardText.Status(run.Status).ToLowerInvariant()}{took}.",
+                []), run.EndedAt);
+        }
+    }
+
+    private static RunNotification Approval(RunRecord run, StepView step, AccessOptions access)
+    {
+        var approval = step.Approval!;
+        var people = Expand(approval.Approvers, access).Select(p => Mentioned(p, p)).ToArray();
+        var who = people.Length > 0 ? string.Join(", ", people.Select(m => m.Text))
+            : approval.Approvers.Count > 0 ? string.Join(", ", approval.Approvers)
+            : "any operator";
+        var message = string.IsNullOrWhiteSpace(approval.Message) ? string.Empty : $": {RunCardText.Trim(approval.Message, 300)}";
+        var deadline = step.Record.DueAt is { } due ? $" before {RunCardText.Time(due)}" : string.Empty;
+        return new RunNotification(
+            // The engine does not count approval rounds in Attempt; each new wait starts at a new time.
+            $"{run.Id}|approval|{step.Name}|{step.Record.Attempt}|{step.Record.Escalated}|{step.Record.StartedAt:O}",
+            "approval",
+            $"⏳ Run {run.Id} ({run.Workflow}) waits for approval of {step.Name}{message}. {who}: please decide on the run's card{deadline}.",
+            people);
+    }
+
+    /// <summary>Approvers as people: "role:x" becomes the members configured for role x; "user:" prefixes go.</summary>
+    public static IReadOnlyList<string> Expand(IReadOnlyList<string> approvers, AccessOptions access)
+    {
+        var people = new List<string>();
+        foreach (var approver in approvers)
+        {
+            if (approver.StartsWith("role:", StringComparison.OrdinalIgnoreCase))
+            {
+                people.AddRange(access.Roles.TryGetValue(approver[5..], out var members) ? members : []);
+            }
+            else
+            {
+                people.Add(approver.StartsWith("user:", StringComparison.OrdinalIgnoreCase) ? approver[5..] : approver);
+            }
+        }
+
+        return [.. people.Where(p => !string.IsNullOrWhiteSpace(p)).Distinct(StringComparer.OrdinalIgnoreCase)];
+    }
+
+    private static Mention Mentioned(string id, string name) =>
+        new(new ChannelAccount { Id = id, Name = name }, $"<at>{name}</at>");
+}

@@ -1,0 +1,125 @@
+using System.Text;
+using OpsFlow.Engine.Model;
+using OpsFlow.Teams.Cards;
+
+namespace OpsFlow.Teams.Tests.Cards;
+
+public sealed class RunCardBuilderTests
+{
+    private static IEnumerable<CardAction> Actions(AdaptiveCard card) =>
+        (card.Actions ?? []).Concat(card.Body.SelectMany(Actions)).SelectMany(a => a is ShowCardAction show ? [a, .. Actions(show.Card)] : new[] { a });
+
+    private static IEnumerable<CardAction> Actions(CardElement element) => element switch
+    {
+        ActionSet set => set.Actions,
+        Container container => container.Items.SelectMany(Actions),
+        ColumnSet columns => columns.Columns.SelectMany(c => c.Items).SelectMany(Actions),
+        _ => [],
+    };
+
+    private static IEnumerable<string> Texts(AdaptiveCard card) => card.Body.SelectMany(Texts);
+
+    private static IEnumerable<string> Texts(CardElement element) => element switch
+    {
+        TextBlock text => [text.Text],
+        Container container => container.Items.SelectMany(Texts),
+        ColumnSet columns => columns.Columns.SelectMany(c => c.Items).SelectMany(Texts),
+        FactSet facts => facts.Facts.Select(f => $"{f.Title}: {f.Value}"),
+        _ => [],
+    };
+
+    private static AdaptiveCard Sample(string name) => RunCardBuilder.Build(RunCardSamples.All().Single(s => s.Name == name).View);
+
+    [Fact]
+    public void WaitingApproval_HasApproveRejectWithReasonAndExtend_WithExactlyRunStepRound()
+    {
+        var card = Sample("waiting-approval");
+
+        var executes = Actions(card).OfType<ExecuteAction>().ToArray();
+        Assert.Equal(["approve", "reject", "extend"], executes.Select(a => a.Verb));
+        Assert.All(executes, a => Assert.Equal(
+            new Dictionary<string, string> { ["runId"] = "r-42", ["step"] = "prod-approval", ["round"] = "1" },
+            a.Data));
+        var reject = Assert.Single(Actions(card).OfType<ShowCardAction>());
+        var reason = Assert.IsType<InputText>(Assert.Single(reject.Card.Body));
+        Assert.Equal("reason", reason.Id);
+        Assert.Contains(Texts(card), t => t.Contains("Deploy web-app v1.2 to production", StringComparison.Ordinal));
+        Assert.Contains("Approvals: 1 of 2", Texts(card));
+        Assert.Contains(Texts(card), t => t.StartsWith("Votes: Megan Bowen", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void WaitingApproval_WithExtensionsUsedUp_HasNoExtend()
+    {
+        var verbs = Actions(Sample("waiting-approval-no-extend")).OfType<ExecuteAction>().Select(a => a.Verb);
+
+        Assert.Equal(["approve", "reject"], verbs);
+    }
+
+    [Theory]
+    [InlineData("succeeded")]
+    [InlineData("failed")]
+    [InlineData("rolled-back")]
+    [InlineData("compensation-failed")]
+    [InlineData("cancelled")]
+    public void FinalStates_ShowOutcomeAndDuration_AndOnlyTheDashboardLink(string state)
+    {
+        var card = Sample(state);
+
+        Assert.Equal(["Open in dashboard"], Actions(card).Select(a => a.Title));
+        Assert.Equal("http://localhost:5000/runs/r-42", Assert.IsType<OpenUrlAction>(Actions(card).Single()).Url);
+        Assert.Contains(Texts(card), t => t.Contains(" in 4 min 0 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Failure_NamesTheStepAndError_WithTheLastTenLogLinesInMonospace()
+    {
+        var card = Sample("rolling-back");
+
+        Assert.Contains("✗ Failed at step switch: ln exited 1: permission denied", Texts(card));
+        var log = card.Body.OfType<Container>().SelectMany(c => c.Items).OfType<TextBlock>().Where(t => t.FontType == "monospace").ToArray();
+        Assert.Equal(10, log.Length);
+        Assert.StartsWith("2026-11-26 09:01:05 line 5 ", log[0].Text, StringComparison.Ordinal);
+        Assert.All(log, l => Assert.True(l.Text.Length <= 160, "log lines are trimmed"));
+        Assert.Contains("↶ stop: undoing…", Texts(card));
+    }
+
+    [Fact]
+    public void Running_ShowsProgressBarStepCountAndEstimate()
+    {
+        var card = Sample("running");
+
+        var bar = card.Body.OfType<ColumnSet>().First();
+        Assert.Equal(["48", "52"], bar.Columns.Select(c => c.Width));
+        Assert.Contains("1 of 3 steps · 3 min 0 s elapsed · about 2 min left", Texts(card));
+        Assert.Contains(Texts(card), t => t.Contains("attempt 2/3", StringComparison.Ordinal));
+        Assert.Contains(Texts(card), t => t.Contains("45% copying", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Running_PastTheUsualDuration_SaysItIsTakingLonger()
+    {
+        var view = RunCardSamples.All().Single(s => s.Name == "running").View with { TypicalDuration = TimeSpan.FromMinutes(2) };
+
+        Assert.Contains(Texts(RunCardBuilder.Build(view)), t => t.EndsWith("taking longer than usual (usually 2 min 0 s)", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HugeWorkflow_ShowsTheStepsAroundTheCurrentOne_SummarisesTheRest_AndStaysSmall()
+    {
+        var card = RunCardBuilder.Build(RunCardSamples.Huge(200));
+
+        var json = CardJson.Serialize(card);
+        Assert.True(Encoding.UTF8.GetByteCount(json) <= RunCardBuilder.MaxCardBytes, $"{Encoding.UTF8.GetByteCount(json)} bytes");
+        Assert.Contains(Texts(card), t => t == "step-30-with-a-longish-name");
+        Assert.Contains(Texts(card), t => t.StartsWith("… and ", StringComparison.Ordinal) && t.Contains("succeeded", StringComparison.Ordinal) && t.Contains("pending", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void NoDashboardUrl_NoLink()
+    {
+        var view = RunCardSamples.View(RunStatus.Running, RunCardSamples.Step("build", 0, StepStatus.Running)) with { DashboardUrl = null };
+
+        Assert.Null(RunCardBuilder.Build(view).Actions);
+    }
+}

@@ -1,0 +1,127 @@
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Teams.Tests.Publishing;
+
+/// <summary>New messages only for what needs attention, each once, with real mentions (PRODUCT §7).</summary>
+public sealed class RunNotificationTests
+{
+    private static readonly TimeSpan S = TimeSpan.FromSeconds(1);
+
+    private static ConnectorCall[] Texts(PublisherHarness h) => [.. h.Connector.Calls.Where(c => c.Activity.Text is not null)];
+
+    private static string[] MentionedIds(ConnectorCall call) =>
+        [.. (call.Activity.Entities ?? []).Where(e => (string?)e["type"] == "mention").Select(e => (string)e["mentioned"]!["id"]!)];
+
+    private static async Task<PublisherHarness> WaitingForApprovalAsync(string trigger = "chat")
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", "conv-1", trigger);
+        await h.SetStatusAsync("r-1", RunStatus.Running);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.WaitingForApproval },
+            ("build", s => s with { Status = StepStatus.Succeeded, Attempt = 1, CompletedSeq = 1 }),
+            ("prod-approval", s => s with { Status = StepStatus.Waiting, StartedAt = h.Clock.GetUtcNow(), DueAt = h.Clock.GetUtcNow().AddHours(2) }));
+        await h.AdvanceAsync(2 * S);
+        return h;
+    }
+
+    [Fact]
+    public async Task ApprovalRequested_MentionsEveryApproverOnce_WithRolesExpandedFromConfiguration()
+    {
+        var h = await WaitingForApprovalAsync();
+        await h.ChangeAsync("r-1", r => r, ("prod-approval", s => s with { Votes = [new ApprovalVote("user-id-2", "Lee Gu", true, null, h.Clock.GetUtcNow())] }));
+        await h.AdvanceAsync(5 * S);
+
+        var text = Assert.Single(Texts(h));
+        Assert.Equal(["megan@contoso.com", "user-id-2", "tech-lead@contoso.com"], MentionedIds(text));
+        foreach (var person in new[] { "megan@contoso.com", "user-id-2", "tech-lead@contoso.com" })
+        {
+            Assert.Contains($"<at>{person}</at>", text.Activity.Text, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("Deploy web-app to production", text.Activity.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApprovalAskedAgainInANewRound_IsAnnouncedAgain()
+    {
+        var h = await WaitingForApprovalAsync();
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Running }, ("prod-approval", s => s with { Status = StepStatus.Pending }));
+        await h.AdvanceAsync(2 * S);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.WaitingForApproval }, ("prod-approval", s => s with { Status = StepStatus.Waiting, StartedAt = h.Clock.GetUtcNow() }));
+        await h.AdvanceAsync(2 * S);
+
+        Assert.Equal(2, Texts(h).Length);
+    }
+
+    [Fact]
+    public async Task Failure_MentionsTheRequesterOnce_AndNamesTheStepAndError()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", "conv-1");
+        await h.SetStatusAsync("r-1", RunStatus.Running);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Failed, Error = "step 'build' failed: exit 2", EndedAt = h.Clock.GetUtcNow() },
+            ("build", s => s with { Status = StepStatus.Failed, Attempt = 3, Error = "dotnet publish exited 2", EndedAt = h.Clock.GetUtcNow() }));
+        await h.AdvanceAsync(2 * S);
+        h.Publisher.Refresh("r-1");
+        await h.AdvanceAsync(5 * S);
+
+        var text = Assert.Single(Texts(h));
+        Assert.Contains("Run r-1 (deploy) failed at step build: dotnet publish exited 2", text.Activity.Text, StringComparison.Ordinal);
+        Assert.Contains("<at>Alex Wilber</at>", text.Activity.Text, StringComparison.Ordinal);
+        Assert.Equal(["user-id-0"], MentionedIds(text));
+        Assert.True(h.Connector.Calls.Any(c => c.Kind == "Update"), "the refresh should update the card, not post a second one");
+    }
+
+    [Fact]
+    public async Task ScheduledRun_FinalResult_IsPostedOnce_ChatRunsAreNot()
+    {
+        var scheduled = new PublisherHarness();
+        await scheduled.ConversationAsync("conv-1");
+        await scheduled.CreateRunAsync("r-1", "conv-1", "schedule:daily-inspect");
+        await scheduled.SetStatusAsync("r-1", RunStatus.Running);
+        await scheduled.SetStatusAsync("r-1", RunStatus.Succeeded);
+        await scheduled.AdvanceAsync(5 * S);
+
+        var chat = new PublisherHarness();
+        await chat.ConversationAsync("conv-1");
+        await chat.CreateRunAsync("r-1", "conv-1");
+        await chat.SetStatusAsync("r-1", RunStatus.Running);
+        await chat.SetStatusAsync("r-1", RunStatus.Succeeded);
+        await chat.AdvanceAsync(5 * S);
+
+        Assert.Contains("Scheduled run r-1 of deploy: succeeded", Assert.Single(Texts(scheduled)).Activity.Text, StringComparison.Ordinal);
+        Assert.Empty(Texts(chat));
+    }
+
+    [Fact]
+    public async Task FailureLongAgo_IsNotAnnouncedWhenItsCardIsRefreshed()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", replyTo: null);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Failed, StartedAt = h.Clock.GetUtcNow(), EndedAt = h.Clock.GetUtcNow() },
+            ("build", s => s with { Status = StepStatus.Failed, Attempt = 1, Error = "exit 2", EndedAt = h.Clock.GetUtcNow() }));
+        h.Clock.Advance(TimeSpan.FromHours(1));
+
+        await h.Publisher.PostAsync("r-1", await h.Chats.GetConversationAsync("conv-1") ?? throw new InvalidOperationException());
+        h.Publisher.Refresh("r-1");
+        await h.AdvanceAsync(5 * S);
+
+        Assert.Equal(["Send", "Update"], h.Connector.Calls.Select(c => c.Kind));
+        Assert.Empty(Texts(h));
+    }
+
+    [Fact]
+    public void Mention_IsWrittenAsATeamsMentionEntity()
+    {
+        var entity = OpsFlow.Teams.Protocol.Outgoing.Text(
+            new OpsFlow.Teams.Ports.ConversationReference("c", "http://x", "msteams", "bot", null, null, null, PublisherHarness.T0),
+            "<at>Alex</at> look",
+            [new OpsFlow.Teams.Protocol.Mention(new OpsFlow.Teams.Protocol.ChannelAccount { Id = "user-id-0", Name = "Alex" }, "<at>Alex</at>")]).Entities![0];
+
+        Assert.Equal(("mention", "<at>Alex</at>", "user-id-0", "Alex"),
+            ((string?)entity["type"], (string?)entity["text"], (string?)entity["mentioned"]?["id"], (string?)entity["mentioned"]?["name"]));
+    }
+}
