@@ -10,16 +10,10 @@ namespace OpsFlow.Playground.Tests;
 [Collection(PlaygroundCollection.Name)]
 public sealed class ChatFlowTests(PlaygroundFixture fixture)
 {
-    /// <summary>
-    /// These need the chat commands (branch teams-commands) and the run cards (teams-cards) in the host; both pass on
-    /// a merge of those branches with this one. Remove this Skip when they are merged.
-    /// </summary>
-    private const string NeedsChatCommandsAndCards = "needs the chat commands and run cards in the host (teams-commands, teams-cards); remove this Skip once they are merged";
-
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan Shown = TimeSpan.FromSeconds(30);
 
-    [PlaygroundFact(Skip = NeedsChatCommandsAndCards)]
+    [PlaygroundFact]
     public async Task Deploy_InTheGroupChat_TheRequesterMayNotApprove_AnotherUserDoes_AndTheOneCardEndsSucceeded()
     {
         var group = fixture.Config.GroupChatId;
@@ -53,7 +47,7 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.Page.Context.CloseAsync();
     }
 
-    [PlaygroundFact(Skip = NeedsChatCommandsAndCards)]
+    [PlaygroundFact]
     public async Task ADeployWhoseHealthCheckFails_ShowsTheRollbackOnItsCard()
     {
         var personal = fixture.Config.PersonalChatId;

@@ -7,8 +7,6 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpsFlow.Teams.Inbound;
 
 namespace OpsFlow.Playground.Tests;
 
@@ -77,12 +75,7 @@ public sealed class PlaygroundHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureTestServices(services =>
-        {
-            services.AddSingleton<Microsoft.AspNetCore.Hosting.IStartupFilter>(Messages);
-            // Until the chat commands are registered by the host, a handler that does nothing lets it start.
-            services.TryAddSingleton<IChatHandler, NoChatHandler>();
-        });
+        builder.ConfigureTestServices(services => services.AddSingleton<IStartupFilter>(Messages));
     }
 
     protected override void Dispose(bool disposing)
