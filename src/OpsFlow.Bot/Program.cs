@@ -7,7 +7,7 @@ using OpsFlow.Bot.Workflows;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
 
-// `opsflow validate|run|plan|runs|show|help …`: a short-lived command line on the same database (see docs/cli.md).
+// `opsflow validate|run|plan|runs|show|package|help …`: a short-lived command line on the same database (see docs/cli.md).
 if (OpsFlowCommandLine.Handles(args))
 {
     return await OpsFlowCommandLine.RunAsync(args);
