@@ -1,15 +1,23 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
 var reportsOnly = args.Contains("--reports-only");
+var chatOnly = args.Contains("--chat-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
     var report = new Report();
+    if (chatOnly)
+    {
+        await ChatScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
     if (reportsOnly)
     {
         await ReportScenarios.RunAsync(folder, quick, report);
@@ -40,6 +48,11 @@ try
     if (!schedulingOnly)
     {
         await ScriptScenarios.RunAsync(folder, quick, report);
+    }
+
+    if (!scriptsOnly && !schedulingOnly)
+    {
+        await ChatScenarios.RunAsync(folder, quick, report);
     }
 
     report.Print();

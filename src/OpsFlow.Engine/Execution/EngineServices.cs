@@ -39,19 +39,30 @@ internal sealed class EngineServices(
 
     /// <summary>
     /// Before an idle run starts steps: let the scheduler know. A failure is logged and the steps start anyway; the
-    /// engine's start-up recovery still covers the run.
+    /// engine's start-up recovery still covers the run. It gives up when the run stops (a scheduler shutting down
+    /// can hold its store lock for ever, and a stopping host must not wait on it) or after <see cref="DispatchTimeout"/>.
     /// </summary>
-    public async Task BusyAsync(string runId)
+    public async Task BusyAsync(string runId, CancellationToken stopping)
     {
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        bounded.CancelAfter(DispatchTimeout);
         try
         {
-            await dispatcher.RunBusyAsync(runId, CancellationToken.None);
+            // WaitAsync: a dispatcher that ignores the token (Quartz's SQLite lock wait does) is left behind, not awaited.
+            await dispatcher.RunBusyAsync(runId, bounded.Token).WaitAsync(bounded.Token);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
         }
         catch (Exception ex)
         {
             Log.DispatchFailed(Logger, ex, runId);
         }
     }
+
+    /// <summary>How long a run waits for the scheduler to take it on before its steps start anyway.</summary>
+    public static readonly TimeSpan DispatchTimeout = TimeSpan.FromSeconds(15);
 
     public void CancelTimer(string runId, string step, TimerKind kind) => Forget(timers.CancelAsync(runId, step, kind), $"cancel {kind} timer of {runId}/{step}");
 

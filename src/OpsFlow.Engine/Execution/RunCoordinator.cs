@@ -121,7 +121,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 {
                     // Before the steps start: once the scheduler knows the run executes, a crash from here on is
                     // recovered through it.
-                    await _services.BusyAsync(RunId);
+                    await _services.BusyAsync(RunId, _stopping.Token);
                 }
 
                 _launchQueued = false;
