@@ -124,7 +124,7 @@ public sealed class RunScheduleTests
     {
         await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store);
 
-        var added = await host.Schedules.AddAsync(Request(cron: "0/2 * * * * ?"));
+        var added = await host.Schedules.AddAsync(Request(cron: "0/2 * * * * ?") with { Conversation = "19:ops@thread.tacv2" });
         Assert.True(added.Ok, string.Join("; ", added.Problems));
         await SchedulingHost.WaitUntilAsync(async () => (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total >= 2, "two scheduled runs", TimeSpan.FromSeconds(15));
 
@@ -132,5 +132,6 @@ public sealed class RunScheduleTests
         Assert.All(runs, r => Assert.StartsWith($"schedule {added.Schedule!.Id} (0/2 * * * * ?, UTC)", r.Trigger, StringComparison.Ordinal));
         Assert.All(runs, r => Assert.Equal($"schedule:{added.Schedule!.Id}", r.RequestedById));
         Assert.Equal(runs.Count, runs.Select(r => r.RequestId).Distinct().Count());
+        Assert.All(runs, r => Assert.True(r.ReplyTo == "19:ops@thread.tacv2", "a scheduled run's card goes to the schedule's conversation"));
     }
 }
