@@ -18,17 +18,5 @@ internal sealed record ConfigurationVerbContext(IAnsiConsole Console, IReadOnlyL
         }).Configuration;
 
     /// <summary>Parses the verb's arguments; on a bad option prints it with the help and returns null.</summary>
-    public CliArgs? Parse(params string[] knownOptions)
-    {
-        var parsed = CliArgs.Parse(Args, knownOptions, out var error);
-        if (error is null)
-        {
-            return parsed;
-        }
-
-        Console.MarkupLineInterpolated($"[red]{error}[/]");
-        Console.WriteLine();
-        HelpVerb.Write(Console);
-        return null;
-    }
+    public CliArgs? Parse(params string[] knownOptions) => CliContext.ParseOrHelp(Console, Args, knownOptions);
 }

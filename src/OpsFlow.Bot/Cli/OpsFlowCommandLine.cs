@@ -110,17 +110,20 @@ internal static class OpsFlowCommandLine
 internal sealed record CliContext(IAnsiConsole Console, bool Interactive, CliHost Host, IReadOnlyList<string> Args, CancellationToken CancellationToken)
 {
     /// <summary>Parses the verb's arguments; on a bad option prints it with the help and returns null.</summary>
-    public CliArgs? Parse(params string[] knownOptions)
+    public CliArgs? Parse(params string[] knownOptions) => ParseOrHelp(Console, Args, knownOptions);
+
+    /// <summary>The arguments, or null after printing what is wrong and the help.</summary>
+    internal static CliArgs? ParseOrHelp(IAnsiConsole console, IReadOnlyList<string> args, string[] knownOptions)
     {
-        var parsed = CliArgs.Parse(Args, knownOptions, out var error);
+        var parsed = CliArgs.Parse(args, knownOptions, out var error);
         if (error is null)
         {
             return parsed;
         }
 
-        Console.MarkupLineInterpolated($"[red]{error}[/]");
-        Console.WriteLine();
-        HelpVerb.Write(Console);
+        console.MarkupLineInterpolated($"[red]{error}[/]");
+        console.WriteLine();
+        HelpVerb.Write(console);
         return null;
     }
 }

@@ -42,8 +42,8 @@ public sealed record MonthlyReport(string Month, RunSummary Summary, IReadOnlyLi
         else
         {
             text.Append(culture, $"  Runs: {summary.Runs:N0} ({summary.Succeeded:N0} succeeded, {summary.Failed:N0} failed, {summary.RolledBack:N0} rolled back, {summary.Cancelled:N0} cancelled)\n");
-            text.Append(culture, $"  Success rate: {Percent(summary.SuccessRate)}\n");
-            text.Append(culture, $"  Average duration: {Duration(summary.AverageDurationMs)}\n");
+            text.Append(culture, $"  Success rate: {ReportText.Percent(summary.SuccessRate)}\n");
+            text.Append(culture, $"  Average duration: {ReportText.Duration(summary.AverageDurationMs)}\n");
         }
 
         text.Append("\nMost used workflows\n");
@@ -55,7 +55,7 @@ public sealed record MonthlyReport(string Month, RunSummary Summary, IReadOnlyLi
         for (var i = 0; i < workflows.Count; i++)
         {
             var w = workflows[i];
-            text.Append(culture, $"  {i + 1}. {w.Workflow}: {w.Runs:N0} {(w.Runs == 1 ? "run" : "runs")}, {Percent(w.SuccessRate)} succeeded\n");
+            text.Append(culture, $"  {i + 1}. {w.Workflow}: {w.Runs:N0} {(w.Runs == 1 ? "run" : "runs")}, {ReportText.Percent(w.SuccessRate)} succeeded\n");
         }
 
         text.Append("\nNeeds attention\n");
@@ -72,17 +72,5 @@ public sealed record MonthlyReport(string Month, RunSummary Summary, IReadOnlyLi
         }
 
         return text.ToString();
-    }
-
-    private static string Percent(double rate) => (rate * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-
-    private static string Duration(double milliseconds)
-    {
-        var time = TimeSpan.FromMilliseconds(milliseconds);
-        var culture = CultureInfo.InvariantCulture;
-        return time.TotalSeconds < 1 ? string.Create(culture, $"{milliseconds:0} ms")
-            : time.TotalMinutes < 1 ? string.Create(culture, $"{time.TotalSeconds:0.#} s")
-            : time.TotalHours < 1 ? string.Create(culture, $"{(int)time.TotalMinutes} min {time.Seconds} s")
-            : string.Create(culture, $"{(int)time.TotalHours} h {time.Minutes} min");
     }
 }
