@@ -1,6 +1,7 @@
 using OpsFlow.Bot.Api;
 using OpsFlow.Bot.Cli;
 using OpsFlow.Bot.Dashboard;
+using OpsFlow.Bot.Health;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Playground;
 using OpsFlow.Bot.Workflows;
@@ -27,6 +28,7 @@ builder.Services.AddOpsFlowAccess(builder.Configuration);
 // Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
 builder.Services.AddOpsFlowTeams(builder.Configuration);
 builder.Services.AddOpsFlowApi();
+builder.Services.AddOpsFlowHealth();
 // Entra ID sign-in, or development mode (header identities, loopback only).
 builder.AddOpsFlowSignIn();
 // Local development: the Agents Playground, a Teams-like client, pointed at /api/messages (see src/OpsFlow.Bot/Playground).
@@ -39,6 +41,7 @@ app.UseOpsFlowDashboardFiles();
 app.UseOpsFlowSignIn();
 app.MapOpsFlowApi();
 app.MapOpsFlowMessages();
+app.MapOpsFlowHealth();
 app.MapOpsFlowDashboard();
 
 await app.RunAsync();
