@@ -42,9 +42,11 @@ public sealed class HealthTests : IDisposable
         var file = Path.Combine(_factory.WorkflowsPath, "greet.csx");
         await File.WriteAllTextAsync(file, "Workflow(\"greet\");\nStep(\"hello\", ctx => ctx.Log(\"hi\"));\n");
         var client = _factory.CreateClient();
+        await WaitForAsync(client, HttpStatusCode.OK);
 
         await File.WriteAllTextAsync(file, "Workflow(\"greet\");\nStep(\"hello\", ctx => ctx.Lgo(\"hi\"));\n");
-        var (broken, brokenBody) = await WaitForAsync(client, HttpStatusCode.ServiceUnavailable);
+        var (broken, brokenBody) = await WaitForAsync(client, HttpStatusCode.ServiceUnavailable,
+            body => body.GetProperty("checks").GetProperty("workflows").GetProperty("status").GetString() == "Unhealthy");
         var workflows = brokenBody.GetProperty("checks").GetProperty("workflows");
         Assert.Equal("Unhealthy", workflows.GetProperty("status").GetString());
         Assert.Contains("greet.csx:2", workflows.GetProperty("description").GetString(), StringComparison.Ordinal);
@@ -55,13 +57,14 @@ public sealed class HealthTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, fixedStatus);
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> WaitForAsync(HttpClient client, HttpStatusCode wanted)
+    private static async Task<(HttpStatusCode Status, JsonElement Body)> WaitForAsync(
+        HttpClient client, HttpStatusCode wanted, Func<JsonElement, bool>? also = null)
     {
         var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
         while (true)
         {
             var (status, body) = await ReadAsync(client);
-            if (status == wanted || TimeProvider.System.GetUtcNow() > until)
+            if ((status == wanted && (also is null || also(body))) || TimeProvider.System.GetUtcNow() > until)
             {
                 return (status, body);
             }
