@@ -6,6 +6,7 @@ using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
 using Xunit.Sdk;
 
 namespace OpsFlow.Engine.Tests;
@@ -27,13 +28,14 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
         EngineOptions? options = null,
         IReadOnlyList<IRunObserver>? observers = null,
         ISecretSource? secrets = null,
-        IRunDispatcher? dispatcher = null)
+        IRunDispatcher? dispatcher = null,
+        EngineTelemetry? telemetry = null)
     {
         Clock = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         Timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);

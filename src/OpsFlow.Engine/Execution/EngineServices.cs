@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
 
 namespace OpsFlow.Engine.Execution;
 
@@ -13,8 +14,11 @@ internal sealed class EngineServices(
     ILogger logger,
     WorkflowEngine engine,
     ISecretSource secrets,
-    IRunDispatcher dispatcher)
+    IRunDispatcher dispatcher,
+    EngineTelemetry telemetry)
 {
+    public EngineTelemetry Telemetry { get; } = telemetry;
+
     public ISecretSource Secrets { get; } = secrets;
 
     public SecretMasker Masker { get; } = new(secrets);

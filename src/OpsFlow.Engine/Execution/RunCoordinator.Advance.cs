@@ -56,6 +56,11 @@ internal sealed partial class RunCoordinator
                     QueueLaunch(() => LaunchCompensation(definition, _steps[step.Name]));
                     break;
                 case StepStatus.Waiting when step.DueAt is { } due:
+                    if (definition.Kind == StepKind.Approval)
+                    {
+                        _trace.ApprovalWaiting(step.Name, step.Attempt, step.StartedAt ?? Now);
+                    }
+
                     ArmTimer(step.Name, definition.Kind == StepKind.Approval ? TimerKind.ApprovalTimeout : TimerKind.Retry, due);
                     break;
                 default:

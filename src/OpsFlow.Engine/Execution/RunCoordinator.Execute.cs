@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
@@ -18,7 +19,13 @@ internal sealed partial class RunCoordinator
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
         _inFlight[step.Name] = (step.Attempt, cancel);
         var outputs = OutputsSoFar();
-        _ = Task.Run(() => ExecuteAsync(definition, step, compensation, body, cancel, outputs));
+        var span = _trace.StepLaunched(step.Name, step.Attempt, compensation, compensation ? Now : step.StartedAt ?? Now);
+        _ = Task.Run(() =>
+        {
+            // The step's own calls (HTTP, processes) become children of its span.
+            Activity.Current = span;
+            return ExecuteAsync(definition, step, compensation, body, cancel, outputs);
+        });
     }
 
     private async Task ExecuteAsync(

@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
@@ -99,12 +100,15 @@ internal sealed partial class RunCoordinator
         }
 
         _run = change.Run;
+        _trace.Committed(change.History, _run, name => _steps[name], KindOf);
         _history.Clear();
         _dirtySteps.Clear();
         _releaseLock = null;
         await _services.NotifyAsync(new RunChanged(_run, steps, change.History), _stopping.Token);
         return true;
     }
+
+    private StepKind KindOf(string step) => _stepDefinitions.TryGetValue(step, out var definition) ? definition.Kind : StepKind.Action;
 
     private List<StepLogLine> DrainLogs()
     {

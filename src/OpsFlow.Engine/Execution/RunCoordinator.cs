@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
 
 namespace OpsFlow.Engine.Execution;
 
@@ -39,9 +41,13 @@ internal sealed partial class RunCoordinator : IDisposable
     private volatile bool _ended;
     private bool _startedOnce;
     private bool _launchQueued;
+    private readonly ActivityContext _origin;
+    private readonly RunTrace _trace;
 
-    public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock)
+    public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock, ActivityContext origin = default)
     {
+        _origin = origin;
+        _trace = new RunTrace(services.Telemetry, snapshot.Run.Id, snapshot.Run.Workflow);
         _services = services;
         _definition = definition;
         _run = snapshot.Run;
@@ -59,6 +65,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public void Start(bool recovering)
     {
+        _trace.Begin(_run, recovering, _origin, Now);
         _loop = Task.Run(LoopAsync);
         Post(new RunMessage.Kick(recovering));
     }
@@ -104,6 +111,8 @@ internal sealed partial class RunCoordinator : IDisposable
     private async Task LoopAsync()
     {
         using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = _run.Workflow });
+        // Work done for the run (card updates, store writes) belongs to the run's trace, not to whatever started it.
+        Activity.Current = _trace.Root;
         try
         {
             await foreach (var message in _inbox.Reader.ReadAllAsync(_stopping.Token))
@@ -158,6 +167,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {_run.Status}; nothing was done."));
             }
 
+            _trace.End(_run, Now);
             _services.Detach(this);
             _ended = true;
             _idleSignal.TrySetResult();

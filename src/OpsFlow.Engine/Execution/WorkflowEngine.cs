@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
 
 namespace OpsFlow.Engine.Execution;
 
@@ -32,14 +34,16 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         EngineOptions options,
         ILogger<WorkflowEngine> logger,
         ISecretSource? secrets = null,
-        IRunDispatcher? dispatcher = null)
+        IRunDispatcher? dispatcher = null,
+        EngineTelemetry? telemetry = null)
     {
         _store = store;
         _catalog = catalog;
         _clock = clock;
         _options = options;
         _logger = logger;
-        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance);
+        _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance,
+            telemetry ?? new EngineTelemetry(clock));
     }
 
     /// <summary>Runs this engine is driving now.</summary>
@@ -48,6 +52,8 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     public async Task<StartRunResult> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_stopped, this);
+        // Whatever asked for the run (a chat activity, an API request) is linked from the run's trace.
+        var origin = Activity.Current;
         if (!request.RequestedBy.HasRole(RolePolicy.StartRole))
         {
             Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id);
@@ -108,7 +114,8 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
                 return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
             case CreateRunResult.Created made:
                 Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
-                await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), cancellationToken);
+                origin?.SetTag("opsflow.run.id", run.Id);
+                await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired, origin?.Context ?? default), cancellationToken);
                 return made.LockAcquired
                     ? new StartRunResult.Started(made.Run)
                     : new StartRunResult.Queued(made.Run, made.HolderRunId ?? "another run");
