@@ -4,6 +4,7 @@ using OpsFlow.Bot.Dashboard;
 using OpsFlow.Bot.Health;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Playground;
+using OpsFlow.Bot.Telemetry;
 using OpsFlow.Bot.Workflows;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
@@ -17,6 +18,8 @@ if (OpsFlowCommandLine.Handles(args))
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddOpsFlowLogging();
+// Metrics (Prometheus on loopback, OTLP when configured) and one trace per run.
+builder.AddOpsFlowTelemetry();
 builder.Services.AddOpsFlowPersistence(builder.Configuration);
 builder.Services.AddOpsFlowEngine(builder.Configuration);
 builder.Services.AddOpsFlowRecovery();
@@ -42,6 +45,7 @@ app.UseOpsFlowSignIn();
 app.MapOpsFlowApi();
 app.MapOpsFlowMessages();
 app.MapOpsFlowHealth();
+app.MapOpsFlowTelemetry();
 app.MapOpsFlowDashboard();
 
 await app.RunAsync();

@@ -34,6 +34,7 @@ public static class SchedulingServiceCollectionExtensions
                 store.ProvisionSchema();
                 store.UseSystemTextJsonSerializer();
             });
+            quartz.AddTriggerListener<SchedulingTelemetry>();
             quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
             quartz.AddJobType<RunJob>();
             quartz.AddJob<ScheduledRunJob>(job => job.WithIdentity(QuartzKeys.ScheduledRunJob).StoreDurably().RequestRecovery().WithDescription("starts the run a schedule is due for"));

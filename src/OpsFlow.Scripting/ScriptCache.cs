@@ -10,7 +10,7 @@ namespace OpsFlow.Scripting;
 /// memory as loaded contexts, the least recently used unloaded past <see cref="ScriptingOptions.MaxLoadedScripts"/>.
 /// Roslyn compiles one script at a time: it is CPU-bound and the machine has two cores.
 /// </summary>
-internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : IDisposable
+internal sealed class ScriptCache(ScriptingOptions options, ILogger logger, ScriptTelemetry telemetry) : IDisposable
 {
     private readonly SemaphoreSlim _compiling = new(1, 1);
     private readonly Lock _gate = new();
@@ -38,10 +38,12 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
     {
         if (TryTake(source.Hash) is { } hit)
         {
+            telemetry.Loaded("memory");
             return hit;
         }
 
         var image = ReadFromDisk(source.Hash);
+        telemetry.Loaded(image is null ? "compile" : "disk");
         if (image is null)
         {
             await _compiling.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -67,8 +69,13 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger) : ID
     private CompiledImage CompileAndStore(ScriptSource source, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var image = ScriptCompiler.Compile(source, out var problems, cancellationToken)
-            ?? throw new ScriptException(source.EntryPath, problems);
+        var image = ScriptCompiler.Compile(source, out var problems, cancellationToken);
+        telemetry.Compiled(System.Diagnostics.Stopwatch.GetElapsedTime(started), image is not null);
+        if (image is null)
+        {
+            throw new ScriptException(source.EntryPath, problems);
+        }
+
         Interlocked.Increment(ref _compilations);
         Log.Compiled(logger, source.EntryPath, source.Hash[..12], System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         WriteToDisk(source.Hash, image);

@@ -27,14 +27,15 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
         IDefinitionSnapshotStore snapshots,
         IScriptEnvironment environment,
         TimeProvider clock,
-        ILogger<ScriptWorkflowCatalog> logger)
+        ILogger<ScriptWorkflowCatalog> logger,
+        ScriptTelemetry? telemetry = null)
     {
         _options = options;
         _snapshots = snapshots;
         _environment = environment;
         _clock = clock;
         _logger = logger;
-        _cache = new ScriptCache(options, logger);
+        _cache = new ScriptCache(options, logger, telemetry ?? ScriptTelemetry.Unregistered);
     }
 
     /// <summary>The workflows folder, absolute.</summary>

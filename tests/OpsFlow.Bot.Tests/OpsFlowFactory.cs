@@ -21,6 +21,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
     /// <summary>The host's workflows folder; write scripts here before the host starts (its first client).</summary>
     public string WorkflowsPath => Path.Combine(_folder, "workflows");
 
+    /// <summary>Where the host writes its JSON log (Serilog puts the date before ".json").</summary>
+    public string LogsFolder => Path.Combine(_folder, "logs");
+
     public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -29,6 +32,7 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
         builder.UseSetting("OpsFlow:WorkflowsPath", Path.Combine(_folder, "workflows"));
         builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
         builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));
+        builder.UseSetting("OpsFlow:Logs:Path", Path.Combine(_folder, "logs", "opsflow-.json"));
         builder.UseSetting("OpsFlow:Access:DefaultRole", "viewer");
         builder.UseSetting("OpsFlow:Access:Roles:operator:0", "olivia");
         builder.UseSetting("OpsFlow:Access:Roles:operator:1", "mark");

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using OpsFlow.Bot.Hosting;
+using OpsFlow.Bot.Telemetry;
 using OpsFlow.Engine.Model;
 using OpsFlow.Teams.Inbound;
 
@@ -65,11 +66,15 @@ internal static class SignInSetup
             return app;
         }
 
+        var telemetry = app.Services.GetRequiredService<TelemetryOptions>();
         app.UseAuthentication();
         app.Use(async (context, next) =>
         {
-            // The bot's endpoint carries the Bot Framework's own token, checked by the Teams channel.
-            if (context.User.Identity?.IsAuthenticated == true || context.Request.Path.StartsWithSegments(MessagesEndpoint.Route, StringComparison.OrdinalIgnoreCase))
+            // The bot's endpoint carries the Bot Framework's own token, checked by the Teams channel; probes and
+            // scrapes carry none (the scrape endpoint guards itself: loopback only by default).
+            if (context.User.Identity?.IsAuthenticated == true
+                || context.Request.Path.StartsWithSegments(MessagesEndpoint.Route, StringComparison.OrdinalIgnoreCase)
+                || TelemetrySetup.IsProbe(context, telemetry))
             {
                 await next(context);
                 return;

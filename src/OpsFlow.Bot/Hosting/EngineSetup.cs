@@ -1,6 +1,7 @@
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
 using OpsFlow.Persistence;
 
 namespace OpsFlow.Bot.Hosting;
@@ -24,6 +25,7 @@ internal static class EngineSetup
             sp.GetRequiredService<TimeProvider>(),
             () => sp.GetRequiredService<WorkflowEngine>()));
         services.AddSingleton<IWorkflowTimers>(sp => sp.GetRequiredService<InProcessTimers>());
+        services.AddSingleton<EngineTelemetry>();
         services.AddSingleton<WorkflowEngine>();
         return services;
     }

@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Formatting.Compact;
 
 namespace OpsFlow.Bot.Hosting;
 
@@ -7,17 +8,33 @@ internal static class LoggingSetup
     private const string LineTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{RunScope}{NewLine}{Exception}";
 
     /// <summary>
-    /// Serilog as the only logging provider, levels from the "Serilog" section of appsettings.json. The run id,
-    /// workflow and step that the engine puts in scope appear on every line they concern.
+    /// Serilog as the only logging provider, levels from the "Serilog" section of appsettings.json: readable lines on
+    /// the console, and one JSON object per line (CLEF, with every scope property and the trace and span ids) in a
+    /// file rolled daily and at 100 MB (OpsFlow:Logs). The run id, workflow, step, attempt and chat activity id that
+    /// the engine and the chat channel put in scope appear on every line they concern.
     /// </summary>
     public static IHostApplicationBuilder AddOpsFlowLogging(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: LineTemplate)
-            .Enrich.With<RunScopeEnricher>());
+        var files = builder.Configuration.GetSection("OpsFlow:Logs").Get<LogFileOptions>() ?? new LogFileOptions();
+        builder.Services.AddSingleton(files);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(outputTemplate: LineTemplate)
+                .Enrich.With<RunScopeEnricher>();
+            if (files.Enabled)
+            {
+                logger.WriteTo.File(
+                    new CompactJsonFormatter(),
+                    files.Path,
+                    rollingInterval: RollingInterval.Day,
+                    fileSizeLimitBytes: files.FileSizeLimitMegabytes * 1024L * 1024L,
+                    rollOnFileSizeLimit: true,
+                    retainedFileCountLimit: files.RetainedFiles);
+            }
+        });
         return builder;
     }
 

@@ -27,6 +27,7 @@ internal static class ScriptSetup
             return new ScriptEnvironment(settings, options.DataPath);
         });
         services.AddSingleton<ISecretSource, ConfigurationSecrets>();
+        services.AddSingleton<ScriptTelemetry>();
         services.AddSingleton<ScriptWorkflowCatalog>();
         services.AddSingleton<IWorkflowCatalog>(sp => new CompositeWorkflowCatalog(
         [

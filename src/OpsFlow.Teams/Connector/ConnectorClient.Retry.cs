@@ -34,6 +34,7 @@ public sealed partial class ConnectorClient
                     using var response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, linked.Token);
                     var text = await response.Content.ReadAsStringAsync(linked.Token);
                     status = (int)response.StatusCode;
+                    _telemetry.ConnectorCall(method.Method, status.Value.ToString(System.Globalization.CultureInfo.InvariantCulture));
                     if (response.IsSuccessStatusCode || (notFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound))
                     {
                         return new Answer(status.Value, text);
@@ -51,10 +52,12 @@ public sealed partial class ConnectorClient
                 }
                 catch (HttpRequestException ex)
                 {
+                    _telemetry.ConnectorCall(method.Method, "network_error");
                     (error, failure, logged) = (ex, $"network error: {ex.Message}", "network error");
                 }
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
+                    _telemetry.ConnectorCall(method.Method, "timeout");
                     (error, failure, logged) = (ex, $"no answer within {options.AttemptTimeout}", "timed out");
                 }
             }

@@ -15,8 +15,11 @@ public sealed partial class ConnectorClient(
     IBotTokenSource tokens,
     ConnectorOptions options,
     TimeProvider time,
-    ILogger<ConnectorClient> logger) : IConnectorClient
+    ILogger<ConnectorClient> logger,
+    TeamsTelemetry? telemetry = null) : IConnectorClient
 {
+    private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
+
     public async Task<string?> SendAsync(ConversationReference conversation, Activity activity, CancellationToken cancellationToken = default)
     {
         var answer = await CallAsync(HttpMethod.Post, ActivitiesUrl(conversation, null), Body(activity), conversation.ConversationId, cancellationToken);

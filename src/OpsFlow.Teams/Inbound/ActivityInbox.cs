@@ -12,9 +12,9 @@ namespace OpsFlow.Teams.Inbound;
 /// </summary>
 public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
 {
-    private readonly Channel<InboundActivity> _queue = Channel.CreateUnbounded<InboundActivity>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<QueuedActivity> _queue = Channel.CreateUnbounded<QueuedActivity>(new UnboundedChannelOptions { SingleReader = true });
 
-    internal ChannelReader<InboundActivity> Reader => _queue.Reader;
+    internal ChannelReader<QueuedActivity> Reader => _queue.Reader;
 
     /// <summary>False when the activity was seen before: it is not handled again.</summary>
     public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -25,9 +25,13 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
             return false;
         }
 
-        _queue.Writer.TryWrite(inbound);
+        // The HTTP request's span, so the background handling can link back to the delivery.
+        _queue.Writer.TryWrite(new QueuedActivity(inbound, System.Diagnostics.Activity.Current?.Context ?? default));
         return true;
     }
 
-    internal void Requeue(InboundActivity activity) => _queue.Writer.TryWrite(activity);
+    internal void Requeue(InboundActivity activity) => _queue.Writer.TryWrite(new QueuedActivity(activity, default));
 }
+
+/// <summary>An accepted activity and the trace context it was delivered under (none after a restart).</summary>
+internal readonly record struct QueuedActivity(InboundActivity Inbound, System.Diagnostics.ActivityContext Delivery);

@@ -1,3 +1,7 @@
+using ActivityContext = System.Diagnostics.ActivityContext;
+using ActivityKind = System.Diagnostics.ActivityKind;
+using ActivityLink = System.Diagnostics.ActivityLink;
+using ActivityStatusCode = System.Diagnostics.ActivityStatusCode;
 using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,8 +24,11 @@ public sealed class ActivityProcessor(
     IConnectorClient connector,
     TeamsOptions options,
     TimeProvider clock,
-    ILogger<ActivityProcessor> logger) : BackgroundService
+    ILogger<ActivityProcessor> logger,
+    TeamsTelemetry? telemetry = null) : BackgroundService
 {
+    private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
+
     public static readonly TimeSpan ReplayWindow = TimeSpan.FromMinutes(15);
     private const int Parallelism = 4;
 
@@ -32,7 +39,7 @@ public sealed class ActivityProcessor(
         var running = new List<Task>();
         try
         {
-            await foreach (var inbound in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var queued in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
                 running.RemoveAll(t => t.IsCompleted);
@@ -40,7 +47,7 @@ public sealed class ActivityProcessor(
                 {
                     try
                     {
-                        await HandleAsync(inbound, stoppingToken).ConfigureAwait(false);
+                        await HandleAsync(queued.Inbound, stoppingToken, queued.Delivery).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -81,10 +88,15 @@ public sealed class ActivityProcessor(
     }
 
     /// <summary>Handles one activity; whatever happens, it is marked done, so a poisonous one cannot loop forever.</summary>
-    internal async Task HandleAsync(InboundActivity inbound, CancellationToken stoppingToken)
+    internal async Task HandleAsync(InboundActivity inbound, CancellationToken stoppingToken, ActivityContext delivery = default)
     {
         var activity = JsonSerializer.Deserialize<Activity>(inbound.Json, ProtocolJson.Options)!;
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["ActivityId"] = activity.Id, ["ConversationId"] = activity.Conversation?.Id });
+        // A trace of its own (the HTTP request answered long ago), linked to the delivery; a run it starts links here.
+        using var span = TeamsTelemetry.Source.StartActivity(
+            ActivityKind.Consumer, parentContext: default, links: delivery == default ? null : [new ActivityLink(delivery)], name: $"chat {activity.Type}");
+        span?.SetTag("opsflow.activity.id", activity.Id).SetTag("opsflow.activity.type", activity.Type).SetTag("opsflow.conversation.type", activity.Conversation?.ConversationType);
+        var outcome = "handled";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         timeout.CancelAfter(options.ProcessingTimeout);
         Turn? turn = null;
@@ -104,17 +116,22 @@ public sealed class ActivityProcessor(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // Left pending: handled again after the restart.
+            span?.SetTag("opsflow.outcome", "interrupted");
             return;
         }
         catch (Exception ex)
         {
             var timedOut = ex is OperationCanceledException;
+            outcome = timedOut ? "timed_out" : "failed";
+            span?.SetStatus(ActivityStatusCode.Error, outcome);
             Log.HandlingFailed(logger, ex, activity.Type, timedOut);
             await TellAsync(turn, timedOut
                 ? $"That took longer than {options.ProcessingTimeout.TotalSeconds:0} s and was stopped. Check /runs before trying again."
                 : "Something went wrong on the OpsFlow server while handling that; it is logged. Try again, or use the dashboard.", stoppingToken).ConfigureAwait(false);
         }
 
+        span?.SetTag("opsflow.outcome", outcome);
+        _telemetry.ActivityHandled(activity.Type ?? "unknown", outcome);
         await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
     }
 

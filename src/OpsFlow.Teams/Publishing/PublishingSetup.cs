@@ -29,7 +29,8 @@ public static class PublishingSetup
             sp.GetRequiredService<TeamsOptions>(),
             sp.GetService<AccessOptions>() ?? new AccessOptions(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<RunCardPublisher>>()));
+            sp.GetRequiredService<ILogger<RunCardPublisher>>(),
+            sp.GetService<TeamsTelemetry>()));
         services.AddSingleton<IRunCards>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());

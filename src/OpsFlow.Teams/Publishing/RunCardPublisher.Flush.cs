@@ -34,6 +34,7 @@ public sealed partial class RunCardPublisher
             if (activityId is null)
             {
                 activityId = await connector.SendAsync(reference, activity, cancellationToken).ConfigureAwait(false);
+                _telemetry.CardWritten("post", succeeded: true);
                 lock (_gate)
                 {
                     // Before the save: should the save fail, the next flush updates this card instead of posting another.
@@ -51,6 +52,7 @@ public sealed partial class RunCardPublisher
             else
             {
                 await connector.UpdateAsync(reference, activityId!, activity, cancellationToken).ConfigureAwait(false);
+                _telemetry.CardWritten("update", succeeded: true);
             }
 
             Flushed(slot, view);
@@ -58,6 +60,7 @@ public sealed partial class RunCardPublisher
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             var status = (ex as ConnectorException)?.StatusCode;
+            _telemetry.CardWritten(activityId is null ? "post" : "update", succeeded: false);
             lock (_gate)
             {
                 slot.Busy = false;

@@ -24,8 +24,11 @@ public sealed partial class RunCardPublisher(
     TeamsOptions options,
     AccessOptions access,
     TimeProvider clock,
-    ILogger<RunCardPublisher> logger) : BackgroundService, IRunObserver, IRunCards
+    ILogger<RunCardPublisher> logger,
+    TeamsTelemetry? telemetry = null) : BackgroundService, IRunObserver, IRunCards
 {
+    private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RunSlot> _slots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConversationLane> _lanes = new(StringComparer.Ordinal);
@@ -50,7 +53,11 @@ public sealed partial class RunCardPublisher(
                 _slots[run.Id] = slot;
             }
 
-            slot.MarkDirty(clock.GetUtcNow());
+            if (!slot.MarkDirty(clock.GetUtcNow()))
+            {
+                _telemetry.CardChangeCoalesced();
+            }
+
             slot.Final = RunCardBuilder.IsFinal(run.Status);
         }
 
@@ -70,6 +77,7 @@ public sealed partial class RunCardPublisher(
             ?? throw new KeyNotFoundException($"There is no run '{runId}'.");
         await TakeTurnAsync(conversation.ConversationId, cancellationToken).ConfigureAwait(false);
         var id = await connector.SendAsync(conversation, Outgoing.Card(conversation, RunCardBuilder.Build(view)), cancellationToken).ConfigureAwait(false);
+        _telemetry.CardWritten("post", succeeded: true);
         var now = clock.GetUtcNow();
         await chats.SaveRunCardAsync(new RunCard(runId, conversation.ConversationId, id, now), cancellationToken).ConfigureAwait(false);
         PublishingLog.CardPosted(logger, runId, conversation.ConversationId, id);

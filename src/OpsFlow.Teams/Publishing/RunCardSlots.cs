@@ -37,13 +37,17 @@ internal sealed class RunSlot(string runId)
 
     public DateTimeOffset RetryAt { get; set; }
 
-    public void MarkDirty(DateTimeOffset now)
+    /// <summary>False when a write was already pending: this change rides along with it.</summary>
+    public bool MarkDirty(DateTimeOffset now)
     {
-        if (!Dirty)
+        if (Dirty)
         {
-            Dirty = true;
-            DirtySince = now;
+            return false;
         }
+
+        Dirty = true;
+        DirtySince = now;
+        return true;
     }
 
     public void MarkClean() => Dirty = false;

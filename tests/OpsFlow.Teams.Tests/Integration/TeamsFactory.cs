@@ -17,7 +17,7 @@ namespace OpsFlow.Teams.Tests.Integration;
 /// the Bot Connector that records every call. Adds workflows for chat: a failing one with a rollback, and an
 /// approval with a short timeout.
 /// </summary>
-public sealed class TeamsFactory : OpsFlowFactory
+public class TeamsFactory : OpsFlowFactory
 {
     public StubConnectorHandler Connector { get; } = new();
 
