@@ -1,12 +1,13 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
 var reportsOnly = args.Contains("--reports-only");
 var chatOnly = args.Contains("--chat-only");
+var telemetryOnly = args.Contains("--telemetry-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
@@ -14,6 +15,13 @@ try
     if (chatOnly)
     {
         await ChatScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
+    if (telemetryOnly)
+    {
+        await TelemetryScenarios.RunAsync(folder, quick, report);
         report.Print();
         return;
     }
@@ -32,6 +40,7 @@ try
         await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
         await Scenarios.ResumeAsync(folder, runs: 200, report);
         await Scenarios.InMemoryAsync(quick ? 30 : 200, report);
+        await TelemetryScenarios.RunAsync(folder, quick, report);
     }
 
     if (!scriptsOnly && !schedulingOnly)
