@@ -17,6 +17,8 @@ internal static class LoggingSetup
     {
         var files = builder.Configuration.GetSection("OpsFlow:Logs").Get<LogFileOptions>() ?? new LogFileOptions();
         builder.Services.AddSingleton(files);
+        // Each host logs through its own logger, never the process-wide static one: several hosts can share a process
+        // (the tests, the benchmark), and each must write to its own sinks.
         builder.Services.AddSerilog((services, logger) =>
         {
             logger.ReadFrom.Configuration(builder.Configuration)
@@ -34,7 +36,7 @@ internal static class LoggingSetup
                     rollOnFileSizeLimit: true,
                     retainedFileCountLimit: files.RetainedFiles);
             }
-        });
+        }, preserveStaticLogger: true);
         return builder;
     }
 
@@ -50,7 +52,8 @@ internal static class LoggingSetup
             .ReadFrom.Services(services)
             .Enrich.FromLogContext()
             .Enrich.With<RunScopeEnricher>()
-            .WriteTo.File(Path.Combine(logsFolder, "opsflow-cli-.log"), outputTemplate: LineTemplate, rollingInterval: RollingInterval.Day));
+            .WriteTo.File(Path.Combine(logsFolder, "opsflow-cli-.log"), outputTemplate: LineTemplate, rollingInterval: RollingInterval.Day),
+            preserveStaticLogger: true);
         return builder;
     }
 }
