@@ -59,7 +59,7 @@ internal sealed class ScriptWorkspace
     public ScriptWorkflowCatalog NewCatalog() =>
         new(Options, new InMemoryDefinitionSnapshotStore(), Environment, TimeProvider.System, NullLogger<ScriptWorkflowCatalog>.Instance);
 
-    public ScriptCache NewCache() => new(Options, NullLogger.Instance);
+    public ScriptCache NewCache() => new(Options, NullLogger.Instance, new ScriptTelemetry());
 
     /// <summary>Runs a loaded script to describe its workflow, as a catalog reload does.</summary>
     public Task DescribeAsync(LoadedScript script, ScriptSource source) =>

@@ -22,8 +22,12 @@ internal sealed partial class RunCoordinator
         var span = _trace.StepLaunched(step.Name, step.Attempt, compensation, compensation ? Now : step.StartedAt ?? Now);
         _ = Task.Run(() =>
         {
-            // The step's own calls (HTTP, processes) become children of its span.
-            Activity.Current = span;
+            if (span is not null)
+            {
+                // The step's own calls (HTTP, processes) become children of its span.
+                Activity.Current = span;
+            }
+
             return ExecuteAsync(definition, step, compensation, body, cancel, outputs);
         });
     }

@@ -66,7 +66,12 @@ internal sealed partial class RunCoordinator : IDisposable
     public void Start(bool recovering)
     {
         _trace.Begin(_run, recovering, _origin, Now);
-        _loop = Task.Run(LoopAsync);
+        // The run outlives whatever started it: nothing of the caller's context (its span, its log scopes) flows in.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _loop = Task.Run(LoopAsync);
+        }
+
         Post(new RunMessage.Kick(recovering));
     }
 
@@ -111,8 +116,6 @@ internal sealed partial class RunCoordinator : IDisposable
     private async Task LoopAsync()
     {
         using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = _run.Workflow });
-        // Work done for the run (card updates, store writes) belongs to the run's trace, not to whatever started it.
-        Activity.Current = _trace.Root;
         try
         {
             await foreach (var message in _inbox.Reader.ReadAllAsync(_stopping.Token))
