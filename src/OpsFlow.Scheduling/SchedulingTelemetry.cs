@@ -27,6 +27,9 @@ public sealed class SchedulingTelemetry : ITriggerListener, IDisposable
 
     public string Name => "opsflow-telemetry";
 
+    /// <summary>The meter of this instance (tests listen to it alone).</summary>
+    internal Meter Meter => _meter;
+
     public ValueTask TriggerFired(ITrigger trigger, IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         _fired.Add(1, JobTag(trigger));

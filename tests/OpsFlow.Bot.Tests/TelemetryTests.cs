@@ -45,6 +45,10 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
             "opsflow_approvals_waiting{otel_scope_name=\"OpsFlow.Engine\",workflow=\"gated\"} 1",
             "opsflow_approvals_oldest_age_seconds{otel_scope_name=\"OpsFlow.Engine\",workflow=\"gated\"}",
             "http_server_request_duration_seconds_bucket{",
+            "opsflow_quartz_fired_total{otel_scope_name=\"OpsFlow.Scheduling\",job=\"opsflow-runs\"}",
+            "opsflow_script_compile_duration_seconds_count{otel_scope_name=\"OpsFlow.Scripting\",outcome=\"ok\"} 1",
+            "opsflow_script_compile_duration_seconds_count{otel_scope_name=\"OpsFlow.Scripting\",outcome=\"error\"} 1",
+            "opsflow_script_loads_total{otel_scope_name=\"OpsFlow.Scripting\",cache=\"compile\"} 2",
         ];
         foreach (var line in expected)
         {
@@ -157,6 +161,14 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
     public sealed class TracedFactory : OpsFlowFactory
     {
         private readonly List<Activity> _exported = [];
+
+        /// <summary>One good script and one that does not compile, so the script metrics have something to count.</summary>
+        public TracedFactory()
+        {
+            Directory.CreateDirectory(WorkflowsPath);
+            File.WriteAllText(Path.Combine(WorkflowsPath, "hello.csx"), "Workflow(\"hello\");\nStep(\"say\", ctx => ctx.Log(\"hello\"));\n");
+            File.WriteAllText(Path.Combine(WorkflowsPath, "typo.csx"), "Workflow(\"typo\");\nStep(\"a\", ctx => ctx.Lgo(\"x\"));\n");
+        }
 
         public IReadOnlyList<Activity> Spans(ActivityTraceId? trace = null)
         {
