@@ -40,6 +40,8 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:OpsFlow", $"Data Source={Path.Combine(_folder, "opsflow.db")}");
+        // Steps a test leaves running must not hold up its host's disposal for the default 30 s.
+        builder.UseSetting("OpsFlow:Engine:ShutdownGracePeriod", "00:00:02");
         builder.UseSetting("OpsFlow:WorkflowsPath", Path.Combine(_folder, "workflows"));
         builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
         builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));

@@ -5,12 +5,13 @@ namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
 /// Before anything starts (the web server included, so no request meets an unmigrated database): migrate the
-/// database, run the startup steps (loading workflows), then resume every run that was active when the host last stopped or died. At stop: halt the
-/// coordinators; steps still running are re-run at the next start (at-least-once).
+/// database, run the startup steps (loading workflows), then resume every run that was active when the host last stopped or died. At stop: no new
+/// step starts, running steps get OpsFlow:Engine:ShutdownGracePeriod to finish; any still running then are re-run at the next start (at-least-once).
 /// </summary>
 internal sealed partial class EngineHostedService(
     DatabaseMigrator migrator,
     WorkflowEngine engine,
+    EngineOptions options,
     IEnumerable<IStartupStep> startupSteps,
     IConfiguration configuration,
     ILogger<EngineHostedService> logger) : IHostedLifecycleService
@@ -33,7 +34,8 @@ internal sealed partial class EngineHostedService(
 
     public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DisposeAsync();
+    /// <summary>SIGTERM, Ctrl+C: running steps get the grace period to finish and be saved (see WorkflowEngine.DrainAsync).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DrainAsync(options.ShutdownGracePeriod, cancellationToken);
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -20,6 +20,8 @@ internal static class EngineSetup
     {
         var options = configuration.GetSection("OpsFlow:Engine").Get<EngineOptions>() ?? new EngineOptions();
         services.AddSingleton(options);
+        // The host must wait for the engine's grace period, and leave the other services time to stop after it.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = Max(host.ShutdownTimeout, options.ShutdownGracePeriod + TimeSpan.FromSeconds(15)));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<InProcessTimers>(sp => new InProcessTimers(
             sp.GetRequiredService<TimeProvider>(),
@@ -29,6 +31,8 @@ internal static class EngineSetup
         services.AddSingleton<WorkflowEngine>();
         return services;
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// The hosted service that migrates, loads workflows and resumes every active run at start. Only the long-lived

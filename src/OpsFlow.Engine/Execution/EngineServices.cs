@@ -19,6 +19,15 @@ internal sealed class EngineServices(
 {
     public EngineTelemetry Telemetry { get; } = telemetry;
 
+    private volatile bool _draining;
+
+    /// <summary>The host is stopping: steps already running finish, no new step or compensation starts.</summary>
+    public bool Draining
+    {
+        get => _draining;
+        set => _draining = value;
+    }
+
     public ISecretSource Secrets { get; } = secrets;
 
     public SecretMasker Masker { get; } = new(secrets);

@@ -54,6 +54,12 @@ internal static partial class Log
     [LoggerMessage(1015, LogLevel.Warning, "Run {RunId} will be reloaded from the database in {Delay} (failure {Failures} in a row)")]
     public static partial void ReviveScheduled(ILogger logger, string runId, int failures, TimeSpan delay);
 
+    [LoggerMessage(1017, LogLevel.Information, "Stopping: no new step starts; waiting up to {Grace} for {Steps} running step(s) of {Runs} active run(s) to finish")]
+    public static partial void Draining(ILogger logger, int steps, int runs, TimeSpan grace);
+
+    [LoggerMessage(1018, LogLevel.Information, "Stopped: {Finished} step(s) finished and were saved; {Left} still running were cancelled and run again at the next start")]
+    public static partial void Drained(ILogger logger, int finished, int left);
+
     [LoggerMessage(1016, LogLevel.Error, "Run {RunId}: the scheduler could not be told it executes; its steps start anyway, and start-up recovery covers it")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string runId);
 }

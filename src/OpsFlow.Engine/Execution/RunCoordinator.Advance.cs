@@ -80,6 +80,11 @@ internal sealed partial class RunCoordinator
                     return;
                 }
 
+                if (_services.Draining)
+                {
+                    return; // the host is stopping: what is ready starts after the restart
+                }
+
                 ScheduleReady();
                 if (FirstFatalFailure() is { } failedNow)
                 {

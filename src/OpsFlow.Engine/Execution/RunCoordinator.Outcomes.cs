@@ -91,7 +91,7 @@ internal sealed partial class RunCoordinator
     /// <summary>Compensates one step at a time, newest first, back to the latest checkpoint.</summary>
     private void ContinueRollback()
     {
-        if (_steps.Values.Any(s => s.Status == StepStatus.Compensating))
+        if (_services.Draining || _steps.Values.Any(s => s.Status == StepStatus.Compensating))
         {
             return;
         }

@@ -60,6 +60,9 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public string RunId => _run.Id;
 
+    /// <summary>Step bodies and compensations executing now.</summary>
+    public int StepsInFlight => _inFlight.Count;
+
     /// <summary>Completes when the run reaches a terminal state or the coordinator stops.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 

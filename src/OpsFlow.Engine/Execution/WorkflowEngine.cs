@@ -174,6 +174,32 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         }
     }
 
+    /// <summary>
+    /// A graceful stop: no new step or compensation starts, steps already running get up to <paramref name="grace"/>
+    /// to finish and have their results saved, then the engine stops. A step still running then is cancelled and runs
+    /// again at the next start, as after a crash. Returns how many steps were still running when it gave up.
+    /// </summary>
+    public async Task<int> DrainAsync(TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        _services.Draining = true;
+        var coordinators = _active.Values.ToArray();
+        var busy = coordinators.Sum(c => c.StepsInFlight);
+        Log.Draining(_logger, busy, coordinators.Length, grace);
+        var left = 0;
+        try
+        {
+            await Task.WhenAll(coordinators.Select(c => c.WhenIdleAsync(cancellationToken))).WaitAsync(grace, _clock, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            left = _active.Values.Sum(c => c.StepsInFlight);
+        }
+
+        Log.Drained(_logger, busy - left, left);
+        await DisposeAsync();
+        return left;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _stopped = true;
