@@ -91,7 +91,7 @@ public sealed partial class RunCardPublisher
             slot.LastFlush = now;
 
             var lane = Lane(slot.Reference!.ConversationId);
-            foreach (var notification in RunNotifications.For(view, access))
+            foreach (var notification in slot.Quiet ? [] : RunNotifications.For(view, access))
             {
                 if (!_announced.TryGet(notification.Key, out _))
                 {

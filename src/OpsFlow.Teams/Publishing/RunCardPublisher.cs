@@ -117,6 +117,15 @@ public sealed partial class RunCardPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            PublishingLog.CatchUpFailed(logger, ex);
+        }
+
         while (!stoppingToken.IsCancellationRequested)
         {
             var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
