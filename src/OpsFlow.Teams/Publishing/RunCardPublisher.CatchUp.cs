@@ -22,7 +22,7 @@ public sealed partial class RunCardPublisher
 
     private const int CatchUpPage = 200;
 
-    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    internal async Task CatchUpAsync(CancellationToken cancellationToken)
     {
         var since = clock.GetUtcNow() - CatchUpWindow;
         var ended = new List<RunRecord>();

@@ -25,8 +25,7 @@ internal sealed class PublisherHarness
         Connector = new RecordingConnector(Clock);
         Catalog.Add(Deploy());
         Options = options ?? new TeamsOptions { DashboardUrl = "http://localhost:5000" };
-        var source = new RunCardSource(Store, Catalog, new RunDurationEstimates(Store, Clock, NullLogger<RunDurationEstimates>.Instance), Options, Clock, NullLogger<RunCardSource>.Instance);
-        Publisher = new RunCardPublisher(source, Store, Chats, new ConversationDirectory(Chats, Clock), Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance);
+        Publisher = NewPublisher();
     }
 
     public FakeTimeProvider Clock { get; }
@@ -43,7 +42,16 @@ internal sealed class PublisherHarness
 
     public AccessOptions Access { get; } = new() { Roles = { ["ops-manager"] = ["megan@contoso.com", "user-id-2"] } };
 
-    public RunCardPublisher Publisher { get; }
+    public RunCardPublisher Publisher { get; private set; }
+
+    /// <summary>A new process on the same stores: the previous publisher's memory (pending writes) is gone.</summary>
+    public void Restart() => Publisher = NewPublisher();
+
+    private RunCardPublisher NewPublisher()
+    {
+        var source = new RunCardSource(Store, Catalog, new RunDurationEstimates(Store, Clock, NullLogger<RunDurationEstimates>.Instance), Options, Clock, NullLogger<RunCardSource>.Instance);
+        return new RunCardPublisher(source, Store, Chats, new ConversationDirectory(Chats, Clock), Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance);
+    }
 
     /// <summary>build (3 attempts) → prod-approval (ops managers or the tech lead) → stop (undone on rollback).</summary>
     public static WorkflowDefinition Deploy()
