@@ -12,7 +12,8 @@ namespace OpsFlow.Engine.Reports;
 /// </summary>
 public sealed class StepDurationHistogram
 {
-    private readonly SortedDictionary<int, (long Steps, long Attempts, long Ticks)> _buckets = [];
+    // Filled row by row (tens of thousands for a month of step rows), ordered once at the end.
+    private readonly Dictionary<int, (long Steps, long Attempts, long Ticks)> _buckets = [];
 
     /// <summary>One step row: its last attempt's duration and how many attempts it took.</summary>
     public void Add(long ticks, int attempts) => Add(ReportRules.DurationBucket(ticks), 1, attempts, ticks);
@@ -43,7 +44,7 @@ public sealed class StepDurationHistogram
         var rank = ReportRules.PercentileRank((int)steps, 95);
         double p95 = 0;
         long seen = 0;
-        foreach (var (s, _, t) in _buckets.Values)
+        foreach (var (s, _, t) in _buckets.OrderBy(b => b.Key).Select(b => b.Value))
         {
             seen += s;
             if (s > 0 && seen >= rank)
