@@ -77,7 +77,8 @@ internal sealed partial class EfRunStore
         var deltas = StepDurationRollup.Deltas(change.Run, change.SavedSteps ?? [], change.Steps);
         return writes.StageAsync(
             db => Stage(db, change),
-            change.ReleaseLock is not null || deltas.Count > 0 ? (db, ct) => AfterSaveAsync(db, change, deltas, ct) : null,
+            change.ReleaseLock is not null ? (db, ct) => AfterSaveAsync(db, change, [], ct) : null,
+            deltas,
             error => Translate(change, error),
             cancellationToken);
     }

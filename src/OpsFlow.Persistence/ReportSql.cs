@@ -56,9 +56,10 @@ internal static class ReportSql
         ORDER BY r."CreatedAt"
         """;
 
-    public static FormattableString AddToRollup(long month, string workflow, string step, int bucket, long steps, long attempts, long ticks) => $"""
+    /// <summary>Rows to add to the rollup; <paramref name="values"/> is "({0}, …, {6}), ({7}, …)", filled by parameters.</summary>
+    public static string AddToRollup(string values) => $"""
         INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks")
-        VALUES ({month}, {workflow}, {step}, {bucket}, {steps}, {attempts}, {ticks})
+        VALUES {values}
         ON CONFLICT ("Month", "Workflow", "Step", "Bucket") DO UPDATE SET
             "Steps" = "step_duration_rollup"."Steps" + excluded."Steps",
             "Attempts" = "step_duration_rollup"."Attempts" + excluded."Attempts",
