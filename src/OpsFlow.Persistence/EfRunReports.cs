@@ -62,10 +62,7 @@ internal sealed class EfRunReports(IDbContextFactory<OpsFlowDbContext> contexts)
         if (firstMonth < endMonth)
         {
             var buckets = ReportSql.StepDurationBuckets(Mapping.Ticks(firstMonth), Mapping.Ticks(endMonth), workflow);
-            await foreach (var b in db.Database.SqlQuery<StepBucketRow>(buckets).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                Group(b.Workflow, b.Step).Add(b.Bucket, b.Steps, b.Attempts, b.Ticks);
-            }
+            await SqlRows.ReadAsync(db, buckets, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken);
 
             rawRanges.Add((range.From, firstMonth));
             rawRanges.Add((endMonth, range.To));
@@ -78,10 +75,7 @@ internal sealed class EfRunReports(IDbContextFactory<OpsFlowDbContext> contexts)
         foreach (var (from, to) in rawRanges.Where(r => r.From < r.To))
         {
             var rows = ReportSql.StepDurationRows(Mapping.Ticks(from), Mapping.Ticks(to), workflow);
-            await foreach (var r in db.Database.SqlQuery<StepTimeRow>(rows).AsAsyncEnumerable().WithCancellation(cancellationToken))
-            {
-                Group(r.Workflow, r.Step).Add(r.Ticks, r.Attempt);
-            }
+            await SqlRows.ReadAsync(db, rows, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt64(3), r.GetInt32(2)), cancellationToken);
         }
 
         return ReportRules.OrderStepDurations(groups.Select(g => g.Value.ToStepDuration(g.Key.Workflow, g.Key.Step)).OfType<StepDuration>());

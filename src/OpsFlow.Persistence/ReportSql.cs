@@ -33,9 +33,11 @@ internal static class ReportSql
         """;
 
     // Step durations: whole months from the rollup (StepDurationRollup.cs), already summed per bucket; the rest of
-    // the range from the step rows themselves. New SQL quotes its identifiers and uses only what PostgreSQL has too.
+    // the range from the step rows themselves. Read by column position (SqlRows), so the column order matters; sums
+    // are cast because PostgreSQL's SUM of a bigint is a numeric. New SQL quotes its identifiers and uses only what PostgreSQL has too.
     public static FormattableString StepDurationBuckets(long fromMonth, long toMonth, string? workflow) => $"""
-        SELECT "Workflow", "Step", "Bucket", SUM("Steps") AS "Steps", SUM("Attempts") AS "Attempts", SUM("Ticks") AS "Ticks"
+        SELECT "Workflow", "Step", "Bucket", CAST(SUM("Steps") AS BIGINT) AS "Steps", CAST(SUM("Attempts") AS BIGINT) AS "Attempts",
+               CAST(SUM("Ticks") AS BIGINT) AS "Ticks"
         FROM "step_duration_rollup"
         WHERE "Month" >= {fromMonth} AND "Month" < {toMonth} AND ({workflow ?? ""} = '' OR "Workflow" = {workflow ?? ""})
         GROUP BY "Workflow", "Step", "Bucket"
@@ -118,24 +120,6 @@ internal sealed class BucketRow
     public int Runs { get; set; }
     public int Succeeded { get; set; }
     public int Finished { get; set; }
-}
-
-internal sealed class StepBucketRow
-{
-    public string Workflow { get; set; } = "";
-    public string Step { get; set; } = "";
-    public int Bucket { get; set; }
-    public long Steps { get; set; }
-    public long Attempts { get; set; }
-    public long Ticks { get; set; }
-}
-
-internal sealed class StepTimeRow
-{
-    public string Workflow { get; set; } = "";
-    public string Step { get; set; } = "";
-    public int Attempt { get; set; }
-    public long Ticks { get; set; }
 }
 
 internal sealed class FailureRow
