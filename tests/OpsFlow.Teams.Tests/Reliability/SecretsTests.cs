@@ -14,7 +14,7 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// a log line, the stored history, an error, the HTTP API or the dashboard's endpoints, not even in the database
 /// file, also when the step echoes it to stdout and fails with it in a process's command line.
 /// </summary>
-public sealed class SecretsTests(SecretsFactory factory, ITestOutputHelper output) : IClassFixture<SecretsFactory>
+public sealed class SecretsTests(ReliabilityFactory factory, ITestOutputHelper output) : IClassFixture<ReliabilityFactory>
 {
     [Fact]
     public async Task SecretUsedAndEchoedByAFailingStep_AppearsNowhere_OnlyMasked()
@@ -45,7 +45,7 @@ public sealed class SecretsTests(SecretsFactory factory, ITestOutputHelper outpu
         foreach (var (place, text) in places)
         {
             output.WriteLine($"{place}: {text.Length:N0} characters searched");
-            Assert.False(text.Contains(SecretsFactory.Secret, StringComparison.Ordinal), $"the secret leaked into {place}:\n{Around(text)}");
+            Assert.False(text.Contains(ReliabilityFactory.Secret, StringComparison.Ordinal), $"the secret leaked into {place}:\n{Around(text)}");
         }
 
         // The test proves something only if the secret was really used, and shown masked where it was.
@@ -108,7 +108,7 @@ public sealed class SecretsTests(SecretsFactory factory, ITestOutputHelper outpu
 
     private static string Around(string text)
     {
-        var at = text.IndexOf(SecretsFactory.Secret, StringComparison.Ordinal);
+        var at = text.IndexOf(ReliabilityFactory.Secret, StringComparison.Ordinal);
         return text[Math.Max(0, at - 300)..Math.Min(text.Length, at + 300)];
     }
 }

@@ -17,9 +17,9 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// The real host with a secret configured as an operator would (<c>OpsFlow:Secrets:deploy-token</c>), every log
 /// event captured at the most verbose level, the stub connector, and a workflow that does everything wrong with
 /// the secret: logs it, makes it an output, echoes it from a process to stdout and stderr, and fails with it in
-/// the process's command line and output.
+/// the process's command line and output. And <c>argv</c>, which hands its parameter to a process as one argument.
 /// </summary>
-public sealed class SecretsFactory : OpsFlowFactory
+public sealed class ReliabilityFactory : OpsFlowFactory
 {
     public const string Secret = "tk-9f2c41e7-Secr3t-Value";
 
@@ -64,6 +64,15 @@ public sealed class SecretsFactory : OpsFlowFactory
             await ctx.Run("sh", ["-c", "echo \"rejected $0\"; exit 3", token]);
         }).After(echo);
         catalog.Add(leak.Build());
+
+        // printf prints "[value]" once per argument it is given: one line means one argv item.
+        var argv = new WorkflowDescriptor("argv", "passes its parameter to a process", [new ParameterDefinition("value", ParameterType.String)]);
+        catalog.Add(argv, values =>
+        {
+            var w = new WorkflowBuilder("argv", "passes its parameter to a process").Parameter(argv.Parameters[0]);
+            w.Step("print", async ctx => await ctx.Run("printf", ["[%s]\\n", values["value"]]));
+            return w.Build();
+        });
     }
 }
 
