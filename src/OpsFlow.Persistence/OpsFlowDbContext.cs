@@ -26,6 +26,10 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<ChatInboxRow> ChatInbox => Set<ChatInboxRow>();
 
+    internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
+
+    internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RunRow>(run =>
@@ -92,6 +96,17 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             inbox.HasKey(i => i.Key);
             // Start-up replays what is not done; pruning deletes by age.
             inbox.HasIndex(i => new { i.DoneAt, i.ReceivedAt });
+        });
+        modelBuilder.Entity<StepDurationRollupRow>(rollup =>
+        {
+            rollup.ToTable("step_duration_rollup");
+            // Month first: a report reads a range of months and groups what it finds.
+            rollup.HasKey(r => new { r.Month, r.Workflow, r.Step, r.Bucket });
+        });
+        modelBuilder.Entity<PendingBackfillRow>(pending =>
+        {
+            pending.ToTable("pending_backfills");
+            pending.HasKey(p => p.Name);
         });
     }
 }

@@ -32,20 +32,40 @@ internal static class ReportSql
         GROUP BY 1
         """;
 
-    // The 95th percentile is the row ranked ⌈0.95·n⌉ in its group: (95n + 99) / 100 in integers. Every figure is
-    // a window over the same partition and order, so SQLite sorts the rows once and needs no GROUP BY after it.
-    public static FormattableString StepDurations(long from, long to, string? workflow) => $"""
-        SELECT Workflow, Step, Attempts, CAST(TotalTicks AS REAL) / N AS AverageTicks, TotalTicks, Ticks AS P95Ticks
-        FROM (
-            SELECT r.Workflow AS Workflow, s.Name AS Step, s.EndedAt - s.StartedAt AS Ticks,
-                   ROW_NUMBER() OVER w AS Rank, COUNT(*) OVER w AS N,
-                   SUM(s.Attempt) OVER w AS Attempts, SUM(s.EndedAt - s.StartedAt) OVER w AS TotalTicks
-            FROM runs r JOIN steps s ON s.RunId = r.Id
-            WHERE r.CreatedAt >= {from} AND r.CreatedAt < {to} AND ({workflow ?? ""} = '' OR r.Workflow = {workflow ?? ""})
-              AND s.EndedAt - s.StartedAt IS NOT NULL
-            WINDOW w AS (PARTITION BY r.Workflow, s.Name ORDER BY s.EndedAt - s.StartedAt ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
-        WHERE Rank = (N * 95 + 99) / 100
-        ORDER BY TotalTicks DESC, Workflow, Step
+    // Step durations: whole months from the rollup (StepDurationRollup.cs), already summed per bucket; the rest of
+    // the range from the step rows themselves. Read by column position (SqlRows), so the column order matters; sums
+    // are cast because PostgreSQL's SUM of a bigint is a numeric. New SQL quotes its identifiers and uses only what PostgreSQL has too.
+    public static FormattableString StepDurationBuckets(long fromMonth, long toMonth, string? workflow) => $"""
+        SELECT "Workflow", "Step", "Bucket", CAST(SUM("Steps") AS BIGINT) AS "Steps", CAST(SUM("Attempts") AS BIGINT) AS "Attempts",
+               CAST(SUM("Ticks") AS BIGINT) AS "Ticks"
+        FROM "step_duration_rollup"
+        WHERE "Month" >= {fromMonth} AND "Month" < {toMonth} AND ({workflow ?? ""} = '' OR "Workflow" = {workflow ?? ""})
+        GROUP BY "Workflow", "Step", "Bucket"
+        """;
+
+    public static FormattableString StepDurationRows(long from, long to, string? workflow) => $"""
+        SELECT r."Workflow" AS "Workflow", s."Name" AS "Step", s."Attempt" AS "Attempt", s."EndedAt" - s."StartedAt" AS "Ticks"
+        FROM "runs" r JOIN "steps" s ON s."RunId" = r."Id"
+        WHERE r."CreatedAt" >= {from} AND r."CreatedAt" < {to} AND ({workflow ?? ""} = '' OR r."Workflow" = {workflow ?? ""})
+          AND s."StartedAt" IS NOT NULL AND s."EndedAt" IS NOT NULL
+        """;
+
+    public static FormattableString StepDurationsByCreation() => $"""
+        SELECT r."CreatedAt" AS "CreatedAt", r."Workflow" AS "Workflow", s."Name" AS "Step", s."Attempt" AS "Attempt",
+               s."EndedAt" - s."StartedAt" AS "Ticks"
+        FROM "runs" r JOIN "steps" s ON s."RunId" = r."Id"
+        WHERE s."StartedAt" IS NOT NULL AND s."EndedAt" IS NOT NULL
+        ORDER BY r."CreatedAt"
+        """;
+
+    /// <summary>Rows to add to the rollup; <paramref name="values"/> is "({0}, …, {6}), ({7}, …)", filled by parameters.</summary>
+    public static string AddToRollup(string values) => $"""
+        INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks")
+        VALUES {values}
+        ON CONFLICT ("Month", "Workflow", "Step", "Bucket") DO UPDATE SET
+            "Steps" = "step_duration_rollup"."Steps" + excluded."Steps",
+            "Attempts" = "step_duration_rollup"."Attempts" + excluded."Attempts",
+            "Ticks" = "step_duration_rollup"."Ticks" + excluded."Ticks"
         """;
 
     public static FormattableString Failures(long from, long to, int take) => $"""
@@ -100,16 +120,6 @@ internal sealed class BucketRow
     public int Runs { get; set; }
     public int Succeeded { get; set; }
     public int Finished { get; set; }
-}
-
-internal sealed class StepDurationRow
-{
-    public string Workflow { get; set; } = "";
-    public string Step { get; set; } = "";
-    public int Attempts { get; set; }
-    public double AverageTicks { get; set; }
-    public long P95Ticks { get; set; }
-    public long TotalTicks { get; set; }
 }
 
 internal sealed class FailureRow

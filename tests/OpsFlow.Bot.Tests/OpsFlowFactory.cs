@@ -24,6 +24,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
     /// <summary>Where the host writes its JSON log (Serilog puts the date before ".json").</summary>
     public string LogsFolder => Path.Combine(_folder, "logs");
 
+    /// <summary>The host's SQLite file (with its -wal and -shm files next to it).</summary>
+    public string DatabasePath => Path.Combine(_folder, "opsflow.db");
+
     public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -81,6 +81,7 @@ internal sealed partial class RunCoordinator
             History = _history.ToArray(),
             Logs = logs,
             ReleaseLock = _releaseLock,
+            SavedSteps = steps.Select(s => _savedSteps[s.Name]).ToArray(),
         };
         try
         {
@@ -101,6 +102,11 @@ internal sealed partial class RunCoordinator
 
         _run = change.Run;
         _trace.Committed(change.History, _run, name => _steps[name], KindOf);
+        foreach (var step in steps)
+        {
+            _savedSteps[step.Name] = step;
+        }
+
         _history.Clear();
         _dirtySteps.Clear();
         _releaseLock = null;
