@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence;
 
 namespace OpsFlow.Bot.Tests;
 
@@ -31,7 +32,6 @@ public sealed class GracefulShutdownTests
         Assert.Equal(HttpStatusCode.Created, status);
         var runId = body.GetProperty("run").GetProperty("id").GetString()!;
         await api.WaitForStatusAsync(runId, "Running");
-        var store = factory.Services.GetRequiredService<IRunStore>();
         var lifetime = factory.Services.GetRequiredService<IHostApplicationLifetime>();
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lifetime.ApplicationStopped.Register(() => stopped.TrySetResult());
@@ -42,6 +42,9 @@ public sealed class GracefulShutdownTests
         factory.SlowStepGate.SetResult();
         await stopped.Task.WaitAsync(TimeSpan.FromSeconds(30), TimeProvider.System);
 
+        // The stopped host disposes its services: read what it saved from the database file itself.
+        await using var services = new ServiceCollection().AddOpsFlowSqlite($"Data Source={factory.DatabasePath}").BuildServiceProvider();
+        var store = services.GetRequiredService<IRunStore>();
         var step = Assert.Single(await store.GetStepsAsync(runId));
         Assert.Equal(StepStatus.Succeeded, step.Status);
         Assert.Equal(1, step.Attempt);
