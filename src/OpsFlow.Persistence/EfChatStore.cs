@@ -7,7 +7,7 @@ namespace OpsFlow.Persistence;
 internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
 {
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var row = await db.ChatConversations.FirstOrDefaultAsync(c => c.ConversationId == reference.ConversationId, ct);
             if (row is null)
@@ -25,7 +25,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             row.UpdatedAt = Mapping.Ticks(reference.UpdatedAt);
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public async Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
     {
@@ -45,7 +45,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
         {
             var received = Mapping.Ticks(activity.ReceivedAt);
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO chat_inbox (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
+                $"INSERT INTO chat_inbox (Key, Json, ReceivedAt) VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
             return inserted == 1;
         }, cancellationToken);
 
@@ -82,7 +82,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
     }
 
     public Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var row = await db.ChatRunCards.FirstOrDefaultAsync(c => c.RunId == card.RunId, ct);
             if (row is null)
@@ -96,5 +96,5 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             row.PostedAt = Mapping.Ticks(card.PostedAt);
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 }

@@ -8,7 +8,7 @@ namespace OpsFlow.Persistence;
 internal sealed partial class EfRunStore
 {
     public Task<CreateRunResult> CreateRunAsync(NewRun run, CancellationToken cancellationToken = default) =>
-        writes.RunAsync<CreateRunResult>(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync<CreateRunResult>(async (db, ct) =>
         {
             if (run.Run.RequestId is { } requestId
                 && await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == requestId, ct) is { } existing)
@@ -43,7 +43,7 @@ internal sealed partial class EfRunStore
             db.History.Add(Mapping.ToRow(run.Created));
             await db.SaveChangesAsync(ct);
             return new CreateRunResult.Created(run.Run, acquired, holderId);
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task SaveAsync(RunChange change, CancellationToken cancellationToken = default) =>
         writes.StageAsync(
@@ -69,7 +69,7 @@ internal sealed partial class EfRunStore
             cancellationToken);
 
     public Task<bool> TryAcquireLockAsync(string lockKey, string runId, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var held = await db.Locks.AsNoTracking().FirstOrDefaultAsync(l => l.Key == lockKey, ct);
             if (held is not null)
@@ -80,5 +80,5 @@ internal sealed partial class EfRunStore
             db.Locks.Add(new LockRow { Key = lockKey, RunId = runId, AcquiredAt = Mapping.Ticks(clock.GetUtcNow()) });
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 }

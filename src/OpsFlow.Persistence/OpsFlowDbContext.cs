@@ -51,7 +51,7 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             step.HasKey(s => new { s.RunId, s.Name });
             step.Property(s => s.Status).HasMaxLength(24);
             // Failure reports: a partial index holds only failed steps, so it costs nothing on the happy path.
-            step.HasIndex(s => s.RunId).HasFilter("\"Status\" IN ('Failed', 'TimedOut')").HasDatabaseName("IX_steps_failed");
+            step.HasIndex(s => s.RunId).HasFilter(FoldsIdentifiers ? "status IN ('Failed', 'TimedOut')" : "\"Status\" IN ('Failed', 'TimedOut')").HasDatabaseName("IX_steps_failed");
         });
         modelBuilder.Entity<HistoryRow>(entry =>
         {
@@ -93,5 +93,26 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             // Start-up replays what is not done; pruning deletes by age.
             inbox.HasIndex(i => new { i.DoneAt, i.ReceivedAt });
         });
+        if (FoldsIdentifiers)
+        {
+            LowerCaseColumns(modelBuilder);
+        }
+    }
+
+    /// <summary>
+    /// PostgreSQL folds unquoted names to lower case, SQLite ignores their case. With lower-case column names on
+    /// PostgreSQL, the report and maintenance SQL is written once, unquoted, and reads the same columns on both.
+    /// </summary>
+    private bool FoldsIdentifiers => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    private static void LowerCaseColumns(ModelBuilder modelBuilder)
+    {
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+        {
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(property.Name.ToLowerInvariant());
+            }
+        }
     }
 }

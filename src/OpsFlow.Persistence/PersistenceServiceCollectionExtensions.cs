@@ -26,7 +26,16 @@ public static class PersistenceServiceCollectionExtensions
         }
 
         // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout.
-        services.AddPooledDbContextFactory<OpsFlowDbContext>(options => options.UseSqlite(builder.ConnectionString));
+        return services.AddOpsFlowStores(options => options.UseSqlite(builder.ConnectionString));
+    }
+
+    /// <summary>
+    /// The EF Core stores on the database <paramref name="configure"/> chooses: how each provider registers
+    /// (AddOpsFlowSqlite here, AddOpsFlowPostgres in OpsFlow.Persistence.Postgres).
+    /// </summary>
+    public static IServiceCollection AddOpsFlowStores(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    {
+        services.AddPooledDbContextFactory<OpsFlowDbContext>(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WriteQueue>();
         services.TryAddSingleton<IRunStore, EfRunStore>();

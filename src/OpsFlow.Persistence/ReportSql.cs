@@ -8,10 +8,10 @@ internal static class ReportSql
 {
     public static FormattableString Summary(long from, long to) => $"""
         SELECT COUNT(*) AS Runs,
-               COALESCE(SUM(Status = 'Succeeded'), 0) AS Succeeded,
-               COALESCE(SUM(Status = 'Failed'), 0) AS Failed,
-               COALESCE(SUM(Status = 'RolledBack'), 0) AS RolledBack,
-               COALESCE(SUM(Status = 'Cancelled'), 0) AS Cancelled,
+               COALESCE(SUM(CASE WHEN Status = 'Succeeded' THEN 1 ELSE 0 END), 0) AS Succeeded,
+               COALESCE(SUM(CASE WHEN Status = 'Failed' THEN 1 ELSE 0 END), 0) AS Failed,
+               COALESCE(SUM(CASE WHEN Status = 'RolledBack' THEN 1 ELSE 0 END), 0) AS RolledBack,
+               COALESCE(SUM(CASE WHEN Status = 'Cancelled' THEN 1 ELSE 0 END), 0) AS Cancelled,
                COUNT(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS Timed,
                AVG(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS AverageTicks
         FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
@@ -26,8 +26,8 @@ internal static class ReportSql
 
     public static FormattableString Buckets(long from, long to, long origin, long width) => $"""
         SELECT (CreatedAt - {origin}) / {width} AS Bucket, COUNT(*) AS Runs,
-               SUM(Status = 'Succeeded') AS Succeeded,
-               SUM(Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled')) AS Finished
+               SUM(CASE WHEN Status = 'Succeeded' THEN 1 ELSE 0 END) AS Succeeded,
+               SUM(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN 1 ELSE 0 END) AS Finished
         FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
         GROUP BY 1
         """;
@@ -35,7 +35,7 @@ internal static class ReportSql
     // The 95th percentile is the row ranked ⌈0.95·n⌉ in its group: (95n + 99) / 100 in integers. Every figure is
     // a window over the same partition and order, so SQLite sorts the rows once and needs no GROUP BY after it.
     public static FormattableString StepDurations(long from, long to, string? workflow) => $"""
-        SELECT Workflow, Step, Attempts, CAST(TotalTicks AS REAL) / N AS AverageTicks, TotalTicks, Ticks AS P95Ticks
+        SELECT Workflow, Step, Attempts, CAST(TotalTicks AS DOUBLE PRECISION) / N AS AverageTicks, TotalTicks, Ticks AS P95Ticks
         FROM (
             SELECT r.Workflow AS Workflow, s.Name AS Step, s.EndedAt - s.StartedAt AS Ticks,
                    ROW_NUMBER() OVER w AS Rank, COUNT(*) OVER w AS N,
@@ -43,7 +43,7 @@ internal static class ReportSql
             FROM runs r JOIN steps s ON s.RunId = r.Id
             WHERE r.CreatedAt >= {from} AND r.CreatedAt < {to} AND ({workflow ?? ""} = '' OR r.Workflow = {workflow ?? ""})
               AND s.EndedAt - s.StartedAt IS NOT NULL
-            WINDOW w AS (PARTITION BY r.Workflow, s.Name ORDER BY s.EndedAt - s.StartedAt ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING))
+            WINDOW w AS (PARTITION BY r.Workflow, s.Name ORDER BY s.EndedAt - s.StartedAt ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) AS d
         WHERE Rank = (N * 95 + 99) / 100
         ORDER BY TotalTicks DESC, Workflow, Step
         """;
@@ -68,8 +68,8 @@ internal static class ReportSql
     public static FormattableString Workflows(long from, long to) => $"""
         WITH w AS (
             SELECT Workflow, COUNT(*) AS Runs,
-                   SUM(Status = 'Succeeded') AS Succeeded,
-                   SUM(Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled')) AS Finished,
+                   SUM(CASE WHEN Status = 'Succeeded' THEN 1 ELSE 0 END) AS Succeeded,
+                   SUM(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN 1 ELSE 0 END) AS Finished,
                    AVG(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS AverageTicks,
                    MAX(CreatedAt) AS LastAt
             FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
