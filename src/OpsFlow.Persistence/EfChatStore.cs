@@ -97,4 +97,19 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             await db.SaveChangesAsync(ct);
             return true;
         }, cancellationToken));
+
+    public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var posted = Mapping.Ticks(at);
+            var stale = Mapping.Ticks(staleBefore);
+            var claimed = await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO chat_run_cards (RunId, ConversationId, ActivityId, PostedAt) VALUES ({runId}, {conversationId}, NULL, {posted})
+                ON CONFLICT (RunId) DO UPDATE SET PostedAt = excluded.PostedAt
+                WHERE chat_run_cards.ActivityId IS NULL AND chat_run_cards.PostedAt < {stale}
+                """,
+                ct);
+            return claimed == 1;
+        }, cancellationToken);
 }

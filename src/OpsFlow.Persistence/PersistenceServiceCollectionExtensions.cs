@@ -45,4 +45,20 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<DatabaseMigrator>();
         return services;
     }
+
+    /// <summary>
+    /// Run leases in the database, for several hosts sharing it: the engine then drives a run only while this host
+    /// holds its lease. <paramref name="hostId"/> names this host in the leases; by default the machine name, the
+    /// process id and a random suffix, so that two processes never share one.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowRunLeases(this IServiceCollection services, string? hostId = null)
+    {
+        hostId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}";
+        services.TryAddSingleton<IRunOwnership>(sp => new EfRunOwnership(
+            sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(),
+            sp.GetRequiredService<WriteQueue>(),
+            sp.GetRequiredService<TimeProvider>(),
+            hostId));
+        return services;
+    }
 }

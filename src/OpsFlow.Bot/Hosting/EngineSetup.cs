@@ -16,7 +16,7 @@ internal static class EngineSetup
     {
         var database = DatabaseSettings.From(configuration);
         return database.IsPostgres
-            ? services.AddOpsFlowPostgres(database.ConnectionString)
+            ? services.AddOpsFlowPostgres(database.ConnectionString, configuration["OpsFlow:Cluster:HostId"])
             : services.AddOpsFlowSqlite(database.ConnectionString);
     }
 

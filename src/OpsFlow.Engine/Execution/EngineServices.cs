@@ -13,8 +13,14 @@ internal sealed class EngineServices(
     ILogger logger,
     WorkflowEngine engine,
     ISecretSource secrets,
-    IRunDispatcher dispatcher)
+    IRunDispatcher dispatcher,
+    IRunOwnership ownership)
 {
+    /// <summary>Several hosts share the database: a run that goes idle is let go, for whichever host needs it next.</summary>
+    public bool UnloadWhenIdle { get; } = ownership.IsShared;
+
+    public Task ReleaseAsync(string runId) => engine.ReleaseAsync(runId);
+
     public ISecretSource Secrets { get; } = secrets;
 
     public SecretMasker Masker { get; } = new(secrets);

@@ -192,6 +192,28 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("history", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.LeaseRow", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("text")
+                        .HasColumnName("runid");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expiresat");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("holder");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("Holder");
+
+                    b.ToTable("run_leases", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.LockRow", b =>
                 {
                     b.Property<string>("Key")

@@ -46,4 +46,12 @@ public interface IChatStore
 
     /// <summary>Creates or replaces the run's card (a /status post makes the new card the one kept up to date).</summary>
     Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Several hosts may update one run's card: before the first card is posted, the poster claims it here (a card
+    /// row with no activity id yet). True when the caller must post: there was no card, or only a claim older than
+    /// <paramref name="staleBefore"/> (its poster died before saving the card). False when a card exists or another
+    /// host is posting it.
+    /// </summary>
+    Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default);
 }

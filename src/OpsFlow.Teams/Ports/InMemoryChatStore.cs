@@ -48,4 +48,26 @@ public sealed class InMemoryChatStore : IChatStore
         _cards[card.RunId] = card;
         return Task.CompletedTask;
     }
+
+    public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default)
+    {
+        var claim = new RunCard(runId, conversationId, null, at);
+        while (true)
+        {
+            if (_cards.TryAdd(runId, claim))
+            {
+                return Task.FromResult(true);
+            }
+
+            if (!_cards.TryGetValue(runId, out var held) || held.ActivityId is not null || held.PostedAt >= staleBefore)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (_cards.TryUpdate(runId, claim, held))
+            {
+                return Task.FromResult(true);
+            }
+        }
+    }
 }

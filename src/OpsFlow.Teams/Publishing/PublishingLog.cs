@@ -31,4 +31,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4208, Level = LogLevel.Information, Message = "Sent the {Kind} notification of run {RunId}")]
     public static partial void Notified(ILogger logger, string kind, string runId);
+
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Debug, Message = "The first card of run {RunId} is being posted by another host; this one updates it once it is there")]
+    public static partial void CardPostedElsewhere(ILogger logger, string runId);
 }

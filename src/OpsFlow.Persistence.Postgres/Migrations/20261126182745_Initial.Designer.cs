@@ -11,7 +11,7 @@ using OpsFlow.Persistence;
 namespace OpsFlow.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(OpsFlowDbContext))]
-    [Migration("20261126182035_Initial")]
+    [Migration("20261126182745_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -193,6 +193,28 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.HasKey("RunId", "Seq");
 
                     b.ToTable("history", (string)null);
+                });
+
+            modelBuilder.Entity("OpsFlow.Persistence.LeaseRow", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("text")
+                        .HasColumnName("runid");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("expiresat");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("holder");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("Holder");
+
+                    b.ToTable("run_leases", (string)null);
                 });
 
             modelBuilder.Entity("OpsFlow.Persistence.LockRow", b =>

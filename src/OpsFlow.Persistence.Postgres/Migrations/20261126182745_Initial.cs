@@ -105,6 +105,19 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "run_leases",
+                columns: table => new
+                {
+                    runid = table.Column<string>(type: "text", nullable: false),
+                    holder = table.Column<string>(type: "text", nullable: false),
+                    expiresat = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_run_leases", x => x.runid);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "runs",
                 columns: table => new
                 {
@@ -186,6 +199,11 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 columns: new[] { "workflow", "savedat" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_run_leases_holder",
+                table: "run_leases",
+                column: "holder");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_runs_endedat",
                 table: "runs",
                 column: "endedat");
@@ -248,6 +266,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "locks");
+
+            migrationBuilder.DropTable(
+                name: "run_leases");
 
             migrationBuilder.DropTable(
                 name: "runs");
