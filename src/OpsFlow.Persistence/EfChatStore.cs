@@ -49,6 +49,15 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             return inserted == 1;
         }, cancellationToken);
 
+    public Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var seen = Mapping.Ticks(seenReceivedAt);
+            var moved = Mapping.Ticks(now);
+            return await db.ChatInbox.Where(i => i.Key == key && i.DoneAt == null && i.ReceivedAt == seen)
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.ReceivedAt, moved), ct) == 1;
+        }, cancellationToken);
+
     public Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>
         {

@@ -51,4 +51,11 @@ internal sealed class EfRunOwnership(IDbContextFactory<OpsFlowDbContext> context
             .Select(l => l.Holder)
             .FirstOrDefaultAsync(cancellationToken);
     }
+
+    public async Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        var ticks = Mapping.Ticks(now);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Leases.AsNoTracking().Where(l => l.ExpiresAt < ticks).Select(l => l.RunId).ToListAsync(cancellationToken);
+    }
 }

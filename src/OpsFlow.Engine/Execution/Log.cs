@@ -68,4 +68,10 @@ internal static partial class Log
 
     [LoggerMessage(1033, LogLevel.Debug, "Run {RunId} is idle; this host lets it go")]
     public static partial void RunUnloaded(ILogger logger, string runId);
+
+    [LoggerMessage(1034, LogLevel.Warning, "Run {RunId}: its host died while driving it (its lease expired); this host took it over")]
+    public static partial void Adopted(ILogger logger, string runId);
+
+    [LoggerMessage(1035, LogLevel.Error, "Looking for runs that a dead host left failed; trying again shortly")]
+    public static partial void AdoptFailed(ILogger logger, Exception exception);
 }

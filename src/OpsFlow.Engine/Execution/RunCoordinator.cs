@@ -56,6 +56,9 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public string RunId => _run.Id;
 
+    /// <summary>The loop has ended and the coordinator is letting its run go.</summary>
+    public bool IsEnding { get; private set; }
+
     /// <summary>Completes when the run reaches a terminal state or the coordinator stops.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 
@@ -186,6 +189,7 @@ internal sealed partial class RunCoordinator : IDisposable
                 (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {_run.Status}; nothing was done."));
             }
 
+            IsEnding = true;
             // Released before it is detached: until then a message for the run waits for this coordinator's end
             // instead of claiming the run again and losing the new lease to this release.
             await _services.ReleaseAsync(RunId);

@@ -11,7 +11,7 @@ public sealed partial class WorkflowEngine
 {
     private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(200);
     private readonly IRunOwnership _ownership;
-    private readonly ITimer? _renewal;
+    private ITimer? _renewal;
     private int _renewing;
     private DateTimeOffset _lastRenewed;
 
@@ -30,8 +30,63 @@ public sealed partial class WorkflowEngine
         && await _ownership.HolderAsync(runId, _clock.GetUtcNow(), cancellationToken) is { } holder
         && holder != _ownership.HostId;
 
-    private Task<bool> ClaimAsync(string runId, CancellationToken cancellationToken) =>
-        _ownership.TryClaimAsync(runId, _clock.GetUtcNow() + _options.LeaseDuration, cancellationToken);
+    private Task<bool> ClaimAsync(string runId, CancellationToken cancellationToken)
+    {
+        StartLeaseWork();
+        return _ownership.TryClaimAsync(runId, _clock.GetUtcNow() + _options.LeaseDuration, cancellationToken);
+    }
+
+    /// <summary>Renewal (and the search for runs a dead host left) starts with the first claim, after migration.</summary>
+    private void StartLeaseWork()
+    {
+        if (_ownership.IsShared && _renewal is null && !_stopped)
+        {
+            var timer = _clock.CreateTimer(_ => _ = LeaseTickAsync(), null, _options.LeaseRenewInterval, _options.LeaseRenewInterval);
+            if (Interlocked.CompareExchange(ref _renewal, timer, null) is not null)
+            {
+                timer.Dispose();
+            }
+        }
+    }
+
+    private async Task LeaseTickAsync()
+    {
+        await RenewLeasesAsync();
+        await AdoptOrphansAsync();
+    }
+
+    /// <summary>
+    /// Runs whose lease expired unreleased were being driven by a host that died. Quartz re-fires their run jobs
+    /// too, but a host can die between creating a run and handing its job to Quartz: whichever host claims the run
+    /// first resumes it, and the others find it taken.
+    /// </summary>
+    private async Task AdoptOrphansAsync()
+    {
+        try
+        {
+            foreach (var runId in await _ownership.ExpiredAsync(_clock.GetUtcNow()))
+            {
+                if (_stopped || _active.ContainsKey(runId))
+                {
+                    continue;
+                }
+
+                if (await FindAsync(runId, CancellationToken.None) is not null)
+                {
+                    Log.Adopted(_logger, runId);
+                }
+                else if (await ClaimAsync(runId, CancellationToken.None))
+                {
+                    // The run ended (or cannot be loaded here): only the dead host's lease is left to clear.
+                    await ReleaseAsync(runId);
+                }
+            }
+        }
+        catch (Exception ex) when (!_stopped)
+        {
+            Log.AdoptFailed(_logger, ex);
+        }
+    }
 
     /// <summary>Lets the run's lease go, once its coordinator has stopped taking messages.</summary>
     internal async Task ReleaseAsync(string runId)
@@ -90,19 +145,26 @@ public sealed partial class WorkflowEngine
     /// </summary>
     private async Task RenewLeasesAsync()
     {
+        var now = _clock.GetUtcNow();
+        if (_active.IsEmpty)
+        {
+            // Nothing loaded, nothing to renew (and before start-up the database may not be migrated yet).
+            _lastRenewed = now;
+            return;
+        }
+
         if (_stopped || Interlocked.Exchange(ref _renewing, 1) == 1)
         {
             return;
         }
 
-        var now = _clock.GetUtcNow();
         try
         {
             var lost = await _ownership.RenewAsync(_active.Keys.ToArray(), now + _options.LeaseDuration);
             _lastRenewed = now;
             foreach (var runId in lost)
             {
-                if (_active.TryGetValue(runId, out var coordinator))
+                if (_active.TryGetValue(runId, out var coordinator) && !coordinator.IsEnding)
                 {
                     Log.LeaseLost(_logger, runId);
                     _ = coordinator.StopAsync();

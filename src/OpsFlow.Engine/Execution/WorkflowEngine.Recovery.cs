@@ -11,6 +11,7 @@ public sealed partial class WorkflowEngine
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
         var started = _clock.GetTimestamp();
+        StartLeaseWork();
         var snapshots = await _store.GetActiveRunsAsync(cancellationToken);
         var resumed = 0;
         await _loading.WaitAsync(cancellationToken);

@@ -42,10 +42,6 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         _logger = logger;
         _ownership = ownership ?? SingleHostOwnership.Instance;
         _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance, _ownership);
-        if (_ownership.IsShared)
-        {
-            _renewal = clock.CreateTimer(_ => _ = RenewLeasesAsync(), null, options.LeaseRenewInterval, options.LeaseRenewInterval);
-        }
     }
 
     /// <summary>Runs this engine is driving now.</summary>
@@ -105,21 +101,25 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         var described = string.Join(" ", parameters.Values.Select(p => $"{p.Key}={p.Value}"));
         var created = new HistoryEntry(run.Id, 1, now, HistoryKind.Run, actor.Label, null, null, nameof(RunStatus.Pending),
             $"requested by {actor.Label} via {request.Trigger}{(described.Length == 0 ? string.Empty : $" with {described}")}");
+        // Several hosts: the new run's lease is taken before the run exists, so a host that dies right after creating
+        // it leaves a lease that expires, and another host takes the run over (a lease without a run is cleared).
+        if (!await ClaimAsync(run.Id, cancellationToken))
+        {
+            throw new InvalidOperationException($"Run id {run.Id} is leased already; nothing was created.");
+        }
+
         var result = await _store.CreateRunAsync(new NewRun(run, steps, created, definition.LockMode == LockMode.Queue), cancellationToken);
         switch (result)
         {
             case CreateRunResult.Duplicate duplicate:
+                await ReleaseAsync(run.Id);
                 return new StartRunResult.Duplicate(duplicate.Existing);
             case CreateRunResult.LockHeld held:
+                await ReleaseAsync(run.Id);
                 return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
             case CreateRunResult.Created made:
                 Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
-                // A new run is nobody's yet: this host claims it, and only a failing database can refuse (start-up
-                // recovery, on whichever host starts next, then picks the run up).
-                if (await ClaimAsync(run.Id, cancellationToken))
-                {
-                    await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), cancellationToken);
-                }
+                await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired), cancellationToken);
 
                 return made.LockAcquired
                     ? new StartRunResult.Started(made.Run)

@@ -23,6 +23,9 @@ public interface IRunOwnership
 
     /// <summary>The host holding an unexpired lease on the run, or null when nobody does.</summary>
     Task<string?> HolderAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs whose lease expired without being released: their host died while driving them.</summary>
+    Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One host per database (SQLite, the tests, the command line): this host owns every run.</summary>
@@ -42,4 +45,6 @@ public sealed class SingleHostOwnership : IRunOwnership
     public Task ReleaseAsync(string runId, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
     public Task<string?> HolderAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
+
+    public Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>([]);
 }

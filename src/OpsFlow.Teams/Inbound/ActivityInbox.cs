@@ -14,7 +14,14 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
 {
     private readonly Channel<InboundActivity> _queue = Channel.CreateUnbounded<InboundActivity>(new UnboundedChannelOptions { SingleReader = true });
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _here = new(StringComparer.Ordinal);
+
     internal ChannelReader<InboundActivity> Reader => _queue.Reader;
+
+    /// <summary>True while this host has the activity queued or in hand.</summary>
+    internal bool IsHere(string key) => _here.ContainsKey(key);
+
+    internal void Done(string key) => _here.TryRemove(key, out _);
 
     /// <summary>False when the activity was seen before: it is not handled again.</summary>
     public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -25,9 +32,14 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
             return false;
         }
 
+        _here[inbound.Key] = true;
         _queue.Writer.TryWrite(inbound);
         return true;
     }
 
-    internal void Requeue(InboundActivity activity) => _queue.Writer.TryWrite(activity);
+    internal void Requeue(InboundActivity activity)
+    {
+        _here[activity.Key] = true;
+        _queue.Writer.TryWrite(activity);
+    }
 }

@@ -116,6 +116,7 @@ public sealed class ActivityProcessor(
         }
 
         await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        inbox.Done(inbound.Key);
     }
 
     private async Task TellAsync(Turn? turn, string text, CancellationToken cancellationToken)

@@ -33,6 +33,12 @@ public interface IChatStore
     /// <summary>Records an activity before it is acknowledged. False when its key was seen before: do nothing twice.</summary>
     Task<bool> TryAcceptAsync(InboundActivity activity, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several hosts: takes over an accepted activity nobody handled (its host died), by moving its arrival time from
+    /// <paramref name="seenReceivedAt"/> to <paramref name="now"/>. True for the one host whose move succeeded.
+    /// </summary>
+    Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Marks an accepted activity handled.</summary>
     Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -40,6 +40,16 @@ public sealed class InMemoryChatStore : IChatStore
         return Task.FromResult(old.Count(key => _inbox.TryRemove(key, out _)));
     }
 
+    public Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (!_inbox.TryGetValue(key, out var entry) || entry.DoneAt is not null || entry.Activity.ReceivedAt != seenReceivedAt)
+        {
+            return Task.FromResult(false);
+        }
+
+        return Task.FromResult(_inbox.TryUpdate(key, (entry.Activity with { ReceivedAt = now }, null), entry));
+    }
+
     public Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_cards.GetValueOrDefault(runId));
 
