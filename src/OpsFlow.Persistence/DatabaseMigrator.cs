@@ -2,7 +2,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace OpsFlow.Persistence;
 
-/// <summary>Applies EF migrations and turns on WAL. Idempotent: safe at every start.</summary>
+/// <summary>
+/// Applies EF migrations, turns on WAL and rebuilds the derived tables a migration asked for (StepDurationBackfill).
+/// Idempotent: safe at every start.
+/// </summary>
 public sealed class DatabaseMigrator(IDbContextFactory<OpsFlowDbContext> contexts)
 {
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -14,6 +17,8 @@ public sealed class DatabaseMigrator(IDbContextFactory<OpsFlowDbContext> context
             // WAL is a property of the file: set once, it stays; readers then never block the writer.
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
         }
+
+        await StepDurationBackfill.RunIfPendingAsync(db, cancellationToken);
     }
 
     /// <summary>Migrations the database lacks; empty when it is up to date.</summary>

@@ -45,7 +45,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
         {
             var received = Mapping.Ticks(activity.ReceivedAt);
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO chat_inbox (Key, Json, ReceivedAt) VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
+                $"INSERT INTO \"chat_inbox\" (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
             return inserted == 1;
         }, cancellationToken);
 
@@ -114,9 +114,9 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             var stale = Mapping.Ticks(staleBefore);
             var claimed = await db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO chat_run_cards (RunId, ConversationId, ActivityId, PostedAt) VALUES ({runId}, {conversationId}, NULL, {posted})
-                ON CONFLICT (RunId) DO UPDATE SET PostedAt = excluded.PostedAt
-                WHERE chat_run_cards.ActivityId IS NULL AND chat_run_cards.PostedAt < {stale}
+                INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({runId}, {conversationId}, NULL, {posted})
+                ON CONFLICT ("RunId") DO UPDATE SET "PostedAt" = excluded."PostedAt"
+                WHERE "chat_run_cards"."ActivityId" IS NULL AND "chat_run_cards"."PostedAt" < {stale}
                 """,
                 ct);
             return claimed == 1;

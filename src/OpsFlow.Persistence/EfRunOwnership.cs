@@ -21,9 +21,9 @@ internal sealed class EfRunOwnership(IDbContextFactory<OpsFlowDbContext> context
         var taken = await Conflicts.RetryAsync(() => writes.RunAsync(
             (db, ct) => db.Database.ExecuteSqlAsync(
                 $"""
-                INSERT INTO run_leases (RunId, Holder, ExpiresAt) VALUES ({runId}, {HostId}, {expires})
-                ON CONFLICT (RunId) DO UPDATE SET Holder = excluded.Holder, ExpiresAt = excluded.ExpiresAt
-                WHERE run_leases.Holder = excluded.Holder OR run_leases.ExpiresAt < {now}
+                INSERT INTO "run_leases" ("RunId", "Holder", "ExpiresAt") VALUES ({runId}, {HostId}, {expires})
+                ON CONFLICT ("RunId") DO UPDATE SET "Holder" = excluded."Holder", "ExpiresAt" = excluded."ExpiresAt"
+                WHERE "run_leases"."Holder" = excluded."Holder" OR "run_leases"."ExpiresAt" < {now}
                 """,
                 ct),
             cancellationToken));

@@ -39,14 +39,46 @@ internal sealed class EfRunReports(IDbContextFactory<OpsFlowDbContext> contexts)
         return ReportRules.Buckets(range, bucket, rows.ToDictionary(r => r.Bucket, r => (r.Runs, r.Succeeded, r.Finished)));
     }
 
+    /// <summary>
+    /// Whole UTC months of the range from the rollup, the partial months at its edges from the step rows, all into
+    /// one histogram per (workflow, step): the same figures the in-memory reports compute from every row.
+    /// </summary>
     public async Task<IReadOnlyList<StepDuration>> GetStepDurationsAsync(ReportRange range, string? workflow, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var (from, to) = Ticks(range);
-        var rows = await db.Database.SqlQuery<StepDurationRow>(ReportSql.StepDurations(from, to, workflow)).ToListAsync(cancellationToken);
-        return rows.Select(r => new StepDuration(
-                r.Workflow, r.Step, r.Attempts, ReportRules.Milliseconds(r.AverageTicks), ReportRules.Milliseconds(r.P95Ticks), ReportRules.Milliseconds(r.TotalTicks)))
-            .ToArray();
+        var groups = new Dictionary<(string Workflow, string Step), StepDurationHistogram>();
+        StepDurationHistogram Group(string workflow, string step)
+        {
+            if (!groups.TryGetValue((workflow, step), out var histogram))
+            {
+                groups[(workflow, step)] = histogram = new StepDurationHistogram();
+            }
+
+            return histogram;
+        }
+
+        var (firstMonth, endMonth) = (StepDurationRollup.MonthAtOrAfter(range.From), StepDurationRollup.Month(range.To));
+        var rawRanges = new List<(DateTimeOffset From, DateTimeOffset To)>();
+        if (firstMonth < endMonth)
+        {
+            var buckets = ReportSql.StepDurationBuckets(Mapping.Ticks(firstMonth), Mapping.Ticks(endMonth), workflow);
+            await SqlRows.ReadAsync(db, buckets, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken);
+
+            rawRanges.Add((range.From, firstMonth));
+            rawRanges.Add((endMonth, range.To));
+        }
+        else
+        {
+            rawRanges.Add((range.From, range.To));
+        }
+
+        foreach (var (from, to) in rawRanges.Where(r => r.From < r.To))
+        {
+            var rows = ReportSql.StepDurationRows(Mapping.Ticks(from), Mapping.Ticks(to), workflow);
+            await SqlRows.ReadAsync(db, rows, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt64(3), r.GetInt32(2)), cancellationToken);
+        }
+
+        return ReportRules.OrderStepDurations(groups.Select(g => g.Value.ToStepDuration(g.Key.Workflow, g.Key.Step)).OfType<StepDuration>());
     }
 
     public async Task<IReadOnlyList<FailureCause>> GetFailuresAsync(ReportRange range, int take, CancellationToken cancellationToken = default)

@@ -28,6 +28,10 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
+
+    internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RunRow>(run =>
@@ -53,7 +57,7 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             step.HasKey(s => new { s.RunId, s.Name });
             step.Property(s => s.Status).HasMaxLength(24);
             // Failure reports: a partial index holds only failed steps, so it costs nothing on the happy path.
-            step.HasIndex(s => s.RunId).HasFilter(FoldsIdentifiers ? "status IN ('Failed', 'TimedOut')" : "\"Status\" IN ('Failed', 'TimedOut')").HasDatabaseName("IX_steps_failed");
+            step.HasIndex(s => s.RunId).HasFilter("\"Status\" IN ('Failed', 'TimedOut')").HasDatabaseName("IX_steps_failed");
         });
         modelBuilder.Entity<HistoryRow>(entry =>
         {
@@ -102,26 +106,16 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             // Renewal updates every lease of one host.
             lease.HasIndex(l => l.Holder);
         });
-        if (FoldsIdentifiers)
+        modelBuilder.Entity<StepDurationRollupRow>(rollup =>
         {
-            LowerCaseColumns(modelBuilder);
-        }
-    }
-
-    /// <summary>
-    /// PostgreSQL folds unquoted names to lower case, SQLite ignores their case. With lower-case column names on
-    /// PostgreSQL, the report and maintenance SQL is written once, unquoted, and reads the same columns on both.
-    /// </summary>
-    private bool FoldsIdentifiers => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
-
-    private static void LowerCaseColumns(ModelBuilder modelBuilder)
-    {
-        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+            rollup.ToTable("step_duration_rollup");
+            // Month first: a report reads a range of months and groups what it finds.
+            rollup.HasKey(r => new { r.Month, r.Workflow, r.Step, r.Bucket });
+        });
+        modelBuilder.Entity<PendingBackfillRow>(pending =>
         {
-            foreach (var property in entity.GetProperties())
-            {
-                property.SetColumnName(property.Name.ToLowerInvariant());
-            }
-        }
+            pending.ToTable("pending_backfills");
+            pending.HasKey(p => p.Name);
+        });
     }
 }

@@ -39,6 +39,7 @@ internal class WriteOp<T>(Func<OpsFlowDbContext, CancellationToken, Task<T>> wri
 internal sealed class StagedOp(
     Action<OpsFlowDbContext> stage,
     Func<OpsFlowDbContext, CancellationToken, Task>? afterSave,
+    IReadOnlyList<StepDurationRollupRow> rollup,
     Func<Exception, Exception> translate,
     CancellationToken cancellationToken)
     : WriteOp<bool>(async (db, ct) =>
@@ -58,9 +59,13 @@ internal sealed class StagedOp(
             await afterSave(db, ct);
         }
 
+        await StepDurationRollup.ApplyAsync(db, rollup, ct);
         return true;
     }, cancellationToken)
 {
+    /// <summary>What the write adds to the step-duration rollup; a batch applies every write's in one statement.</summary>
+    public IReadOnlyList<StepDurationRollupRow> Rollup => rollup;
+
     public void Stage(OpsFlowDbContext db) => stage(db);
 
     public System.Threading.Tasks.Task AfterSaveAsync(OpsFlowDbContext db) =>

@@ -39,15 +39,17 @@ internal sealed class WriteQueue : IAsyncDisposable
         Enqueue(new WriteOp<T>(write, cancellationToken));
 
     /// <summary>
-    /// A write that only adds or updates entities (<paramref name="stage"/>) and may run a statement after the
-    /// save (<paramref name="afterSave"/>); <paramref name="translate"/> turns a failure into the caller's error.
+    /// A write that only adds or updates entities (<paramref name="stage"/>), may run a statement after the
+    /// save (<paramref name="afterSave"/>) and adds <paramref name="rollup"/> to the step-duration rollup;
+    /// <paramref name="translate"/> turns a failure into the caller's error.
     /// </summary>
     public Task StageAsync(
         Action<OpsFlowDbContext> stage,
         Func<OpsFlowDbContext, CancellationToken, Task>? afterSave,
+        IReadOnlyList<StepDurationRollupRow> rollup,
         Func<Exception, Exception> translate,
         CancellationToken cancellationToken) =>
-        Enqueue(new StagedOp(stage, afterSave, translate, cancellationToken));
+        Enqueue(new StagedOp(stage, afterSave, rollup, translate, cancellationToken));
 
     public async ValueTask DisposeAsync()
     {
@@ -219,6 +221,9 @@ internal sealed class WriteQueue : IAsyncDisposable
                 await op.AfterSaveAsync(db);
             }
 
+            // One statement for the whole batch: with many runs ending steps at once, a statement per step would
+            // cost more than the batch's SaveChanges.
+            await StepDurationRollup.ApplyAsync(db, staged.SelectMany(o => o.Rollup).ToArray(), CancellationToken.None);
             return true;
         }
         catch (Exception)

@@ -27,6 +27,21 @@ public static class ReportHistory
         await RunAsync(store, "r9", "backup", Monday.AddDays(4), RunStatus.Failed, [("copy", StepStatus.TimedOut, 2, 40, "timed out after 30s"), ("verify", StepStatus.Pending, 0, null, null)]);
     }
 
+    /// <summary>A new Pending run created at <paramref name="at"/>.</summary>
+    public static RunRecord Run(string id, string workflow, DateTimeOffset at) => new()
+    {
+        Id = id,
+        Workflow = workflow,
+        Status = RunStatus.Pending,
+        Parameters = new Dictionary<string, string>(),
+        RequestedById = "alice",
+        RequestedByName = "Alice",
+        Trigger = "test",
+        CreatedAt = at,
+        HistorySeq = 1,
+        Version = 1,
+    };
+
     /// <summary>
     /// A run whose steps ran one after another for the given seconds (null: never ended); the run lasts as long
     /// as its steps when it is finished.
@@ -36,19 +51,7 @@ public static class ReportHistory
         (string Name, StepStatus Status, int Attempt, int? Seconds, string? Error)[] steps)
     {
         var pending = steps.Select((s, i) => new StepRecord { RunId = id, Name = s.Name, Position = i, Status = StepStatus.Pending }).ToArray();
-        var run = new RunRecord
-        {
-            Id = id,
-            Workflow = workflow,
-            Status = RunStatus.Pending,
-            Parameters = new Dictionary<string, string>(),
-            RequestedById = "alice",
-            RequestedByName = "Alice",
-            Trigger = "test",
-            CreatedAt = at,
-            HistorySeq = 1,
-            Version = 1,
-        };
+        var run = Run(id, workflow, at);
         await store.CreateRunAsync(new NewRun(run, pending, new HistoryEntry(id, 1, at, HistoryKind.Run, "alice", null, null, "Pending", "requested")));
 
         var clock = at;

@@ -80,6 +80,7 @@ internal sealed partial class RunCoordinator
             History = _history.ToArray(),
             Logs = logs,
             ReleaseLock = _releaseLock,
+            SavedSteps = steps.Select(s => _savedSteps[s.Name]).ToArray(),
         };
         try
         {
@@ -99,6 +100,11 @@ internal sealed partial class RunCoordinator
         }
 
         _run = change.Run;
+        foreach (var step in steps)
+        {
+            _savedSteps[step.Name] = step;
+        }
+
         _history.Clear();
         _dirtySteps.Clear();
         _releaseLock = null;

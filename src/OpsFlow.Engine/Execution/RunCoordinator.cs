@@ -19,6 +19,8 @@ internal sealed partial class RunCoordinator : IDisposable
     private readonly WorkflowDefinition _definition;
     private readonly ParameterValues _parameters;
     private readonly Dictionary<string, StepRecord> _steps;
+    // The steps as the store holds them: what each change says it replaces (RunChange.SavedSteps).
+    private readonly Dictionary<string, StepRecord> _savedSteps;
     private readonly Dictionary<string, StepDefinition> _stepDefinitions;
     private readonly ConcurrentDictionary<string, (int Attempt, CancellationTokenSource Cancel)> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<StepLogLine> _logs = new();
@@ -50,6 +52,7 @@ internal sealed partial class RunCoordinator : IDisposable
         _expectedVersion = snapshot.Run.Version;
         _parameters = new ParameterValues(snapshot.Run.Parameters);
         _steps = snapshot.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _savedSteps = new Dictionary<string, StepRecord>(_steps, StringComparer.Ordinal);
         _stepDefinitions = definition.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
         _holdsLock = holdsLock || snapshot.Run.LockKey is null;
     }

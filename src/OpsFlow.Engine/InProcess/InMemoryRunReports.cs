@@ -40,25 +40,25 @@ public sealed class InMemoryRunReports(InMemoryRunStore store) : IRunReports
 
     public Task<IReadOnlyList<StepDuration>> GetStepDurationsAsync(ReportRange range, string? workflow, CancellationToken cancellationToken = default)
     {
-        IReadOnlyList<StepDuration> rows = Runs(range)
-            .Where(r => workflow is null || r.Run.Workflow == workflow)
-            .SelectMany(r => r.Steps.Where(s => s.StartedAt is not null && s.EndedAt is not null)
-                .Select(s => (r.Run.Workflow, s.Name, s.Attempt, Ticks: (s.EndedAt!.Value - s.StartedAt!.Value).Ticks)))
-            .GroupBy(s => (s.Workflow, s.Name))
-            .Select(g =>
+        var groups = new Dictionary<(string Workflow, string Step), StepDurationHistogram>();
+        foreach (var (run, steps) in Runs(range).Where(r => workflow is null || r.Run.Workflow == workflow))
+        {
+            foreach (var step in steps)
             {
-                var sorted = g.Select(s => s.Ticks).Order().ToArray();
-                return new StepDuration(
-                    g.Key.Workflow,
-                    g.Key.Name,
-                    g.Sum(s => s.Attempt),
-                    ReportRules.Milliseconds(sorted.Average()),
-                    ReportRules.Milliseconds(sorted[ReportRules.PercentileRank(sorted.Length, 95) - 1]),
-                    ReportRules.Milliseconds(sorted.Sum()));
-            })
-            .OrderByDescending(s => s.TotalMs).ThenBy(s => s.Workflow, StringComparer.Ordinal).ThenBy(s => s.Step, StringComparer.Ordinal)
-            .ToArray();
-        return Task.FromResult(rows);
+                if (ReportRules.StepDurationTicks(step) is { } ticks)
+                {
+                    var key = (run.Workflow, step.Name);
+                    if (!groups.TryGetValue(key, out var histogram))
+                    {
+                        groups[key] = histogram = new StepDurationHistogram();
+                    }
+
+                    histogram.Add(ticks, step.Attempt);
+                }
+            }
+        }
+
+        return Task.FromResult(ReportRules.OrderStepDurations(groups.Select(g => g.Value.ToStepDuration(g.Key.Workflow, g.Key.Step)).OfType<StepDuration>()));
     }
 
     public Task<IReadOnlyList<FailureCause>> GetFailuresAsync(ReportRange range, int take, CancellationToken cancellationToken = default)

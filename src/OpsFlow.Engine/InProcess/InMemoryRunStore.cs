@@ -70,6 +70,7 @@ public sealed class InMemoryRunStore : IRunStore
                 throw new ConcurrencyException($"Run {id} is at version {stored.Version}, not {change.ExpectedVersion}.");
             }
 
+            CheckSavedSteps(change);
             _runs[id] = change.Run;
             foreach (var step in change.Steps)
             {
@@ -202,6 +203,33 @@ public sealed class InMemoryRunStore : IRunStore
                 .Select(r => new RunSnapshot(r, _steps[r.Id].Values.OrderBy(s => s.Position).ToArray()))
                 .ToArray();
             return Task.FromResult(active);
+        }
+    }
+
+    /// <summary>
+    /// A change that says what it replaces must be right: the database stores keep their step-duration rollup from
+    /// it, so a wrong claim would skew reports for ever. Checking it here makes every engine test check it.
+    /// </summary>
+    private void CheckSavedSteps(RunChange change)
+    {
+        if (change.SavedSteps is not { } saved)
+        {
+            return;
+        }
+
+        if (saved.Count != change.Steps.Count)
+        {
+            throw new InvalidOperationException($"Run {change.Run.Id}: {change.Steps.Count} changed steps but {saved.Count} saved ones.");
+        }
+
+        var stored = _steps[change.Run.Id];
+        foreach (var (step, before) in change.Steps.Zip(saved))
+        {
+            if (step.Name != before.Name || !stored.TryGetValue(before.Name, out var held)
+                || (held.StartedAt, held.EndedAt, held.Attempt) != (before.StartedAt, before.EndedAt, before.Attempt))
+            {
+                throw new InvalidOperationException($"Run {change.Run.Id}: the saved step '{before.Name}' the change names is not the one stored.");
+            }
         }
     }
 }

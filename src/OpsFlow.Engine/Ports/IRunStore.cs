@@ -77,6 +77,14 @@ public sealed record RunChange(RunRecord Run, long ExpectedVersion)
     public IReadOnlyList<HistoryEntry> History { get; init; } = [];
     public IReadOnlyList<StepLogLine> Logs { get; init; } = [];
     public string? ReleaseLock { get; init; }
+
+    /// <summary>
+    /// The same steps as <see cref="Steps"/>, as they were last saved (what the store holds until this change), or
+    /// null when the caller does not know. A store that keeps figures derived from step rows (the step-duration
+    /// rollup) takes the difference from these instead of reading the rows back inside the write. Only their
+    /// timings and attempt count are used, and a store may check them against what it holds.
+    /// </summary>
+    public IReadOnlyList<StepRecord>? SavedSteps { get; init; }
 }
 
 /// <summary>A run and all its steps.</summary>

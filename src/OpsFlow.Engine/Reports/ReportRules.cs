@@ -65,4 +65,39 @@ public static class ReportRules
 
     /// <summary>Where the median's values start among n sorted values, and how many to read (1 or 2).</summary>
     public static (int Skip, int Take) MedianWindow(int count) => ((count - 1) / 2, count % 2 == 1 ? 1 : 2);
+
+    /// <summary>
+    /// Sub-buckets per doubling of a step duration: a bucket is at most 1/16 (6.25%) of its lower bound wide. Twice
+    /// as fine would double what a year's report reads (the rollup's rows per month grow with the buckets a step's
+    /// durations fill) for a p95 that is already the mean of its bucket, not its edge.
+    /// </summary>
+    public const int DurationSubBuckets = 16;
+
+    private const int SubBucketBits = 4;
+
+    /// <summary>
+    /// The histogram bucket of a step duration, log-linear in integers (no floating point, so every store and
+    /// every platform puts a duration in the same bucket): below 16 ticks each value is its own bucket; above,
+    /// each doubling [2^e, 2^(e+1)) is cut into 16 equal parts. Buckets grow with the duration; negative
+    /// durations (a clock set back) share bucket 0.
+    /// </summary>
+    public static int DurationBucket(long ticks)
+    {
+        if (ticks < DurationSubBuckets)
+        {
+            return (int)Math.Max(ticks, 0);
+        }
+
+        var exponent = System.Numerics.BitOperations.Log2((ulong)ticks);
+        var part = (int)(ticks >> (exponent - SubBucketBits)) & (DurationSubBuckets - 1);
+        return ((exponent - SubBucketBits + 1) << SubBucketBits) + part;
+    }
+
+    /// <summary>What a step's current row adds to the step-duration report: its last attempt's duration, when it has both times.</summary>
+    public static long? StepDurationTicks(StepRecord step) =>
+        step.StartedAt is { } started && step.EndedAt is { } ended ? (ended - started).Ticks : null;
+
+    /// <summary>The step-duration report's order: largest total first, then workflow and step (ordinal).</summary>
+    public static IReadOnlyList<StepDuration> OrderStepDurations(IEnumerable<StepDuration> rows) =>
+        rows.OrderByDescending(s => s.TotalMs).ThenBy(s => s.Workflow, StringComparer.Ordinal).ThenBy(s => s.Step, StringComparer.Ordinal).ToArray();
 }

@@ -193,6 +193,16 @@ namespace OpsFlow.Persistence.Migrations
                     b.ToTable("locks", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.PendingBackfillRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pending_backfills", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.RunRow", b =>
                 {
                     b.Property<string>("Id")
@@ -272,6 +282,34 @@ namespace OpsFlow.Persistence.Migrations
                         .HasDatabaseName("IX_runs_reports");
 
                     b.ToTable("runs", (string)null);
+                });
+
+            modelBuilder.Entity("OpsFlow.Persistence.StepDurationRollupRow", b =>
+                {
+                    b.Property<long>("Month")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Step")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Steps")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("Ticks")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Month", "Workflow", "Step", "Bucket");
+
+                    b.ToTable("step_duration_rollup", (string)null);
                 });
 
             modelBuilder.Entity("OpsFlow.Persistence.StepLogRow", b =>

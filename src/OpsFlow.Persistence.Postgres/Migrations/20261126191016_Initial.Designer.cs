@@ -11,7 +11,7 @@ using OpsFlow.Persistence;
 namespace OpsFlow.Persistence.Postgres.Migrations
 {
     [DbContext(typeof(OpsFlowDbContext))]
-    [Migration("20261126182745_Initial")]
+    [Migration("20261126191016_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -27,39 +27,31 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.ChatConversationRow", b =>
                 {
                     b.Property<string>("ConversationId")
-                        .HasColumnType("text")
-                        .HasColumnName("conversationid");
+                        .HasColumnType("text");
 
                     b.Property<string>("BotId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("botid");
+                        .HasColumnType("text");
 
                     b.Property<string>("BotName")
-                        .HasColumnType("text")
-                        .HasColumnName("botname");
+                        .HasColumnType("text");
 
                     b.Property<string>("ChannelId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("channelid");
+                        .HasColumnType("text");
 
                     b.Property<string>("ConversationType")
-                        .HasColumnType("text")
-                        .HasColumnName("conversationtype");
+                        .HasColumnType("text");
 
                     b.Property<string>("ServiceUrl")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("serviceurl");
+                        .HasColumnType("text");
 
                     b.Property<string>("TenantId")
-                        .HasColumnType("text")
-                        .HasColumnName("tenantid");
+                        .HasColumnType("text");
 
                     b.Property<long>("UpdatedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("updatedat");
+                        .HasColumnType("bigint");
 
                     b.HasKey("ConversationId");
 
@@ -69,21 +61,17 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.ChatInboxRow", b =>
                 {
                     b.Property<string>("Key")
-                        .HasColumnType("text")
-                        .HasColumnName("key");
+                        .HasColumnType("text");
 
                     b.Property<long?>("DoneAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("doneat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Json")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("json");
+                        .HasColumnType("text");
 
                     b.Property<long>("ReceivedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("receivedat");
+                        .HasColumnType("bigint");
 
                     b.HasKey("Key");
 
@@ -95,21 +83,17 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.ChatRunCardRow", b =>
                 {
                     b.Property<string>("RunId")
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.Property<string>("ActivityId")
-                        .HasColumnType("text")
-                        .HasColumnName("activityid");
+                        .HasColumnType("text");
 
                     b.Property<string>("ConversationId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("conversationid");
+                        .HasColumnType("text");
 
                     b.Property<long>("PostedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("postedat");
+                        .HasColumnType("bigint");
 
                     b.HasKey("RunId");
 
@@ -120,27 +104,22 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 {
                     b.Property<string>("Version")
                         .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("version");
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("EntryPath")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("entrypath");
+                        .HasColumnType("text");
 
                     b.Property<string>("FilesJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("filesjson");
+                        .HasColumnType("text");
 
                     b.Property<long>("SavedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("savedat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Workflow")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workflow");
+                        .HasColumnType("text");
 
                     b.HasKey("Version");
 
@@ -152,43 +131,34 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.HistoryRow", b =>
                 {
                     b.Property<string>("RunId")
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.Property<long>("Seq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("seq");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Actor")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("actor");
+                        .HasColumnType("text");
 
                     b.Property<long>("At")
-                        .HasColumnType("bigint")
-                        .HasColumnName("at");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("FromStatus")
-                        .HasColumnType("text")
-                        .HasColumnName("fromstatus");
+                        .HasColumnType("text");
 
                     b.Property<string>("Kind")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("kind");
+                        .HasColumnType("text");
 
                     b.Property<string>("Reason")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("reason");
+                        .HasColumnType("text");
 
                     b.Property<string>("Step")
-                        .HasColumnType("text")
-                        .HasColumnName("step");
+                        .HasColumnType("text");
 
                     b.Property<string>("ToStatus")
-                        .HasColumnType("text")
-                        .HasColumnName("tostatus");
+                        .HasColumnType("text");
 
                     b.HasKey("RunId", "Seq");
 
@@ -198,17 +168,14 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.LeaseRow", b =>
                 {
                     b.Property<string>("RunId")
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.Property<long>("ExpiresAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("expiresat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Holder")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("holder");
+                        .HasColumnType("text");
 
                     b.HasKey("RunId");
 
@@ -220,101 +187,91 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.LockRow", b =>
                 {
                     b.Property<string>("Key")
-                        .HasColumnType("text")
-                        .HasColumnName("key");
+                        .HasColumnType("text");
 
                     b.Property<long>("AcquiredAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("acquiredat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("RunId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.HasKey("Key");
 
                     b.ToTable("locks", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.PendingBackfillRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("pending_backfills", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.RunRow", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(32)
-                        .HasColumnType("character varying(32)")
-                        .HasColumnName("id");
+                        .HasColumnType("character varying(32)");
 
                     b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("createdat");
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("EndedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("endedat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error");
+                        .HasColumnType("text");
 
                     b.Property<long>("HistorySeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("historyseq");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("LockKey")
-                        .HasColumnType("text")
-                        .HasColumnName("lockkey");
+                        .HasColumnType("text");
 
                     b.Property<string>("ParametersJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("parametersjson");
+                        .HasColumnType("text");
 
                     b.Property<string>("ReplyTo")
-                        .HasColumnType("text")
-                        .HasColumnName("replyto");
+                        .HasColumnType("text");
 
                     b.Property<string>("RequestId")
-                        .HasColumnType("text")
-                        .HasColumnName("requestid");
+                        .HasColumnType("text");
 
                     b.Property<string>("RequestedById")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("requestedbyid");
+                        .HasColumnType("text");
 
                     b.Property<string>("RequestedByName")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("requestedbyname");
+                        .HasColumnType("text");
 
                     b.Property<long?>("StartedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("startedat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
-                        .HasColumnType("character varying(24)")
-                        .HasColumnName("status");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("Trigger")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("trigger");
+                        .HasColumnType("text");
 
                     b.Property<long>("Version")
                         .IsConcurrencyToken()
-                        .HasColumnType("bigint")
-                        .HasColumnName("version");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Workflow")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("workflow");
+                        .HasColumnType("text");
 
                     b.Property<string>("WorkflowVersion")
-                        .HasColumnType("text")
-                        .HasColumnName("workflowversion");
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -335,42 +292,63 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("runs", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.StepDurationRollupRow", b =>
+                {
+                    b.Property<long>("Month")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Workflow")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Step")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Bucket")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("Attempts")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Steps")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("Ticks")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Month", "Workflow", "Step", "Bucket");
+
+                    b.ToTable("step_duration_rollup", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.StepLogRow", b =>
                 {
                     b.Property<long>("Id")
                         .ValueGeneratedOnAdd()
-                        .HasColumnType("bigint")
-                        .HasColumnName("id");
+                        .HasColumnType("bigint");
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
                     b.Property<long>("At")
-                        .HasColumnType("bigint")
-                        .HasColumnName("at");
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Attempt")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempt");
+                        .HasColumnType("integer");
 
                     b.Property<string>("Level")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("level");
+                        .HasColumnType("text");
 
                     b.Property<string>("RunId")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.Property<string>("Step")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("step");
+                        .HasColumnType("text");
 
                     b.Property<string>("Text")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("text");
+                        .HasColumnType("text");
 
                     b.HasKey("Id");
 
@@ -382,78 +360,62 @@ namespace OpsFlow.Persistence.Postgres.Migrations
             modelBuilder.Entity("OpsFlow.Persistence.StepRow", b =>
                 {
                     b.Property<string>("RunId")
-                        .HasColumnType("text")
-                        .HasColumnName("runid");
+                        .HasColumnType("text");
 
                     b.Property<string>("Name")
-                        .HasColumnType("text")
-                        .HasColumnName("name");
+                        .HasColumnType("text");
 
                     b.Property<int>("Attempt")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempt");
+                        .HasColumnType("integer");
 
                     b.Property<long?>("CompletedSeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("completedseq");
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("DueAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("dueat");
+                        .HasColumnType("bigint");
 
                     b.Property<long?>("EndedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("endedat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Error")
-                        .HasColumnType("text")
-                        .HasColumnName("error");
+                        .HasColumnType("text");
 
                     b.Property<bool>("Escalated")
-                        .HasColumnType("boolean")
-                        .HasColumnName("escalated");
+                        .HasColumnType("boolean");
 
                     b.Property<int>("Extensions")
-                        .HasColumnType("integer")
-                        .HasColumnName("extensions");
+                        .HasColumnType("integer");
 
                     b.Property<string>("OutputsJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("outputsjson");
+                        .HasColumnType("text");
 
                     b.Property<int>("Position")
-                        .HasColumnType("integer")
-                        .HasColumnName("position");
+                        .HasColumnType("integer");
 
                     b.Property<int?>("ProgressPercent")
-                        .HasColumnType("integer")
-                        .HasColumnName("progresspercent");
+                        .HasColumnType("integer");
 
                     b.Property<string>("ProgressText")
-                        .HasColumnType("text")
-                        .HasColumnName("progresstext");
+                        .HasColumnType("text");
 
                     b.Property<long?>("StartedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("startedat");
+                        .HasColumnType("bigint");
 
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(24)
-                        .HasColumnType("character varying(24)")
-                        .HasColumnName("status");
+                        .HasColumnType("character varying(24)");
 
                     b.Property<string>("VotesJson")
                         .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("votesjson");
+                        .HasColumnType("text");
 
                     b.HasKey("RunId", "Name");
 
                     b.HasIndex("RunId")
                         .HasDatabaseName("IX_steps_failed")
-                        .HasFilter("status IN ('Failed', 'TimedOut')");
+                        .HasFilter("\"Status\" IN ('Failed', 'TimedOut')");
 
                     b.ToTable("steps", (string)null);
                 });
