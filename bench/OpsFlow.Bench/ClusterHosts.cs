@@ -14,8 +14,11 @@ internal sealed class ClusterHost : IDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
 
-    private ClusterHost(Process process, int port)
+    private readonly string _data;
+
+    private ClusterHost(Process process, int port, string data)
     {
+        _data = data;
         _process = process;
         _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
         _http.DefaultRequestHeaders.Add("X-OpsFlow-User", "local-operator");
@@ -52,7 +55,7 @@ internal sealed class ClusterHost : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"{name}: {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new ClusterHost(process, port);
+        var host = new ClusterHost(process, port, data);
         await host.WaitReadyAsync(name);
         return host;
     }
@@ -81,6 +84,14 @@ internal sealed class ClusterHost : IDisposable
 
         _process.Dispose();
         _http.Dispose();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
     }
 
     private async Task WaitReadyAsync(string name)

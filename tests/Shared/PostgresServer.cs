@@ -55,6 +55,7 @@ public sealed class PostgresServer
     public static async Task<PostgresServer> StartAsync(bool durable)
     {
         var bin = FindBinaries();
+        DeleteLeftovers();
         var asPostgres = Environment.IsPrivilegedProcess;
         var folder = Path.Combine(Path.GetTempPath(), $"opsflow-pg-{Guid.NewGuid():n}");
         var port = FreePort();
@@ -98,6 +99,30 @@ public sealed class PostgresServer
         {
             var log = File.Exists(Path.Combine(Folder, "server.log")) ? await File.ReadAllTextAsync(Path.Combine(Folder, "server.log")) : "";
             throw new InvalidOperationException($"{tool} {arguments} failed ({process.ExitCode}): {await output}{await error}{log}");
+        }
+    }
+
+    /// <summary>
+    /// Folders of earlier test processes whose server is gone (no postmaster.pid) are deleted here: a test host that
+    /// is torn down at once after its tests may stop its server without getting to delete the folder. Only folders
+    /// left alone for a while, so a parallel test process's fresh one is never touched.
+    /// </summary>
+    private static void DeleteLeftovers()
+    {
+        var cutoff = TimeProvider.System.GetUtcNow().UtcDateTime - TimeSpan.FromMinutes(10);
+        foreach (var folder in Directory.GetDirectories(Path.GetTempPath(), "opsflow-pg-*"))
+        {
+            try
+            {
+                if (!File.Exists(Path.Combine(folder, "postmaster.pid")) && Directory.GetLastWriteTimeUtc(folder) < cutoff)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Someone else's, or in use: left as it is.
+            }
         }
     }
 

@@ -17,8 +17,11 @@ public sealed class ClusterHost : IDisposable
     private readonly Process _process;
     private readonly HttpClient _http;
 
-    private ClusterHost(string name, Process process, int port)
+    private readonly string _data;
+
+    private ClusterHost(string name, Process process, int port, string data)
     {
+        _data = data;
         Name = name;
         _process = process;
         Port = port;
@@ -68,7 +71,7 @@ public sealed class ClusterHost : IDisposable
         process.ErrorDataReceived += (_, e) => Write(output, name, e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new ClusterHost(name, process, port);
+        return new ClusterHost(name, process, port, data);
     }
 
     /// <summary>Waits until /readyz answers 200: migrated, scheduler running, workflows loaded.</summary>
@@ -125,6 +128,14 @@ public sealed class ClusterHost : IDisposable
 
         _process.Dispose();
         _http.Dispose();
+        try
+        {
+            Directory.Delete(_data, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
     }
 
     /// <summary>A personal chat message: "/clustered" from an operator of the shipped appsettings.json.</summary>
