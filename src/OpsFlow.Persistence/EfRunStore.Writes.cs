@@ -49,7 +49,7 @@ internal sealed partial class EfRunStore
     /// <summary>
     /// The run, its steps, history and logs, and what the steps change in the step-duration rollup, in one
     /// transaction. The engine says what the steps were (<see cref="RunChange.SavedSteps"/>), so the hot path
-    /// reads nothing back and the rollup costs a statement only when a step's duration changes (a step ends);
+    /// reads nothing back, and the rollup costs one statement per group-committed batch in which a step ended;
     /// a change that does not say is applied by itself, reading the saved steps first.
     /// </summary>
     public Task SaveAsync(RunChange change, CancellationToken cancellationToken = default)

@@ -21,6 +21,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
     /// <summary>The host's workflows folder; write scripts here before the host starts (its first client).</summary>
     public string WorkflowsPath => Path.Combine(_folder, "workflows");
 
+    /// <summary>The host's SQLite file (with its -wal and -shm files next to it).</summary>
+    public string DatabasePath => Path.Combine(_folder, "opsflow.db");
+
     public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

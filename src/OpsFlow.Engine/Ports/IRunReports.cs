@@ -10,7 +10,9 @@ namespace OpsFlow.Engine.Ports;
 /// succeeded / finished (0 when nothing finished).</item>
 /// <item>A duration is EndedAt − StartedAt of a finished run, or of a step's last attempt; records
 /// without both times are left out of durations.</item>
-/// <item>A percentile is the nearest rank: the value at position ⌈p·n⌉ of the sorted durations.</item>
+/// <item>A median is exact. The step durations' 95th percentile comes from a histogram every store builds alike
+/// (<see cref="Reports.StepDurationHistogram"/>): the mean of the bucket holding the nearest-rank value (position
+/// ⌈0.95·n⌉ of the sorted durations), within 6.25% of it, so a store may keep the buckets summed ahead of time.</item>
 /// </list>
 /// </summary>
 public interface IRunReports

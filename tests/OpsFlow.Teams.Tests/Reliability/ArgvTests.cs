@@ -1,0 +1,50 @@
+using System.Net;
+using System.Text.Json;
+using OpsFlow.Bot.Tests;
+
+namespace OpsFlow.Teams.Tests.Reliability;
+
+/// <summary>
+/// Parameters reach processes as one argv item each, whatever they hold (issue 7, item 5): steps run programs with
+/// an argument list and no shell, so shell syntax and path traversal in a parameter are only text.
+/// </summary>
+public sealed class ArgvTests(ReliabilityFactory factory) : IClassFixture<ReliabilityFactory>
+{
+    public static TheoryData<string> Values() =>
+    [
+        "; touch /tmp/opsflow-argv-pwned #",
+        "$(touch /tmp/opsflow-argv-pwned)",
+        "`touch /tmp/opsflow-argv-pwned`",
+        "a && touch /tmp/opsflow-argv-pwned || b",
+        "| cat /etc/passwd",
+        "> /tmp/opsflow-argv-pwned",
+        "../../../../etc/passwd",
+        "two words \"quoted\" 'single'",
+        "* ? [a-z] ~ $HOME %s %n",
+        "-n --help",
+    ];
+
+    [Theory]
+    [MemberData(nameof(Values))]
+    public async Task ParameterWithShellSyntaxOrTraversal_ReachesTheProcessAsOneArgument(string value)
+    {
+        var api = new ApiClient(factory.CreateClient());
+
+        var (status, body) = await api.PostAsync("/api/runs", "olivia", new { workflow = "argv", parameters = new { value } });
+
+        Assert.Equal(HttpStatusCode.Created, status);
+        var id = body.GetProperty("run").GetProperty("id").GetString()!;
+        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(20);
+        while ((await api.GetAsync($"/api/runs/{id}", "olivia")).Body.GetProperty("run").GetProperty("status").GetString() is not ("Succeeded" or "Failed"))
+        {
+            Assert.True(TimeProvider.System.GetUtcNow() < until, "the run did not finish");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
+        }
+
+        var log = (await api.GetAsync($"/api/runs/{id}/steps/print/log", "olivia")).Body.EnumerateArray()
+            .Select(l => l.GetProperty("text").GetString()!).ToArray();
+        Assert.Equal([$"[{value}]"], log.Where(l => l.StartsWith('[')).ToArray());
+        Assert.False(File.Exists("/tmp/opsflow-argv-pwned"), "a shell ran the parameter");
+        Assert.Equal("Succeeded", (await api.GetAsync($"/api/runs/{id}", "olivia")).Body.GetProperty("run").GetProperty("status").GetString());
+    }
+}
