@@ -1,17 +1,26 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
 var reportsOnly = args.Contains("--reports-only");
 var chatOnly = args.Contains("--chat-only");
 var telemetryOnly = args.Contains("--telemetry-only");
+var clusterOnly = args.Contains("--cluster-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
     var report = new Report();
+    if (clusterOnly)
+    {
+        // Real host processes on a throwaway PostgreSQL (needs Debian's postgresql package); not part of the default run.
+        await ClusterScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
     if (chatOnly)
     {
         await ChatScenarios.RunAsync(folder, quick, report);

@@ -7,7 +7,7 @@ namespace OpsFlow.Persistence;
 internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
 {
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var row = await db.ChatConversations.FirstOrDefaultAsync(c => c.ConversationId == reference.ConversationId, ct);
             if (row is null)
@@ -25,7 +25,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             row.UpdatedAt = Mapping.Ticks(reference.UpdatedAt);
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public async Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
     {
@@ -45,8 +45,17 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
         {
             var received = Mapping.Ticks(activity.ReceivedAt);
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"INSERT INTO chat_inbox (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
+                $"INSERT INTO \"chat_inbox\" (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
             return inserted == 1;
+        }, cancellationToken);
+
+    public Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var seen = Mapping.Ticks(seenReceivedAt);
+            var moved = Mapping.Ticks(now);
+            return await db.ChatInbox.Where(i => i.Key == key && i.DoneAt == null && i.ReceivedAt == seen)
+                .ExecuteUpdateAsync(set => set.SetProperty(i => i.ReceivedAt, moved), ct) == 1;
         }, cancellationToken);
 
     public Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
@@ -82,7 +91,7 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
     }
 
     public Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var row = await db.ChatRunCards.FirstOrDefaultAsync(c => c.RunId == card.RunId, ct);
             if (row is null)
@@ -96,5 +105,20 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
             row.PostedAt = Mapping.Ticks(card.PostedAt);
             await db.SaveChangesAsync(ct);
             return true;
+        }, cancellationToken));
+
+    public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default) =>
+        writes.RunAsync(async (db, ct) =>
+        {
+            var posted = Mapping.Ticks(at);
+            var stale = Mapping.Ticks(staleBefore);
+            var claimed = await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({runId}, {conversationId}, NULL, {posted})
+                ON CONFLICT ("RunId") DO UPDATE SET "PostedAt" = excluded."PostedAt"
+                WHERE "chat_run_cards"."ActivityId" IS NULL AND "chat_run_cards"."PostedAt" < {stale}
+                """,
+                ct);
+            return claimed == 1;
         }, cancellationToken);
 }

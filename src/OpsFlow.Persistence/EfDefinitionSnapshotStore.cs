@@ -8,7 +8,7 @@ namespace OpsFlow.Persistence;
 internal sealed class EfDefinitionSnapshotStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IDefinitionSnapshotStore
 {
     public Task SaveAsync(DefinitionSnapshot snapshot, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             // Versions are content hashes: a row that exists already holds the same code.
             if (await db.DefinitionSources.AsNoTracking().AnyAsync(s => s.Version == snapshot.Version, ct))
@@ -26,7 +26,7 @@ internal sealed class EfDefinitionSnapshotStore(IDbContextFactory<OpsFlowDbConte
             });
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public async Task<DefinitionSnapshot?> FindAsync(string version, CancellationToken cancellationToken = default)
     {

@@ -34,9 +34,9 @@ internal sealed partial class EfRunStore
             var deleted = await writes.RunAsync(
                 (db, ct) => db.Database.ExecuteSqlAsync(
                     $"""
-                    DELETE FROM step_logs WHERE Id IN (
-                        SELECT l.Id FROM runs r JOIN step_logs l ON l.RunId = r.Id
-                        WHERE r.EndedAt < {ticks}
+                    DELETE FROM "step_logs" WHERE "Id" IN (
+                        SELECT l."Id" FROM "runs" r JOIN "step_logs" l ON l."RunId" = r."Id"
+                        WHERE r."EndedAt" < {ticks}
                         LIMIT {TrimBatchSize})
                     """,
                     ct),

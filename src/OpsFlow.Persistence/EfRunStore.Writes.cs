@@ -8,7 +8,7 @@ namespace OpsFlow.Persistence;
 internal sealed partial class EfRunStore
 {
     public Task<CreateRunResult> CreateRunAsync(NewRun run, CancellationToken cancellationToken = default) =>
-        writes.RunAsync<CreateRunResult>(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync<CreateRunResult>(async (db, ct) =>
         {
             if (run.Run.RequestId is { } requestId
                 && await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.RequestId == requestId, ct) is { } existing)
@@ -44,7 +44,7 @@ internal sealed partial class EfRunStore
             await db.SaveChangesAsync(ct);
             await StepDurationRollup.ApplyAsync(db, StepDurationRollup.Deltas(run.Run, [], run.Steps), ct);
             return new CreateRunResult.Created(run.Run, acquired, holderId);
-        }, cancellationToken);
+        }, cancellationToken));
 
     /// <summary>
     /// The run, its steps, history and logs, and what the steps change in the step-duration rollup, in one
@@ -112,7 +112,7 @@ internal sealed partial class EfRunStore
         : error;
 
     public Task<bool> TryAcquireLockAsync(string lockKey, string runId, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var held = await db.Locks.AsNoTracking().FirstOrDefaultAsync(l => l.Key == lockKey, ct);
             if (held is not null)
@@ -123,5 +123,5 @@ internal sealed partial class EfRunStore
             db.Locks.Add(new LockRow { Key = lockKey, RunId = runId, AcquiredAt = Mapping.Ticks(clock.GetUtcNow()) });
             await db.SaveChangesAsync(ct);
             return true;
-        }, cancellationToken);
+        }, cancellationToken));
 }

@@ -84,3 +84,11 @@ internal sealed class DefinitionSourceRow
     public string FilesJson { get; set; } = "{}";
     public long SavedAt { get; set; }
 }
+
+/// <summary>A host's hold on a run it drives (several hosts on one database); see EfRunOwnership.</summary>
+internal sealed class LeaseRow
+{
+    public string RunId { get; set; } = "";
+    public string Holder { get; set; } = "";
+    public long ExpiresAt { get; set; }
+}

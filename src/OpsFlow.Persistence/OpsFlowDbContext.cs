@@ -26,6 +26,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<ChatInboxRow> ChatInbox => Set<ChatInboxRow>();
 
+    internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
+
     internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
@@ -96,6 +98,13 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             inbox.HasKey(i => i.Key);
             // Start-up replays what is not done; pruning deletes by age.
             inbox.HasIndex(i => new { i.DoneAt, i.ReceivedAt });
+        });
+        modelBuilder.Entity<LeaseRow>(lease =>
+        {
+            lease.ToTable("run_leases");
+            lease.HasKey(l => l.RunId);
+            // Renewal updates every lease of one host.
+            lease.HasIndex(l => l.Holder);
         });
         modelBuilder.Entity<StepDurationRollupRow>(rollup =>
         {

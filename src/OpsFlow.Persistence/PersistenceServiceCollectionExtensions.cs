@@ -26,7 +26,16 @@ public static class PersistenceServiceCollectionExtensions
         }
 
         // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout.
-        services.AddPooledDbContextFactory<OpsFlowDbContext>(options => options.UseSqlite(builder.ConnectionString));
+        return services.AddOpsFlowStores(options => options.UseSqlite(builder.ConnectionString));
+    }
+
+    /// <summary>
+    /// The EF Core stores on the database <paramref name="configure"/> chooses: how each provider registers
+    /// (AddOpsFlowSqlite here, AddOpsFlowPostgres in OpsFlow.Persistence.Postgres).
+    /// </summary>
+    public static IServiceCollection AddOpsFlowStores(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
+    {
+        services.AddPooledDbContextFactory<OpsFlowDbContext>(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<WriteQueue>();
         services.TryAddSingleton<IRunStore, EfRunStore>();
@@ -34,6 +43,22 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();
         services.TryAddSingleton<OpsFlow.Teams.Ports.IChatStore, EfChatStore>();
         services.TryAddSingleton<DatabaseMigrator>();
+        return services;
+    }
+
+    /// <summary>
+    /// Run leases in the database, for several hosts sharing it: the engine then drives a run only while this host
+    /// holds its lease. <paramref name="hostId"/> names this host in the leases; by default the machine name, the
+    /// process id and a random suffix, so that two processes never share one.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowRunLeases(this IServiceCollection services, string? hostId = null)
+    {
+        hostId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}";
+        services.TryAddSingleton<IRunOwnership>(sp => new EfRunOwnership(
+            sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(),
+            sp.GetRequiredService<WriteQueue>(),
+            sp.GetRequiredService<TimeProvider>(),
+            hostId));
         return services;
     }
 }

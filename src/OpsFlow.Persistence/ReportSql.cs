@@ -2,33 +2,35 @@ namespace OpsFlow.Persistence;
 
 /// <summary>
 /// The report queries (see ReportRules for the definitions they share with the in-memory reports). Statuses are
-/// written out because a partial index and the query that uses it must say the same thing.
+/// written out because a partial index and the query that uses it must say the same thing. Every identifier is quoted
+/// and only SQL both databases have is used (SUM(CASE …) rather than SQLite's SUM(condition)), so each query runs on
+/// SQLite and PostgreSQL alike.
 /// </summary>
 internal static class ReportSql
 {
     public static FormattableString Summary(long from, long to) => $"""
-        SELECT COUNT(*) AS Runs,
-               COALESCE(SUM(Status = 'Succeeded'), 0) AS Succeeded,
-               COALESCE(SUM(Status = 'Failed'), 0) AS Failed,
-               COALESCE(SUM(Status = 'RolledBack'), 0) AS RolledBack,
-               COALESCE(SUM(Status = 'Cancelled'), 0) AS Cancelled,
-               COUNT(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS Timed,
-               AVG(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS AverageTicks
-        FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
+        SELECT COUNT(*) AS "Runs",
+               COALESCE(SUM(CASE WHEN "Status" = 'Succeeded' THEN 1 ELSE 0 END), 0) AS "Succeeded",
+               COALESCE(SUM(CASE WHEN "Status" = 'Failed' THEN 1 ELSE 0 END), 0) AS "Failed",
+               COALESCE(SUM(CASE WHEN "Status" = 'RolledBack' THEN 1 ELSE 0 END), 0) AS "RolledBack",
+               COALESCE(SUM(CASE WHEN "Status" = 'Cancelled' THEN 1 ELSE 0 END), 0) AS "Cancelled",
+               COUNT(CASE WHEN "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN "EndedAt" - "StartedAt" END) AS "Timed",
+               AVG(CASE WHEN "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN "EndedAt" - "StartedAt" END) AS "AverageTicks"
+        FROM "runs" WHERE "CreatedAt" >= {from} AND "CreatedAt" < {to}
         """;
 
     public static FormattableString Durations(long from, long to, int skip, int take) => $"""
-        SELECT EndedAt - StartedAt AS Value FROM runs
-        WHERE CreatedAt >= {from} AND CreatedAt < {to}
-          AND Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') AND EndedAt - StartedAt IS NOT NULL
+        SELECT "EndedAt" - "StartedAt" AS "Value" FROM "runs"
+        WHERE "CreatedAt" >= {from} AND "CreatedAt" < {to}
+          AND "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') AND "EndedAt" - "StartedAt" IS NOT NULL
         ORDER BY 1 LIMIT {take} OFFSET {skip}
         """;
 
     public static FormattableString Buckets(long from, long to, long origin, long width) => $"""
-        SELECT (CreatedAt - {origin}) / {width} AS Bucket, COUNT(*) AS Runs,
-               SUM(Status = 'Succeeded') AS Succeeded,
-               SUM(Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled')) AS Finished
-        FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
+        SELECT ("CreatedAt" - {origin}) / {width} AS "Bucket", COUNT(*) AS "Runs",
+               SUM(CASE WHEN "Status" = 'Succeeded' THEN 1 ELSE 0 END) AS "Succeeded",
+               SUM(CASE WHEN "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN 1 ELSE 0 END) AS "Finished"
+        FROM "runs" WHERE "CreatedAt" >= {from} AND "CreatedAt" < {to}
         GROUP BY 1
         """;
 
@@ -70,34 +72,34 @@ internal static class ReportSql
 
     public static FormattableString Failures(long from, long to, int take) => $"""
         WITH f AS (
-            SELECT r.Workflow AS Workflow, s.Name AS Step, COALESCE(s.Error, '') AS Error,
-                   COALESCE(s.EndedAt, r.CreatedAt) AS At, r.Id AS RunId
-            FROM steps s JOIN runs r ON r.Id = s.RunId
-            WHERE s.Status IN ('Failed', 'TimedOut') AND r.CreatedAt >= {from} AND r.CreatedAt < {to}),
+            SELECT r."Workflow" AS "Workflow", s."Name" AS "Step", COALESCE(s."Error", '') AS "Error",
+                   COALESCE(s."EndedAt", r."CreatedAt") AS "At", r."Id" AS "RunId"
+            FROM "steps" s JOIN "runs" r ON r."Id" = s."RunId"
+            WHERE s."Status" IN ('Failed', 'TimedOut') AND r."CreatedAt" >= {from} AND r."CreatedAt" < {to}),
         ranked AS (
-            SELECT Workflow, Step, Error, At, RunId,
-                   ROW_NUMBER() OVER (PARTITION BY Workflow, Step, Error ORDER BY At DESC, RunId DESC) AS Rank,
-                   COUNT(*) OVER (PARTITION BY Workflow, Step, Error) AS N
+            SELECT "Workflow", "Step", "Error", "At", "RunId",
+                   ROW_NUMBER() OVER (PARTITION BY "Workflow", "Step", "Error" ORDER BY "At" DESC, "RunId" DESC) AS "Rank",
+                   COUNT(*) OVER (PARTITION BY "Workflow", "Step", "Error") AS "N"
             FROM f)
-        SELECT Workflow, Step, Error, N AS Count, At AS LastAt, RunId AS LastRunId
-        FROM ranked WHERE Rank = 1
-        ORDER BY N DESC, At DESC, Workflow, Step, Error
+        SELECT "Workflow", "Step", "Error", "N" AS "Count", "At" AS "LastAt", "RunId" AS "LastRunId"
+        FROM ranked WHERE "Rank" = 1
+        ORDER BY "N" DESC, "At" DESC, "Workflow", "Step", "Error"
         LIMIT {take}
         """;
 
     public static FormattableString Workflows(long from, long to) => $"""
         WITH w AS (
-            SELECT Workflow, COUNT(*) AS Runs,
-                   SUM(Status = 'Succeeded') AS Succeeded,
-                   SUM(Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled')) AS Finished,
-                   AVG(CASE WHEN Status IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN EndedAt - StartedAt END) AS AverageTicks,
-                   MAX(CreatedAt) AS LastAt
-            FROM runs WHERE CreatedAt >= {from} AND CreatedAt < {to}
-            GROUP BY Workflow)
-        SELECT w.Workflow, w.Runs, w.Succeeded, w.Finished, w.AverageTicks, w.LastAt, l.Id AS LastRunId, l.Status AS LastStatus
-        FROM w JOIN runs l ON l.Id = (
-            SELECT Id FROM runs WHERE Workflow = w.Workflow AND CreatedAt = w.LastAt ORDER BY Id DESC LIMIT 1)
-        ORDER BY w.Runs DESC, w.Workflow
+            SELECT "Workflow", COUNT(*) AS "Runs",
+                   SUM(CASE WHEN "Status" = 'Succeeded' THEN 1 ELSE 0 END) AS "Succeeded",
+                   SUM(CASE WHEN "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN 1 ELSE 0 END) AS "Finished",
+                   AVG(CASE WHEN "Status" IN ('Succeeded', 'Failed', 'RolledBack', 'Cancelled') THEN "EndedAt" - "StartedAt" END) AS "AverageTicks",
+                   MAX("CreatedAt") AS "LastAt"
+            FROM "runs" WHERE "CreatedAt" >= {from} AND "CreatedAt" < {to}
+            GROUP BY "Workflow")
+        SELECT w."Workflow", w."Runs", w."Succeeded", w."Finished", w."AverageTicks", w."LastAt", l."Id" AS "LastRunId", l."Status" AS "LastStatus"
+        FROM w JOIN "runs" l ON l."Id" = (
+            SELECT "Id" FROM "runs" WHERE "Workflow" = w."Workflow" AND "CreatedAt" = w."LastAt" ORDER BY "Id" DESC LIMIT 1)
+        ORDER BY w."Runs" DESC, w."Workflow"
         """;
 }
 

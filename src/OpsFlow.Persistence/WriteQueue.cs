@@ -5,13 +5,15 @@ using Microsoft.EntityFrameworkCore;
 namespace OpsFlow.Persistence;
 
 /// <summary>
-/// One writer for the database, with group commit. SQLite takes one writer at a time, so instead of many
-/// connections queueing on its lock, every write joins a queue and the writer applies as many as are waiting
+/// One writer per process for the database, with group commit. SQLite takes one writer at a time, so instead of
+/// many connections queueing on its lock, every write joins a queue and the writer applies as many as are waiting
 /// in one transaction, completing them all after the commit: a caller's write is durable when its task
 /// completes, never before.
 /// Staged writes (the hot path: a run's change) are added to one context and saved with one SaveChanges;
 /// if that fails, they are applied again one by one, each behind a savepoint, so one bad write fails alone.
-/// The writer keeps one connection open for its whole life, with the write pragmas set once on it.
+/// The writer keeps one connection open for its whole life, with the write pragmas set once on it. On PostgreSQL
+/// several hosts each have their writer: rows they could both write are guarded by keys and versions (the stores
+/// turn a lost race into the answer the winner's write implies).
 /// </summary>
 internal sealed class WriteQueue : IAsyncDisposable
 {
@@ -57,33 +59,38 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// A context on the writer's own connection. WAL with synchronous=NORMAL keeps every committed transaction
-    /// across a process crash (kill -9) at a fraction of FULL's fsync cost; a power cut may lose the last few
-    /// commits, never consistency.
+    /// A context on the writer's own connection, opened once. On SQLite, WAL with synchronous=NORMAL keeps every
+    /// committed transaction across a process crash (kill -9) at a fraction of FULL's fsync cost; a power cut may
+    /// lose the last few commits, never consistency. Other databases take the context as configured.
     /// </summary>
     private async Task<OpsFlowDbContext> WriterContextAsync()
     {
-        if (_options is null)
+        if (_db is null)
         {
-            await using (var probe = await _contexts.CreateDbContextAsync())
+            var db = await _contexts.CreateDbContextAsync();
+            if (db.Database.IsSqlite())
             {
-                _connection = new SqliteConnection(probe.Database.GetConnectionString());
+                _connection = new SqliteConnection(db.Database.GetConnectionString());
+                await db.DisposeAsync();
+                await _connection.OpenAsync();
+                await using var pragmas = _connection.CreateCommand();
+                pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
+                await pragmas.ExecuteNonQueryAsync();
+                db = new OpsFlowDbContext(new DbContextOptionsBuilder<OpsFlowDbContext>().UseSqlite(_connection).Options);
+            }
+            else
+            {
+                await db.Database.OpenConnectionAsync();
             }
 
-            await _connection.OpenAsync();
-            await using var pragmas = _connection.CreateCommand();
-            pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
-            await pragmas.ExecuteNonQueryAsync();
-            _options = new DbContextOptionsBuilder<OpsFlowDbContext>().UseSqlite(_connection).Options;
-            _db = new OpsFlowDbContext(_options); // reused for every batch; its change tracker is cleared after each write
+            _db = db; // reused for every batch; its change tracker is cleared after each write
         }
 
-        return _db!;
+        return _db;
     }
 
     private async Task CloseConnectionAsync()
     {
-        _options = null;
         if (_db is not null)
         {
             await _db.DisposeAsync();
@@ -98,7 +105,6 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     private SqliteConnection? _connection;
-    private DbContextOptions<OpsFlowDbContext>? _options;
     private OpsFlowDbContext? _db;
 
     private Task<T> Enqueue<T>(WriteOp<T> op)

@@ -34,6 +34,12 @@ internal static partial class Log
     [LoggerMessage(3008, LogLevel.Debug, "Run {RunId}: no step executing any more ({Status}); its job ends")]
     public static partial void RunIdle(ILogger logger, string runId, string status);
 
+    [LoggerMessage(3009, LogLevel.Debug, "Run {RunId} is driven by another host; its job watches that host's lease and takes the run over if it expires")]
+    public static partial void RunWatched(ILogger logger, string runId);
+
+    [LoggerMessage(3010, LogLevel.Debug, "Timer {Purpose} of run {RunId}: another host drives the run now; the timer fires again shortly")]
+    public static partial void TimerDeferred(ILogger logger, string purpose, string runId);
+
     [LoggerMessage(3020, LogLevel.Information, "Retention: deleted {Count} step log lines of runs that ended more than {Days} days ago (before {Before:u})")]
     public static partial void StepLogsTrimmed(ILogger logger, int count, int days, DateTimeOffset before);
 }

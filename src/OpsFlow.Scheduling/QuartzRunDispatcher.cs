@@ -10,7 +10,7 @@ namespace OpsFlow.Scheduling;
 /// executes twice at once. The job waits while the run executes steps; if the process dies meanwhile, Quartz
 /// re-fires it at the next start (and, clustered, on another host), which resumes the run.
 /// </summary>
-internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, TimeProvider clock) : IRunDispatcher
+internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, ClusterOptions cluster, TimeProvider clock) : IRunDispatcher
 {
     public const string RunGroup = "opsflow-runs";
 
@@ -36,11 +36,27 @@ internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, TimeProv
         {
             await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
         }
+        else if (cluster.Enabled)
+        {
+            // Clustered, the job may be on another host and about to end (its run went idle there a moment ago):
+            // one more firing, held back by Quartz until that execution is over, covers this busy spell.
+            var again = TriggerBuilder.Create(clock)
+                .WithIdentity($"{runId}/{Guid.NewGuid():n}", RunGroup)
+                .ForJob(job.Key)
+                .StartNow()
+                .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
+                .Build();
+            await scheduler.ScheduleJob(job, again, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+        }
     }
 }
 
-/// <summary>Executes one run: drives it until no step is executing. Re-fired by Quartz after a crash.</summary>
-internal sealed class RunJob(WorkflowEngine engine, ILogger<RunJob> logger) : IJob
+/// <summary>
+/// Executes one run: drives it until no step is executing. Re-fired by Quartz after a crash. Clustered, the job may
+/// fire on a host other than the one driving the run: it then watches the run's lease, and takes the run over when
+/// that host dies (its lease expires), or ends when the run goes idle or ends.
+/// </summary>
+internal sealed class RunJob(WorkflowEngine engine, ClusterOptions cluster, TimeProvider clock, ILogger<RunJob> logger) : IJob
 {
     public const string RunIdKey = "runId";
 
@@ -52,7 +68,23 @@ internal sealed class RunJob(WorkflowEngine engine, ILogger<RunJob> logger) : IJ
             Log.RunRecovering(logger, runId);
         }
 
-        var status = await engine.DriveAsync(runId, cancellationToken).ConfigureAwait(false);
-        Log.RunIdle(logger, runId, status?.ToString() ?? "not active");
+        var watching = false;
+        while (true)
+        {
+            var status = await engine.DriveAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (status is not null || !await engine.IsHeldElsewhereAsync(runId, cancellationToken).ConfigureAwait(false))
+            {
+                Log.RunIdle(logger, runId, status?.ToString() ?? "not active");
+                return;
+            }
+
+            if (!watching)
+            {
+                Log.RunWatched(logger, runId);
+                watching = true;
+            }
+
+            await Task.Delay(cluster.WatchInterval, clock, cancellationToken).ConfigureAwait(false);
+        }
     }
 }

@@ -63,13 +63,20 @@ internal static class TimerData
 }
 
 /// <summary>What every engine timer fires: hands the timer back to the engine.</summary>
-internal sealed class WorkflowTimerJob(IWorkflowTimerHandler engine, Microsoft.Extensions.Logging.ILogger<WorkflowTimerJob> logger) : IJob
+internal sealed class WorkflowTimerJob(IWorkflowTimerHandler engine, ClusterOptions cluster, TimeProvider clock, Microsoft.Extensions.Logging.ILogger<WorkflowTimerJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var timer = TimerData.Read(context.MergedJobDataMap);
         var late = context.FireTimeUtc - timer.DueAt;
         Log.TimerFiring(logger, timer.Purpose, timer.RunId, timer.Step, late.TotalSeconds >= 1 ? $"{late.TotalSeconds:0} s late" : "on time", context.Recovering);
-        await engine.OnTimerAsync(timer, cancellationToken).ConfigureAwait(false);
+        if (!await engine.OnTimerAsync(timer, cancellationToken).ConfigureAwait(false))
+        {
+            // Another host drives the run now: the same trigger fires again shortly (Quartz keeps a trigger that its
+            // own job rescheduled), until the run is free or that host has it.
+            var again = context.Trigger.GetTriggerBuilder().StartAt(clock.GetUtcNow() + cluster.WatchInterval).Build();
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, again, cancellationToken).ConfigureAwait(false);
+            Log.TimerDeferred(logger, timer.Purpose, timer.RunId);
+        }
     }
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Ports;
 using Quartz;
@@ -22,15 +23,46 @@ public static class SchedulingServiceCollectionExtensions
     public static IServiceCollection AddOpsFlowQuartz(this IServiceCollection services, string sqliteConnectionString, RetentionOptions? retention = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sqliteConnectionString);
+        return services.AddQuartzStore(store => store.UseSqlite(sqliteConnectionString), retention);
+    }
+
+    /// <summary>
+    /// Quartz clustered on OpsFlow's PostgreSQL database (its tables are created at start when missing; hosts
+    /// starting together find the ones the first created): every host shares the timers, the schedules and the
+    /// run jobs, a trigger fires on one host only, and the run jobs of a host that stops checking in are recovered
+    /// by another host after <see cref="ClusterOptions.CheckinInterval"/> plus <see cref="ClusterOptions.CheckinMisfireThreshold"/>.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowQuartzCluster(this IServiceCollection services, string postgresConnectionString, ClusterOptions? cluster = null, RetentionOptions? retention = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(postgresConnectionString);
+        cluster ??= new ClusterOptions();
+        cluster.Enabled = true;
+        services.AddSingleton(cluster);
+        return services.AddQuartzStore(
+            store =>
+            {
+                store.UsePostgres(postgresConnectionString);
+                store.UseClustering(clustering =>
+                {
+                    clustering.CheckinInterval = cluster.CheckinInterval;
+                    clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
+                });
+            },
+            retention);
+    }
+
+    private static IServiceCollection AddQuartzStore(this IServiceCollection services, Action<IPersistentStoreBuilder> database, RetentionOptions? retention)
+    {
         retention ??= new RetentionOptions { StepLogDays = 0 };
         services.AddSingleton(retention);
+        services.TryAddSingleton(new ClusterOptions());
         services.AddQuartz(quartz =>
         {
             // A run's job waits (asynchronously) while the run executes: allow as many as runs may execute at once.
             quartz.UseDefaultThreadPool(maxConcurrency: 500);
             quartz.UsePersistentStore(store =>
             {
-                store.UseSqlite(sqliteConnectionString);
+                database(store);
                 store.ProvisionSchema();
                 store.UseSystemTextJsonSerializer();
             });

@@ -36,4 +36,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Could not tell the user that their message failed")]
     public static partial void ReplyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "Adopted inbound activity {Key} (received {ReceivedAt:u}): the host that accepted it did not handle it in time")]
+    public static partial void Adopted(ILogger logger, string key, DateTimeOffset receivedAt);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Looking for inbound activities another host left unhandled failed; trying again shortly")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
 }

@@ -34,6 +34,13 @@ public sealed class TeamsOptions
     /// <summary>The largest activity accepted; Teams' own limit for a message is about 100 KB.</summary>
     public int MaxActivityBytes { get; set; } = 256 * 1024;
 
+    /// <summary>
+    /// Several hosts: an accepted activity still not handled this long after it arrived is taken over by another host
+    /// (the one that accepted it died). Default: 1 minute when several hosts share the database, off for one host
+    /// (its own restart replays what it accepted).
+    /// </summary>
+    public TimeSpan? OrphanedActivityAfter { get; set; }
+
     /// <summary>Handled activity ids are kept this long to refuse re-deliveries.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(2);
 

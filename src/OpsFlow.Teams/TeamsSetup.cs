@@ -23,6 +23,7 @@ public static class TeamsSetup
         services.AddSingleton<ConversationDirectory>();
         services.AddSingleton<ActivityInbox>();
         services.AddHostedService<ActivityProcessor>();
+        services.AddHostedService<OrphanedActivitySweeper>();
 
         // --- auth (inbound JWT, outbound tokens) ---
         if (!options.Authenticates)

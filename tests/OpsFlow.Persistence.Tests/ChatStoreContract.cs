@@ -30,6 +30,19 @@ public abstract class ChatStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task TryClaimRunCardAsync_OnePosterAtATime_UntilTheCardIsSavedOrTheClaimIsStale()
+    {
+        Assert.True(await Store.TryClaimRunCardAsync("r1", "19:ops@thread", T0, T0.AddSeconds(-30)), "the first claim posts");
+        Assert.False(await Store.TryClaimRunCardAsync("r1", "19:ops@thread", T0.AddSeconds(5), T0.AddSeconds(-25)), "a second host waits while the first posts");
+        Assert.True(await Store.TryClaimRunCardAsync("r1", "19:ops@thread", T0.AddSeconds(40), T0.AddSeconds(10)), "a claim older than the cutoff was left by a dead poster");
+
+        await Store.SaveRunCardAsync(new RunCard("r1", "19:ops@thread", "act-1", T0.AddSeconds(41)));
+
+        Assert.False(await Store.TryClaimRunCardAsync("r1", "19:ops@thread", T0.AddHours(1), T0.AddHours(1)), "a posted card is never posted again");
+        Assert.Equal("act-1", (await Store.GetRunCardAsync("r1"))?.ActivityId);
+    }
+
+    [Fact]
     public async Task TryAcceptAsync_SameKeyTwice_AcceptsOnlyTheFirst()
     {
         Assert.True(await Store.TryAcceptAsync(new InboundActivity("conv|a1", "{\"type\":\"message\"}", T0)), "a new activity is accepted");

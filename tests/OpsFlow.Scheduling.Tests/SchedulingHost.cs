@@ -16,10 +16,10 @@ public sealed class TimerLog : IWorkflowTimerHandler
 
     public IReadOnlyList<(WorkflowTimer Timer, DateTimeOffset At)> Fired => [.. _fired];
 
-    public Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
+    public Task<bool> OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
     {
         _fired.Enqueue((timer, TimeProvider.System.GetUtcNow()));
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 }
 

@@ -3,16 +3,22 @@ using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Engine.Telemetry;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Postgres;
 
 namespace OpsFlow.Bot.Hosting;
 
 internal static class EngineSetup
 {
-    /// <summary>The database from ConnectionStrings:OpsFlow (default: a SQLite file under ./data).</summary>
+    /// <summary>
+    /// The database from ConnectionStrings:OpsFlow (default: a SQLite file under ./data), on the provider
+    /// OpsFlow:Database:Provider names (Sqlite, the default, or Postgres; see docs/scale-out.md).
+    /// </summary>
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        var connectionString = configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString;
-        return services.AddOpsFlowSqlite(connectionString);
+        var database = DatabaseSettings.From(configuration);
+        return database.IsPostgres
+            ? services.AddOpsFlowPostgres(database.ConnectionString, configuration["OpsFlow:Cluster:HostId"])
+            : services.AddOpsFlowSqlite(database.ConnectionString);
     }
 
     /// <summary>The engine and its in-process timers. Nothing here starts or resumes runs by itself.</summary>

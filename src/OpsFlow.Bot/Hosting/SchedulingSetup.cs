@@ -1,4 +1,3 @@
-using OpsFlow.Persistence;
 using OpsFlow.Scheduling;
 using OpsFlow.Scripting;
 
@@ -14,7 +13,17 @@ internal static partial class SchedulingSetup
     public static IServiceCollection AddOpsFlowScheduling(this IServiceCollection services, IConfiguration configuration)
     {
         var retention = configuration.GetSection("OpsFlow:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
-        services.AddOpsFlowQuartz(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString, retention);
+        var database = DatabaseSettings.From(configuration);
+        if (database.IsPostgres)
+        {
+            // Several hosts on one PostgreSQL database: Quartz runs clustered (docs/scale-out.md).
+            services.AddOpsFlowQuartzCluster(database.ConnectionString, configuration.GetSection("OpsFlow:Cluster").Get<ClusterOptions>(), retention);
+        }
+        else
+        {
+            services.AddOpsFlowQuartz(database.ConnectionString, retention);
+        }
+
         services.AddSingleton<IStartupStep, DeclaredSchedulesSync>();
         services.AddHostedService<DeclaredSchedulesFollower>();
         return services;

@@ -23,4 +23,19 @@ public sealed class EngineOptions
 
     /// <summary>Log lines kept per step attempt; past it the oldest are dropped with a note. Default 2,000.</summary>
     public int MaxLogLinesPerAttempt { get; set; } = 2_000;
+
+    /// <summary>
+    /// Several hosts: how long a host's hold on a run lasts without renewal. A host that dies loses its runs to
+    /// another host after this long. Default 10 s.
+    /// </summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Several hosts: how often a host renews its holds. Default 2 s (well inside <see cref="LeaseDuration"/>).</summary>
+    public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Several hosts: how long a command (approve, cancel…) waits for a run that another host is driving to become
+    /// free before it is refused. Default 30 s.
+    /// </summary>
+    public TimeSpan CommandWait { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -15,7 +15,8 @@ internal sealed class EngineServices(
     WorkflowEngine engine,
     ISecretSource secrets,
     IRunDispatcher dispatcher,
-    EngineTelemetry telemetry)
+    EngineTelemetry telemetry,
+    IRunOwnership ownership)
 {
     public EngineTelemetry Telemetry { get; } = telemetry;
 
@@ -27,6 +28,11 @@ internal sealed class EngineServices(
         get => _draining;
         set => _draining = value;
     }
+
+    /// <summary>Several hosts share the database: a run that goes idle is let go, for whichever host needs it next.</summary>
+    public bool UnloadWhenIdle { get; } = ownership.IsShared;
+
+    public Task ReleaseAsync(string runId) => engine.ReleaseAsync(runId);
 
     public ISecretSource Secrets { get; } = secrets;
 

@@ -62,4 +62,22 @@ internal static partial class Log
 
     [LoggerMessage(1016, LogLevel.Error, "Run {RunId}: the scheduler could not be told it executes; its steps start anyway, and start-up recovery covers it")]
     public static partial void DispatchFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1030, LogLevel.Warning, "Run {RunId}: this host no longer holds its lease (another host took it over); it stops driving the run")]
+    public static partial void LeaseLost(ILogger logger, string runId);
+
+    [LoggerMessage(1031, LogLevel.Error, "Could not renew this host's run leases")]
+    public static partial void RenewFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1032, LogLevel.Warning, "Run {RunId}: could not release its lease; it expires by itself")]
+    public static partial void ReleaseFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(1033, LogLevel.Debug, "Run {RunId} is idle; this host lets it go")]
+    public static partial void RunUnloaded(ILogger logger, string runId);
+
+    [LoggerMessage(1034, LogLevel.Warning, "Run {RunId}: its host died while driving it (its lease expired); this host took it over")]
+    public static partial void Adopted(ILogger logger, string runId);
+
+    [LoggerMessage(1035, LogLevel.Error, "Looking for runs that a dead host left failed; trying again shortly")]
+    public static partial void AdoptFailed(ILogger logger, Exception exception);
 }

@@ -39,7 +39,14 @@ internal sealed partial class RunCoordinator
     private void Recover()
     {
         _revived = true;
-        Audit(null, System, $"run reloaded from the database (after a restart or a failed save); it goes on from {_run.Status}");
+        // Several hosts reload idle runs all the time (whoever gets the next message); the trail notes only a
+        // reload that found work interrupted.
+        var interrupted = _steps.Values.Any(s => s.Status is StepStatus.Running or StepStatus.Compensating);
+        if (interrupted || !_services.UnloadWhenIdle)
+        {
+            Audit(null, System, $"run reloaded from the database (after a restart or a failed save); it goes on from {_run.Status}");
+        }
+
         foreach (var step in _steps.Values.ToArray())
         {
             var definition = Definition(step.Name);

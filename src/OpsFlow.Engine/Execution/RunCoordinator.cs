@@ -28,6 +28,8 @@ internal sealed partial class RunCoordinator : IDisposable
     private readonly ConcurrentQueue<StepLogLine> _logs = new();
     private readonly ConcurrentDictionary<string, (int Percent, string? Text)> _progress = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _postGate = new();
+    private bool _closed;
 
     // Changes of the message being handled; saved together by CommitAsync.
     private readonly List<HistoryEntry> _history = [];
@@ -66,6 +68,9 @@ internal sealed partial class RunCoordinator : IDisposable
     /// <summary>Step bodies and compensations executing now.</summary>
     public int StepsInFlight => _inFlight.Count;
 
+    /// <summary>The loop has ended and the coordinator is letting its run go.</summary>
+    public bool IsEnding { get; private set; }
+
     /// <summary>Completes when the run reaches a terminal state or the coordinator stops.</summary>
     public Task Completion => _loop ?? Task.CompletedTask;
 
@@ -81,11 +86,31 @@ internal sealed partial class RunCoordinator : IDisposable
         Post(new RunMessage.Kick(recovering));
     }
 
-    public void Post(RunMessage message)
+    /// <summary>False when the coordinator takes no more messages (the run ended, stopped, or was let go idle).</summary>
+    public bool Post(RunMessage message)
     {
-        if (!_inbox.Writer.TryWrite(message) && message is RunMessage.Command command)
+        lock (_postGate)
         {
-            command.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is no longer active here; look at it again."));
+            return !_closed && _inbox.Writer.TryWrite(message);
+        }
+    }
+
+    /// <summary>
+    /// Several hosts: an idle run is let go (its coordinator ends and its lease is released) so that its next
+    /// message may be handled by any host. Only when nothing waits in the inbox and no step executes.
+    /// </summary>
+    private bool TryUnload()
+    {
+        lock (_postGate)
+        {
+            if (_inbox.Reader.Count > 0 || !_inFlight.IsEmpty)
+            {
+                return false;
+            }
+
+            _closed = true;
+            _inbox.Writer.TryComplete();
+            return true;
         }
     }
 
@@ -155,6 +180,12 @@ internal sealed partial class RunCoordinator : IDisposable
                 {
                     break;
                 }
+
+                if (_services.UnloadWhenIdle && _idle && TryUnload())
+                {
+                    Log.RunUnloaded(_services.Logger, RunId);
+                    break;
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -177,6 +208,10 @@ internal sealed partial class RunCoordinator : IDisposable
             }
 
             _trace.End(_run, Now);
+            IsEnding = true;
+            // Released before it is detached: until then a message for the run waits for this coordinator's end
+            // instead of claiming the run again and losing the new lease to this release.
+            await _services.ReleaseAsync(RunId);
             _services.Detach(this);
             _ended = true;
             _idleSignal.TrySetResult();

@@ -11,13 +11,26 @@ public sealed partial class WorkflowEngine
     public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
         var started = _clock.GetTimestamp();
+        StartLeaseWork();
         var snapshots = await _store.GetActiveRunsAsync(cancellationToken);
         var resumed = 0;
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            foreach (var snapshot in snapshots.Where(s => !_active.ContainsKey(s.Run.Id)))
+            foreach (var found in snapshots.Where(s => !_active.ContainsKey(s.Run.Id)))
             {
+                // Several hosts: only a run no live host holds is resumed here, read again once it is ours.
+                if (!await ClaimAsync(found.Run.Id, cancellationToken))
+                {
+                    continue;
+                }
+
+                var snapshot = found;
+                if (_ownership.IsShared && await _store.GetRunAsync(found.Run.Id, cancellationToken) is { } fresh)
+                {
+                    snapshot = new RunSnapshot(fresh, await _store.GetStepsAsync(fresh.Id, cancellationToken));
+                }
+
                 resumed += await ResumeAsync(snapshot, cancellationToken) is null ? 0 : 1;
             }
         }
@@ -30,9 +43,16 @@ public sealed partial class WorkflowEngine
         return resumed;
     }
 
+    /// <summary>Loads a run this host has claimed; lets the claim go when the run cannot be loaded or has ended.</summary>
     private async Task<RunCoordinator?> ResumeAsync(RunSnapshot snapshot, CancellationToken cancellationToken)
     {
         var run = snapshot.Run;
+        if (StateMachine.IsTerminal(run.Status))
+        {
+            await ReleaseAsync(run.Id);
+            return null;
+        }
+
         WorkflowDefinition definition;
         try
         {
@@ -42,6 +62,7 @@ public sealed partial class WorkflowEngine
         {
             // The run stays as it is in the database and is tried again at the next start.
             Log.CannotResume(_logger, run.Id, ex.Message);
+            await ReleaseAsync(run.Id);
             return null;
         }
 
@@ -49,6 +70,7 @@ public sealed partial class WorkflowEngine
         if (missing.Length > 0)
         {
             Log.CannotResume(_logger, run.Id, $"its definition no longer declares step(s) {string.Join(", ", missing)}");
+            await ReleaseAsync(run.Id);
             return null;
         }
 
@@ -105,9 +127,9 @@ public sealed partial class WorkflowEngine
         try
         {
             var queued = await _store.GetQueuedRunsAsync(lockKey);
-            if (queued.Count > 0 && await FindAsync(queued[0].Id, CancellationToken.None) is { } next)
+            if (queued.Count > 0)
             {
-                next.Post(new RunMessage.Kick(Recovering: false));
+                await DeliverAsync(queued[0].Id, new RunMessage.Kick(Recovering: false), TimeSpan.Zero, CancellationToken.None);
             }
         }
         catch (Exception ex) when (!_stopped)

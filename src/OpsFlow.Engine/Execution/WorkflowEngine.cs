@@ -35,15 +35,17 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         ILogger<WorkflowEngine> logger,
         ISecretSource? secrets = null,
         IRunDispatcher? dispatcher = null,
-        EngineTelemetry? telemetry = null)
+        EngineTelemetry? telemetry = null,
+        IRunOwnership? ownership = null)
     {
         _store = store;
         _catalog = catalog;
         _clock = clock;
         _options = options;
         _logger = logger;
+        _ownership = ownership ?? SingleHostOwnership.Instance;
         _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance,
-            telemetry ?? new EngineTelemetry(clock));
+            telemetry ?? new EngineTelemetry(clock), _ownership);
     }
 
     /// <summary>Runs this engine is driving now.</summary>
@@ -105,17 +107,27 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         var described = string.Join(" ", parameters.Values.Select(p => $"{p.Key}={p.Value}"));
         var created = new HistoryEntry(run.Id, 1, now, HistoryKind.Run, actor.Label, null, null, nameof(RunStatus.Pending),
             $"requested by {actor.Label} via {request.Trigger}{(described.Length == 0 ? string.Empty : $" with {described}")}");
+        // Several hosts: the new run's lease is taken before the run exists, so a host that dies right after creating
+        // it leaves a lease that expires, and another host takes the run over (a lease without a run is cleared).
+        if (!await ClaimAsync(run.Id, cancellationToken))
+        {
+            throw new InvalidOperationException($"Run id {run.Id} is leased already; nothing was created.");
+        }
+
         var result = await _store.CreateRunAsync(new NewRun(run, steps, created, definition.LockMode == LockMode.Queue), cancellationToken);
         switch (result)
         {
             case CreateRunResult.Duplicate duplicate:
+                await ReleaseAsync(run.Id);
                 return new StartRunResult.Duplicate(duplicate.Existing);
             case CreateRunResult.LockHeld held:
+                await ReleaseAsync(run.Id);
                 return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
             case CreateRunResult.Created made:
                 Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
                 origin?.SetTag("opsflow.run.id", run.Id);
                 await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired, origin?.Context ?? default), cancellationToken);
+
                 return made.LockAcquired
                     ? new StartRunResult.Started(made.Run)
                     : new StartRunResult.Queued(made.Run, made.HolderRunId ?? "another run");
@@ -124,29 +136,33 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         }
     }
 
-    /// <summary>Sends a command to a run and waits until its effect is durable (or it was refused).</summary>
+    /// <summary>
+    /// Sends a command to a run and waits until its effect is durable (or it was refused). A run another host drives
+    /// is waited for (up to <see cref="EngineOptions.CommandWait"/>): it is taken over once that host lets it go.
+    /// </summary>
     public async Task<CommandResult> SendAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
     {
-        var coordinator = await FindAsync(runId, cancellationToken);
-        if (coordinator is null)
+        var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var delivery = await DeliverAsync(runId, new RunMessage.Command(command, done), _options.CommandWait, cancellationToken);
+        if (delivery == Delivery.Delivered)
         {
-            var run = await _store.GetRunAsync(runId, cancellationToken);
-            return run switch
-            {
-                null => CommandResult.NotFound(runId),
-                _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
-                _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
-            };
+            return await done.Task.WaitAsync(cancellationToken);
         }
 
-        var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        coordinator.Post(new RunMessage.Command(command, done));
-        return await done.Task.WaitAsync(cancellationToken);
+        var run = await _store.GetRunAsync(runId, cancellationToken);
+        return run switch
+        {
+            null => CommandResult.NotFound(runId),
+            _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
+            _ when delivery == Delivery.HeldElsewhere => CommandResult.Refused($"Run {runId} is busy on another OpsFlow host and did not come free in time; nothing was done. Try again in a moment.", run),
+            _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
+        };
     }
 
     /// <summary>
     /// Loads the run if it is active and not loaded, and waits until no step of it is executing (it ended, or waits
-    /// for a timer, an approval or a command). Returns its status then, or null when it is not active.
+    /// for a timer, an approval or a command). Returns its status then, or null when it is not active here (it
+    /// ended, or another host drives it: see <see cref="IsHeldElsewhereAsync"/>).
     /// </summary>
     public async Task<RunStatus?> DriveAsync(string runId, CancellationToken cancellationToken = default)
     {
@@ -159,18 +175,22 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         return await coordinator.WhenIdleAsync(cancellationToken);
     }
 
-    public async Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Hands the timer to its run. False when another host drives the run now: the timer must fire again a little
+    /// later (a timer is never lost, and never handled by two hosts).
+    /// </summary>
+    public async Task<bool> OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
     {
         Log.TimerFired(_logger, timer.Purpose);
         try
         {
-            var coordinator = await FindAsync(timer.RunId, cancellationToken);
-            coordinator?.Post(new RunMessage.TimerFired(timer));
+            return await DeliverAsync(timer.RunId, new RunMessage.TimerFired(timer), TimeSpan.Zero, cancellationToken) != Delivery.HeldElsewhere;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The due time is stored with the step: the timer is re-armed when the run is next loaded.
             Log.TimerFailed(_logger, ex, timer.Purpose);
+            return true;
         }
     }
 
@@ -203,6 +223,11 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     public async ValueTask DisposeAsync()
     {
         _stopped = true;
+        if (_renewal is not null)
+        {
+            await _renewal.DisposeAsync();
+        }
+
         var coordinators = _active.Values.ToArray();
         await Task.WhenAll(coordinators.Select(c => c.StopAsync()));
         foreach (var coordinator in coordinators)
@@ -246,7 +271,10 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         }
     }
 
-    /// <summary>The run's coordinator; loads a non-terminal run that has none (after a failed save, say).</summary>
+    /// <summary>
+    /// The run's coordinator; loads a non-terminal run that has none (after a failed save, say, or when it went idle
+    /// on a host that shares the database) if this host can claim it. Null when it ended or another host drives it.
+    /// </summary>
     private async Task<RunCoordinator?> FindAsync(string runId, CancellationToken cancellationToken)
     {
         if (_active.TryGetValue(runId, out var coordinator) || _stopped)
@@ -263,8 +291,16 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
             }
 
             var run = await _store.GetRunAsync(runId, cancellationToken);
+            if (run is null || StateMachine.IsTerminal(run.Status) || !await ClaimAsync(runId, cancellationToken))
+            {
+                return null;
+            }
+
+            // Read again once the run is ours: another host may have changed it up to the moment it let it go.
+            run = _ownership.IsShared ? await _store.GetRunAsync(runId, cancellationToken) : run;
             if (run is null || StateMachine.IsTerminal(run.Status))
             {
+                await ReleaseAsync(runId);
                 return null;
             }
 

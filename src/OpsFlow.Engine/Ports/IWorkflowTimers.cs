@@ -26,5 +26,6 @@ public interface IWorkflowTimers
 /// <summary>Implemented by the engine: what a timer calls when it fires.</summary>
 public interface IWorkflowTimerHandler
 {
-    Task OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default);
+    /// <summary>False when another host drives the run now: the scheduler fires the timer again a little later.</summary>
+    Task<bool> OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default);
 }

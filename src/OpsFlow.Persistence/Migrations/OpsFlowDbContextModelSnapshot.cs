@@ -157,6 +157,25 @@ namespace OpsFlow.Persistence.Migrations
                     b.ToTable("history", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.LeaseRow", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holder")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("RunId");
+
+                    b.HasIndex("Holder");
+
+                    b.ToTable("run_leases", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.LockRow", b =>
                 {
                     b.Property<string>("Key")

@@ -14,7 +14,14 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
 {
     private readonly Channel<QueuedActivity> _queue = Channel.CreateUnbounded<QueuedActivity>(new UnboundedChannelOptions { SingleReader = true });
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _here = new(StringComparer.Ordinal);
+
     internal ChannelReader<QueuedActivity> Reader => _queue.Reader;
+
+    /// <summary>True while this host has the activity queued or in hand.</summary>
+    internal bool IsHere(string key) => _here.ContainsKey(key);
+
+    internal void Done(string key) => _here.TryRemove(key, out _);
 
     /// <summary>False when the activity was seen before: it is not handled again.</summary>
     public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
@@ -25,12 +32,17 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
             return false;
         }
 
+        _here[inbound.Key] = true;
         // The HTTP request's span, so the background handling can link back to the delivery.
         _queue.Writer.TryWrite(new QueuedActivity(inbound, System.Diagnostics.Activity.Current?.Context ?? default));
         return true;
     }
 
-    internal void Requeue(InboundActivity activity) => _queue.Writer.TryWrite(new QueuedActivity(activity, default));
+    internal void Requeue(InboundActivity activity)
+    {
+        _here[activity.Key] = true;
+        _queue.Writer.TryWrite(new QueuedActivity(activity, default));
+    }
 }
 
 /// <summary>An accepted activity and the trace context it was delivered under (none after a restart).</summary>

@@ -133,6 +133,7 @@ public sealed class ActivityProcessor(
         span?.SetTag("opsflow.outcome", outcome);
         _telemetry.ActivityHandled(activity.Type ?? "unknown", outcome);
         await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        inbox.Done(inbound.Key);
     }
 
     private async Task TellAsync(Turn? turn, string text, CancellationToken cancellationToken)

@@ -33,6 +33,12 @@ public interface IChatStore
     /// <summary>Records an activity before it is acknowledged. False when its key was seen before: do nothing twice.</summary>
     Task<bool> TryAcceptAsync(InboundActivity activity, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several hosts: takes over an accepted activity nobody handled (its host died), by moving its arrival time from
+    /// <paramref name="seenReceivedAt"/> to <paramref name="now"/>. True for the one host whose move succeeded.
+    /// </summary>
+    Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Marks an accepted activity handled.</summary>
     Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default);
 
@@ -46,4 +52,12 @@ public interface IChatStore
 
     /// <summary>Creates or replaces the run's card (a /status post makes the new card the one kept up to date).</summary>
     Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Several hosts may update one run's card: before the first card is posted, the poster claims it here (a card
+    /// row with no activity id yet). True when the caller must post: there was no card, or only a claim older than
+    /// <paramref name="staleBefore"/> (its poster died before saving the card). False when a card exists or another
+    /// host is posting it.
+    /// </summary>
+    Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default);
 }

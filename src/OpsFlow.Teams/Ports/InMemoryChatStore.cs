@@ -40,6 +40,16 @@ public sealed class InMemoryChatStore : IChatStore
         return Task.FromResult(old.Count(key => _inbox.TryRemove(key, out _)));
     }
 
+    public Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (!_inbox.TryGetValue(key, out var entry) || entry.DoneAt is not null || entry.Activity.ReceivedAt != seenReceivedAt)
+        {
+            return Task.FromResult(false);
+        }
+
+        return Task.FromResult(_inbox.TryUpdate(key, (entry.Activity with { ReceivedAt = now }, null), entry));
+    }
+
     public Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_cards.GetValueOrDefault(runId));
 
@@ -47,5 +57,27 @@ public sealed class InMemoryChatStore : IChatStore
     {
         _cards[card.RunId] = card;
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default)
+    {
+        var claim = new RunCard(runId, conversationId, null, at);
+        while (true)
+        {
+            if (_cards.TryAdd(runId, claim))
+            {
+                return Task.FromResult(true);
+            }
+
+            if (!_cards.TryGetValue(runId, out var held) || held.ActivityId is not null || held.PostedAt >= staleBefore)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (_cards.TryUpdate(runId, claim, held))
+            {
+                return Task.FromResult(true);
+            }
+        }
     }
 }

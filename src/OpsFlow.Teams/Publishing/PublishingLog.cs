@@ -32,9 +32,12 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 4208, Level = LogLevel.Information, Message = "Sent the {Kind} notification of run {RunId}")]
     public static partial void Notified(ILogger logger, string kind, string runId);
 
-    [LoggerMessage(EventId = 4209, Level = LogLevel.Information, Message = "Cards after the restart: {Marked} of {Ended} recently ended runs are brought up to date")]
+    [LoggerMessage(EventId = 4209, Level = LogLevel.Debug, Message = "The first card of run {RunId} is being posted by another host; this one updates it once it is there")]
+    public static partial void CardPostedElsewhere(ILogger logger, string runId);
+
+    [LoggerMessage(EventId = 4210, Level = LogLevel.Information, Message = "Cards after the restart: {Marked} of {Ended} recently ended runs are brought up to date")]
     public static partial void CaughtUp(ILogger logger, int marked, int ended);
 
-    [LoggerMessage(EventId = 4210, Level = LogLevel.Warning, Message = "Could not look for cards left behind by the previous process; they catch up at their run's next change")]
+    [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "Could not look for cards left behind by the previous process; they catch up at their run's next change")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception);
 }

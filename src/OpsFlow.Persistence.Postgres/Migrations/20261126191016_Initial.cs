@@ -1,0 +1,317 @@
+﻿using Microsoft.EntityFrameworkCore.Migrations;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+
+#nullable disable
+
+namespace OpsFlow.Persistence.Postgres.Migrations
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "chat_conversations",
+                columns: table => new
+                {
+                    ConversationId = table.Column<string>(type: "text", nullable: false),
+                    ServiceUrl = table.Column<string>(type: "text", nullable: false),
+                    ChannelId = table.Column<string>(type: "text", nullable: false),
+                    BotId = table.Column<string>(type: "text", nullable: false),
+                    BotName = table.Column<string>(type: "text", nullable: true),
+                    TenantId = table.Column<string>(type: "text", nullable: true),
+                    ConversationType = table.Column<string>(type: "text", nullable: true),
+                    UpdatedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_chat_conversations", x => x.ConversationId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "chat_inbox",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    Json = table.Column<string>(type: "text", nullable: false),
+                    ReceivedAt = table.Column<long>(type: "bigint", nullable: false),
+                    DoneAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_chat_inbox", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "chat_run_cards",
+                columns: table => new
+                {
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    ConversationId = table.Column<string>(type: "text", nullable: false),
+                    ActivityId = table.Column<string>(type: "text", nullable: true),
+                    PostedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_chat_run_cards", x => x.RunId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "definition_sources",
+                columns: table => new
+                {
+                    Version = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Workflow = table.Column<string>(type: "text", nullable: false),
+                    EntryPath = table.Column<string>(type: "text", nullable: false),
+                    FilesJson = table.Column<string>(type: "text", nullable: false),
+                    SavedAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_definition_sources", x => x.Version);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "history",
+                columns: table => new
+                {
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Seq = table.Column<long>(type: "bigint", nullable: false),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    Kind = table.Column<string>(type: "text", nullable: false),
+                    Actor = table.Column<string>(type: "text", nullable: false),
+                    Step = table.Column<string>(type: "text", nullable: true),
+                    FromStatus = table.Column<string>(type: "text", nullable: true),
+                    ToStatus = table.Column<string>(type: "text", nullable: true),
+                    Reason = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_history", x => new { x.RunId, x.Seq });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "locks",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    AcquiredAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_locks", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "pending_backfills",
+                columns: table => new
+                {
+                    Name = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_pending_backfills", x => x.Name);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "run_leases",
+                columns: table => new
+                {
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Holder = table.Column<string>(type: "text", nullable: false),
+                    ExpiresAt = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_run_leases", x => x.RunId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "runs",
+                columns: table => new
+                {
+                    Id = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false),
+                    Workflow = table.Column<string>(type: "text", nullable: false),
+                    WorkflowVersion = table.Column<string>(type: "text", nullable: true),
+                    Status = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    ParametersJson = table.Column<string>(type: "text", nullable: false),
+                    RequestedById = table.Column<string>(type: "text", nullable: false),
+                    RequestedByName = table.Column<string>(type: "text", nullable: false),
+                    Trigger = table.Column<string>(type: "text", nullable: false),
+                    LockKey = table.Column<string>(type: "text", nullable: true),
+                    RequestId = table.Column<string>(type: "text", nullable: true),
+                    ReplyTo = table.Column<string>(type: "text", nullable: true),
+                    CreatedAt = table.Column<long>(type: "bigint", nullable: false),
+                    StartedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EndedAt = table.Column<long>(type: "bigint", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    HistorySeq = table.Column<long>(type: "bigint", nullable: false),
+                    Version = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_runs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "step_duration_rollup",
+                columns: table => new
+                {
+                    Month = table.Column<long>(type: "bigint", nullable: false),
+                    Workflow = table.Column<string>(type: "text", nullable: false),
+                    Step = table.Column<string>(type: "text", nullable: false),
+                    Bucket = table.Column<int>(type: "integer", nullable: false),
+                    Steps = table.Column<long>(type: "bigint", nullable: false),
+                    Attempts = table.Column<long>(type: "bigint", nullable: false),
+                    Ticks = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_step_duration_rollup", x => new { x.Month, x.Workflow, x.Step, x.Bucket });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "step_logs",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Step = table.Column<string>(type: "text", nullable: false),
+                    Attempt = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<long>(type: "bigint", nullable: false),
+                    Level = table.Column<string>(type: "text", nullable: false),
+                    Text = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_step_logs", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "steps",
+                columns: table => new
+                {
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Name = table.Column<string>(type: "text", nullable: false),
+                    Position = table.Column<int>(type: "integer", nullable: false),
+                    Status = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: false),
+                    Attempt = table.Column<int>(type: "integer", nullable: false),
+                    StartedAt = table.Column<long>(type: "bigint", nullable: true),
+                    EndedAt = table.Column<long>(type: "bigint", nullable: true),
+                    DueAt = table.Column<long>(type: "bigint", nullable: true),
+                    Error = table.Column<string>(type: "text", nullable: true),
+                    OutputsJson = table.Column<string>(type: "text", nullable: false),
+                    VotesJson = table.Column<string>(type: "text", nullable: false),
+                    Extensions = table.Column<int>(type: "integer", nullable: false),
+                    Escalated = table.Column<bool>(type: "boolean", nullable: false),
+                    CompletedSeq = table.Column<long>(type: "bigint", nullable: true),
+                    ProgressPercent = table.Column<int>(type: "integer", nullable: true),
+                    ProgressText = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_steps", x => new { x.RunId, x.Name });
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_chat_inbox_DoneAt_ReceivedAt",
+                table: "chat_inbox",
+                columns: new[] { "DoneAt", "ReceivedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_definition_sources_Workflow_SavedAt",
+                table: "definition_sources",
+                columns: new[] { "Workflow", "SavedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_run_leases_Holder",
+                table: "run_leases",
+                column: "Holder");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_EndedAt",
+                table: "runs",
+                column: "EndedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_LockKey_Status",
+                table: "runs",
+                columns: new[] { "LockKey", "Status" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_RequestId",
+                table: "runs",
+                column: "RequestId",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_Status",
+                table: "runs",
+                column: "Status");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_Workflow_CreatedAt",
+                table: "runs",
+                columns: new[] { "Workflow", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_runs_reports",
+                table: "runs",
+                columns: new[] { "CreatedAt", "Workflow", "Status", "StartedAt", "EndedAt", "Id" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_step_logs_RunId_Step",
+                table: "step_logs",
+                columns: new[] { "RunId", "Step" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_steps_failed",
+                table: "steps",
+                column: "RunId",
+                filter: "\"Status\" IN ('Failed', 'TimedOut')");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "chat_conversations");
+
+            migrationBuilder.DropTable(
+                name: "chat_inbox");
+
+            migrationBuilder.DropTable(
+                name: "chat_run_cards");
+
+            migrationBuilder.DropTable(
+                name: "definition_sources");
+
+            migrationBuilder.DropTable(
+                name: "history");
+
+            migrationBuilder.DropTable(
+                name: "locks");
+
+            migrationBuilder.DropTable(
+                name: "pending_backfills");
+
+            migrationBuilder.DropTable(
+                name: "run_leases");
+
+            migrationBuilder.DropTable(
+                name: "runs");
+
+            migrationBuilder.DropTable(
+                name: "step_duration_rollup");
+
+            migrationBuilder.DropTable(
+                name: "step_logs");
+
+            migrationBuilder.DropTable(
+                name: "steps");
+        }
+    }
+}

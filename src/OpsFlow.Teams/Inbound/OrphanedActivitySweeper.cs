@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Ports;
+
+namespace OpsFlow.Teams.Inbound;
+
+/// <summary>
+/// Several hosts behind one load balancer: an activity is accepted (stored) by the host that received it, and handled
+/// there. If that host dies first, the activity would wait for its restart; instead, another host adopts it once it
+/// has gone unhandled for <see cref="TeamsOptions.OrphanedActivityAfter"/>. Adopting moves the activity's arrival
+/// time in the store, so of several hosts sweeping at once exactly one takes it.
+/// </summary>
+public sealed class OrphanedActivitySweeper(
+    ActivityInbox inbox,
+    IChatStore store,
+    TeamsOptions options,
+    TimeProvider clock,
+    ILogger<OrphanedActivitySweeper> logger,
+    IRunOwnership? ownership = null) : BackgroundService
+{
+    private static readonly TimeSpan SharedDefault = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var after = options.OrphanedActivityAfter ?? (ownership?.IsShared == true ? SharedDefault : null);
+        if (after is not { } orphanedAfter || orphanedAfter <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, orphanedAfter.Ticks / 2));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+                await SweepAsync(orphanedAfter, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.SweepFailed(logger, ex);
+            }
+        }
+    }
+
+    private async Task SweepAsync(TimeSpan orphanedAfter, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow();
+        var pending = await store.GetPendingAsync(now - ActivityProcessor.ReplayWindow, cancellationToken).ConfigureAwait(false);
+        foreach (var orphan in pending.Where(p => p.ReceivedAt < now - orphanedAfter && !inbox.IsHere(p.Key)))
+        {
+            if (await store.TryAdoptAsync(orphan.Key, orphan.ReceivedAt, now, cancellationToken).ConfigureAwait(false))
+            {
+                Log.Adopted(logger, orphan.Key, orphan.ReceivedAt);
+                inbox.Requeue(orphan with { ReceivedAt = now });
+            }
+        }
+    }
+}

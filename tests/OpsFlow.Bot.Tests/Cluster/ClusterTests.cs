@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence.Postgres;
+using OpsFlow.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace OpsFlow.Bot.Tests.Cluster;
+
+/// <summary>
+/// Two real OpsFlow host processes on one PostgreSQL database: runs started through chat on both, one host killed
+/// with SIGKILL in the middle of its runs, and every run must still finish, on the other host, with no step attempt
+/// executing on two hosts at once, one card per run, and one run per chat activity even when it reached both hosts.
+/// </summary>
+[Collection(ProcessKillCollection.Name)]
+public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
+{
+    private const int Runs = 100;
+    private const int SentToBoth = 10;
+    private readonly string _folder = Directory.CreateTempSubdirectory("opsflow-cluster-").FullName;
+
+    [Fact]
+    public async Task TwoHosts_OneKilledMidRun_EveryRunFinishesOnTheOther_OnceAndWithOneCard()
+    {
+        var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("cluster");
+        var workflows = Directory.CreateDirectory(Path.Combine(_folder, "workflows")).FullName;
+        var journal = Directory.CreateDirectory(Path.Combine(_folder, "journal")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(workflows, "clustered.csx"), StepJournal.Script);
+        await using var connector = await StubConnector.StartAsync();
+        using var a = ClusterHost.Start("host-a", connectionString, workflows, journal, output);
+        await a.WaitReadyAsync(TimeSpan.FromSeconds(120));
+        using var b = ClusterHost.Start("host-b", connectionString, workflows, journal, output);
+        await b.WaitReadyAsync(TimeSpan.FromSeconds(120));
+
+        // Every activity goes to one host, alternately; the first few reach the other host too (a retrying channel
+        // behind a load balancer).
+        var sends = new List<Task>();
+        for (var i = 0; i < Runs; i++)
+        {
+            var activity = ClusterHost.StartMessage($"activity-{i}", $"a:conversation-{i}", connector.Url);
+            var (first, other) = i % 2 == 0 ? (a, b) : (b, a);
+            sends.Add(first.SendAsync(activity));
+            if (i < SentToBoth)
+            {
+                sends.Add(other.SendAsync(activity.DeepClone().AsObject()));
+            }
+        }
+
+        await Task.WhenAll(sends);
+        await WaitUntilAsync(
+            () =>
+            {
+                var onA = StepJournal.Read(journal).Where(e => e.ProcessId == a.ProcessId).ToArray();
+                return onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3;
+            },
+            TimeSpan.FromSeconds(90),
+            "host A to have run steps of 15 runs and be executing more");
+        var killedAt = TimeProvider.System.GetUtcNow().UtcTicks;
+        await a.KillAsync();
+        output.WriteLine($"host A (pid {a.ProcessId}) killed with {StepJournal.Read(journal).Count(e => e.ProcessId == a.ProcessId && e.EndTicks is null)} steps in flight");
+
+        await using var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddOpsFlowPostgres(connectionString, "test-reader").BuildServiceProvider();
+        var store = services.GetRequiredService<IRunStore>();
+        await WaitUntilAsync(
+            async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0,
+            TimeSpan.FromSeconds(180),
+            "every run to end");
+        await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
+
+        var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
+        Assert.Equal(Runs, runs.Count);
+        Assert.All(runs, run => Assert.True(run.Status == RunStatus.Succeeded, $"run {run.Id} ended {run.Status}: {run.Error}"));
+
+        var executions = StepJournal.Read(journal);
+        AssertSpreadAndTakenOver(executions, a.ProcessId, b.ProcessId);
+        AssertNoAttemptOverlaps(executions, a.ProcessId, killedAt);
+        foreach (var run in runs)
+        {
+            foreach (var step in await store.GetStepsAsync(run.Id))
+            {
+                Assert.True(
+                    executions.Any(e => e.RunId == run.Id && e.Step == step.Name && e.Attempt == step.Attempt && e.EndTicks is not null),
+                    $"step {step.Name} of run {run.Id} is Succeeded as attempt {step.Attempt}, but that attempt never finished executing");
+            }
+        }
+
+        var posts = connector.CardPosts.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        Assert.All(runs, run => Assert.True(posts.GetValueOrDefault(run.Id) == 1, $"run {run.Id} got {posts.GetValueOrDefault(run.Id)} card(s); one is right"));
+        output.WriteLine($"{runs.Count} runs, {executions.Count} step executions ({executions.Count(e => e.ProcessId == a.ProcessId)} on A, "
+            + $"{executions.Count(e => e.ProcessId == b.ProcessId)} on B), {connector.CardPosts.Count} cards posted, {connector.CardUpdates.Count} updates");
+    }
+
+    private static void AssertSpreadAndTakenOver(IReadOnlyList<StepExecution> executions, int a, int b)
+    {
+        var runsOnA = executions.Where(e => e.ProcessId == a).Select(e => e.RunId).ToHashSet();
+        var runsOnB = executions.Where(e => e.ProcessId == b).Select(e => e.RunId).ToHashSet();
+        Assert.True(runsOnA.Count >= 15 && runsOnB.Count >= 15, $"runs were not spread: {runsOnA.Count} executed steps on A, {runsOnB.Count} on B");
+        var interrupted = executions.Where(e => e.ProcessId == a && e.EndTicks is null).ToArray();
+        Assert.NotEmpty(interrupted);
+        foreach (var cut in interrupted)
+        {
+            Assert.True(
+                executions.Any(e => e.RunId == cut.RunId && e.Step == cut.Step && e.ProcessId == b && e.Attempt > cut.Attempt && e.EndTicks is not null),
+                $"step {cut.Step} of run {cut.RunId} was cut short on A (attempt {cut.Attempt}) and never finished on B");
+        }
+    }
+
+    /// <summary>Of one step, an execution starts only after the one before it ended (or its host was killed).</summary>
+    private static void AssertNoAttemptOverlaps(IReadOnlyList<StepExecution> executions, int killed, long killedAt)
+    {
+        foreach (var step in executions.GroupBy(e => (e.RunId, e.Step)))
+        {
+            var ordered = step.OrderBy(e => e.StartTicks).ToArray();
+            for (var i = 1; i < ordered.Length; i++)
+            {
+                var before = ordered[i - 1];
+                var until = before.EndTicks ?? (before.ProcessId == killed ? killedAt : long.MaxValue);
+                Assert.True(
+                    until <= ordered[i].StartTicks,
+                    $"step {step.Key.Step} of run {step.Key.RunId}: attempt {ordered[i].Attempt} (pid {ordered[i].ProcessId}) started while attempt {before.Attempt} (pid {before.ProcessId}) was executing");
+            }
+        }
+    }
+
+    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string what) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), within, what);
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (watch.Elapsed > within)
+            {
+                throw new Xunit.Sdk.XunitException($"Timed out after {within} waiting for {what}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A killed host may still hold a file for a moment; a temp folder left behind is harmless.
+        }
+    }
+}

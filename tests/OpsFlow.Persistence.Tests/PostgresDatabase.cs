@@ -1,0 +1,96 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence.Postgres;
+using OpsFlow.Tests.Shared;
+
+namespace OpsFlow.Persistence.Tests;
+
+/// <summary>A migrated database of its own on the test process's PostgreSQL server.</summary>
+public sealed class PostgresDatabase : IAsyncDisposable
+{
+    private readonly ServiceProvider _services;
+
+    private PostgresDatabase(string connectionString, ServiceProvider services)
+    {
+        ConnectionString = connectionString;
+        _services = services;
+    }
+
+    public string ConnectionString { get; }
+
+    public IRunStore Store => _services.GetRequiredService<IRunStore>();
+
+    public IRunReports Reports => _services.GetRequiredService<IRunReports>();
+
+    public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
+
+    public OpsFlow.Teams.Ports.IChatStore Chat => _services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
+
+    internal IServiceProvider Services => _services;
+
+    public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)
+    {
+        connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var services = new ServiceCollection()
+            .AddSingleton(clock ?? new FakeTimeProvider())
+            .AddOpsFlowPostgres(connectionString)
+            .BuildServiceProvider();
+        await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        return new PostgresDatabase(connectionString, services);
+    }
+
+    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+}
+
+public sealed class PostgresRunStoreTests : RunStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<IRunStore> CreateStoreAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return _database.Store;
+    }
+
+    public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+}
+
+public sealed class PostgresChatStoreTests : ChatStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<OpsFlow.Teams.Ports.IChatStore> CreateStoreAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return _database.Chat;
+    }
+
+    public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+}
+
+public sealed class PostgresDefinitionSnapshotStoreTests : DefinitionSnapshotStoreContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<IDefinitionSnapshotStore> CreateStoreAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return _database.Snapshots;
+    }
+
+    public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+}
+
+public sealed class PostgresRunReportsTests : RunReportsContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task<(IRunStore Store, IRunReports Reports)> CreateAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        return (_database.Store, _database.Reports);
+    }
+
+    public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+}
