@@ -19,6 +19,9 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
 {
     private const int Runs = 100;
     private const int Kills = 10;
+
+    /// <summary>How long after a card's POST its id may still be unsaved: the connector's answer, then one queued write.</summary>
+    private static readonly TimeSpan CardSaveWindow = TimeSpan.FromSeconds(2);
     private readonly string _folder = Directory.CreateTempSubdirectory("opsflow-harness-").FullName;
     private readonly ConcurrentDictionary<string, bool> _approved = new();
     private readonly HashSet<int> _delivered = [];
@@ -65,12 +68,13 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
             await WaitForFinalCardsAsync(http, host.Address, connector);
             await alive.CancelAsync();
             await Task.WhenAll(deliver, approve);
-            await CheckAsync(http, host.Address, Lines(journal), connector, kills);
+            await CheckAsync(http, host.Address, Lines(journal), connector, killedAt);
         }
     }
 
-    private async Task CheckAsync(HttpClient http, Uri host, string[] journal, StubConnectorServer connector, int kills)
+    private async Task CheckAsync(HttpClient http, Uri host, string[] journal, StubConnectorServer connector, List<DateTimeOffset> killedAt)
     {
+        var kills = killedAt.Count;
         var list = await http.GetFromJsonAsync<JsonElement>(new Uri(host, "api/runs?take=500"));
         Assert.Equal(Runs, list.GetProperty("total").GetInt32());
         var starts = journal.Where(l => l.StartsWith("start ", StringComparison.Ordinal)).ToArray();
@@ -78,6 +82,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         Assert.True(twice.Length == 0, $"an attempt ran twice (a timer or a launch fired twice): {string.Join("; ", twice)}");
         var cardPosts = connector.Calls.Where(c => c.Method == "POST" && c.Path.EndsWith("/activities", StringComparison.Ordinal)).ToArray();
         var doubled = new List<string>();
+        var lostToKill = new List<string>();
         var missing = new List<string>();
         foreach (var summary in list.GetProperty("runs").EnumerateArray())
         {
@@ -108,7 +113,10 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
 
             if (cards > 1)
             {
-                doubled.Add(id);
+                // A card's id is saved after the connector answers its POST: a kill in between leaves a card the next
+                // process cannot know of, so it posts another. Any other second card is a bug.
+                var first = cardPosts.First(c => c.Body.Contains($"run {id}:", StringComparison.Ordinal)).At;
+                (killedAt.Any(k => k >= first && k - first <= CardSaveWindow) ? lostToKill : doubled).Add(id);
             }
         }
 
@@ -120,13 +128,15 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         }
 
         var updates = connector.Calls.Count(c => c.Method == "PUT");
-        // A pass with no kill starts a, b, c twice (its first attempt fails on purpose) and d: five per run.
+        // A pass with no kill starts a, b, c twice (its first attempt fails on purpose) and d: five per run. A kill adds
+        // the attempts it interrupted, and takes one away when it interrupts c's first attempt (the next one succeeds).
         var reruns = starts.Length - (Runs * 5);
-        output.WriteLine($"{Runs} runs ended as expected after {kills} SIGKILLs; {starts.Length} step attempts started, {reruns} more than a pass without kills; "
+        output.WriteLine($"{Runs} runs ended as expected after {kills} SIGKILLs; {starts.Length} step attempts started ({reruns:+#;-#;0} against a pass without kills); "
             + $"{_approved.Count} approvals answered 200 ({_approvalsLostToKill} requests cut off by a kill, their outcome read from the run afterwards); "
-            + $"{_redeliveries} activities delivered again; {cardPosts.Length} cards posted, {updates} card updates; {doubled.Count} runs with a second card, {missing.Count} with none");
+            + $"{_redeliveries} activities delivered again; {cardPosts.Length} cards posted, {updates} card updates; {lostToKill.Count} runs with a second card because a kill fell between a card's POST and the save of its id, "
+            + $"{doubled.Count} with a second card otherwise, {missing.Count} with none");
         Assert.True(missing.Count == 0, $"runs that never got a card: {string.Join(", ", missing)}");
-        Assert.True(doubled.Count == 0, $"runs with more than one card: {string.Join(", ", doubled)}");
+        Assert.True(doubled.Count == 0, $"runs with a second card that no kill explains: {string.Join(", ", doubled)}");
     }
 
     private async Task DeliverAsync(HttpClient http, Uri host, string[] activities, Random random, CancellationToken alive)
