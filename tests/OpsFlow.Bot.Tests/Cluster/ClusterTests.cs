@@ -66,9 +66,14 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0,
             TimeSpan.FromSeconds(180),
             "every run to end");
+        var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
+        // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
+        await WaitUntilAsync(
+            () => runs.All(run => connector.CardPosts.Contains(run.Id)),
+            TimeSpan.FromSeconds(60),
+            "every run's first card");
         await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
 
-        var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
         Assert.Equal(Runs, runs.Count);
         Assert.All(runs, run => Assert.True(run.Status == RunStatus.Succeeded, $"run {run.Id} ended {run.Status}: {run.Error}"));
 
