@@ -27,8 +27,9 @@ public sealed class PlaygroundFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        // Two shared cores run the build, the host, node and Chromium at once; Playwright's 5 s proved too short there.
-        Assertions.SetDefaultExpectTimeout(20_000);
+        // Two shared cores run the build, the host, node and Chromium at once, beside the other test projects' host
+        // processes (the crash harness, the cluster test); Playwright's 5 s proved too short there, and once 20 s did.
+        Assertions.SetDefaultExpectTimeout(45_000);
         var problem = PlaygroundProcess.FindProblem(Repository.PlaygroundPackage);
         Assert.True(problem is null, $"{problem} Build src/OpsFlow.Bot (it runs npm ci there) or run `npm ci` in {Repository.PlaygroundPackage}.");
 
