@@ -101,7 +101,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
         await _api.WaitForStatusAsync(runId, "Succeeded");
 
         var found = false;
-        for (var i = 0; i < 100 && !found; i++)
+        for (var i = 0; i < 300 && !found; i++)
         {
             // Serilog's file sink flushes as it writes; the file is shared for reading.
             found = ReadLogLines().Any(line => line.TryGetProperty("RunId", out var id) && id.GetString() == runId

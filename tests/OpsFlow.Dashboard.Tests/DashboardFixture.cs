@@ -23,6 +23,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        // Steps still waiting on a test's gate end first, so the host stops without waiting out its grace period.
+        Host.ReleaseAll();
         await Browser.DisposeAsync();
         Http.Dispose();
         await Host.DisposeAsync();

@@ -33,6 +33,15 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     /// <summary>Lets step <paramref name="step"/> of the "stepped" run started with key=<paramref name="key"/> finish.</summary>
     public void Release(string key, string step) => Gate(key, step).TrySetResult();
 
+    /// <summary>Lets every step waiting on a gate finish.</summary>
+    public void ReleaseAll()
+    {
+        foreach (var gate in _gates.Values)
+        {
+            gate.TrySetResult();
+        }
+    }
+
     private TaskCompletionSource Gate(string key, string step) =>
         _gates.GetOrAdd($"{key}/{step}", _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
@@ -40,8 +49,8 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("urls", "http://127.0.0.1:0");
         builder.UseSetting("ConnectionStrings:OpsFlow", $"Data Source={Path.Combine(_folder, "opsflow.db")}");
-        // Steps a test leaves running must not hold up its host's disposal for the default 30 s.
-        builder.UseSetting("OpsFlow:Engine:ShutdownGracePeriod", "00:00:02");
+        // Steps a test leaves running are cancelled at once when its host stops, as before graceful stops existed.
+        builder.UseSetting("OpsFlow:Engine:ShutdownGracePeriod", "00:00:00");
         builder.UseSetting("OpsFlow:WorkflowsPath", Path.Combine(_folder, "workflows"));
         builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
         builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));
@@ -84,11 +93,7 @@ public sealed class DashboardHost : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
-        foreach (var gate in _gates.Values)
-        {
-            gate.TrySetResult();
-        }
-
+        ReleaseAll();
         base.Dispose(disposing);
         SqliteConnection.ClearAllPools();
         try

@@ -24,6 +24,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     private readonly ILogger _logger;
     private readonly EngineServices _services;
     private volatile bool _stopped;
+    private int _disposed;
 
     public WorkflowEngine(
         IRunStore store,
@@ -222,6 +223,12 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
 
     public async ValueTask DisposeAsync()
     {
+        // A graceful stop disposes the engine, and the container disposes it again at the end.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopped = true;
         if (_renewal is not null)
         {
