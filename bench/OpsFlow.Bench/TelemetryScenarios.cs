@@ -50,7 +50,9 @@ internal static class TelemetryScenarios
         var baseCpu = Report.Percentile(cpus[Mode.Off], 50);
         report.Add($"telemetry off: {runs} runs × {Steps} steps, {store} (median of {rounds})", baseRate, "steps/s");
         report.Add($"  CPU per step, telemetry off, {store}", baseCpu, "µs");
-        foreach (var (mode, label, goal) in new[] { (Mode.Metrics, "metrics only (the default host)", "< 5 %"), (Mode.MetricsAndTraces, "metrics + one trace per run (OTLP configured)", "") })
+        // The goal is the engine benchmark's (SQLite); in memory, with no I/O, the line shows the instrumentation's own cost.
+        var goalHere = database is null ? "" : "< 5 %";
+        foreach (var (mode, label, goal) in new[] { (Mode.Metrics, "metrics only (the default host)", goalHere), (Mode.MetricsAndTraces, "metrics + one trace per run (OTLP configured)", "") })
         {
             var rate = Report.Percentile(rates[mode], 50);
             var cpu = Report.Percentile(cpus[mode], 50);
