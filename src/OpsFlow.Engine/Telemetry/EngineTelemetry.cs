@@ -49,10 +49,6 @@ public sealed class EngineTelemetry : IDisposable
     internal Counter<long> Retries { get; }
     internal Counter<long> Compensations { get; }
 
-    /// <summary>Approvals waiting now, as (run, step, workflow, since); what the gauges read.</summary>
-    public IReadOnlyCollection<(string RunId, string Step, string Workflow, DateTimeOffset Since)> WaitingApprovals =>
-        _approvals.Select(a => (a.Key.RunId, a.Key.Step, a.Value.Workflow, a.Value.Since)).ToArray();
-
     internal void ApprovalWaiting(string runId, string step, string workflow, DateTimeOffset since) => _approvals[(runId, step)] = (workflow, since);
 
     internal void ApprovalDone(string runId, string step) => _approvals.TryRemove((runId, step), out _);
