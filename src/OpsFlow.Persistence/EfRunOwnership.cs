@@ -8,7 +8,7 @@ namespace OpsFlow.Persistence;
 /// only when it is free, this host's already, or expired; the database serialises two hosts claiming at once.
 /// Lease times are the hosts' clocks, so the hosts' clocks must agree (NTP) to well within a lease.
 /// </summary>
-internal sealed class EfRunOwnership(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes, TimeProvider clock, string hostId) : IRunOwnership
+internal sealed partial class EfRunOwnership(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes, TimeProvider clock, string hostId) : IRunOwnership
 {
     public bool IsShared => true;
 

@@ -92,3 +92,15 @@ internal sealed class LeaseRow
     public string Holder { get; set; } = "";
     public long ExpiresAt { get; set; }
 }
+
+/// <summary>A command left for the host driving a run (several hosts); see EfRunOwnership.Mailbox.</summary>
+internal sealed class RunLetterRow
+{
+    public long Id { get; set; }
+    public string RunId { get; set; } = "";
+    public string Payload { get; set; } = "";
+    public long PostedAt { get; set; }
+    public string? TakenBy { get; set; }
+    public string? Answer { get; set; }
+    public long? AnsweredAt { get; set; }
+}

@@ -28,6 +28,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<LeaseRow> Leases => Set<LeaseRow>();
 
+    internal DbSet<RunLetterRow> Letters => Set<RunLetterRow>();
+
     internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
@@ -105,6 +107,13 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             lease.HasKey(l => l.RunId);
             // Renewal updates every lease of one host.
             lease.HasIndex(l => l.Holder);
+        });
+        modelBuilder.Entity<RunLetterRow>(letter =>
+        {
+            letter.ToTable("run_mailbox");
+            letter.HasKey(l => l.Id);
+            // The driving host looks for untaken letters of the runs it holds.
+            letter.HasIndex(l => new { l.RunId, l.TakenBy });
         });
         modelBuilder.Entity<StepDurationRollupRow>(rollup =>
         {

@@ -29,13 +29,14 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
         IReadOnlyList<IRunObserver>? observers = null,
         ISecretSource? secrets = null,
         IRunDispatcher? dispatcher = null,
-        EngineTelemetry? telemetry = null)
+        EngineTelemetry? telemetry = null,
+        IRunOwnership? ownership = null)
     {
         Clock = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         Timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Clock, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry, ownership);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);

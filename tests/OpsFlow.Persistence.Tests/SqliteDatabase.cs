@@ -27,13 +27,14 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     internal IServiceProvider Services => _services;
 
-    public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null)
+    /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>
+    public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null, bool shared = false)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "opsflow-tests", Guid.NewGuid().ToString("n"));
-        var services = new ServiceCollection()
+        var collection = new ServiceCollection()
             .AddSingleton(clock ?? new FakeTimeProvider())
-            .AddOpsFlowSqlite($"Data Source={Path.Combine(folder, "opsflow.db")}")
-            .BuildServiceProvider();
+            .AddOpsFlowSqlite($"Data Source={Path.Combine(folder, "opsflow.db")}");
+        var services = (shared ? collection.AddOpsFlowRunLeases() : collection).BuildServiceProvider();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         return new SqliteDatabase(folder, services);
     }

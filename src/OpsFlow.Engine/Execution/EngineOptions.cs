@@ -34,8 +34,14 @@ public sealed class EngineOptions
     public TimeSpan LeaseRenewInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Several hosts: how long a command (approve, cancel…) waits for a run that another host is driving to become
-    /// free before it is refused. Default 30 s.
+    /// Several hosts: how long a command (approve, cancel…) for a run that another host is driving waits for that host
+    /// to take it from the mailbox and answer. A command nobody took by then is withdrawn and refused. Default 30 s.
     /// </summary>
     public TimeSpan CommandWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Several hosts: how often a host looks in the mailbox for commands other hosts received for the runs it drives
+    /// (and a sender looks for the answer): the added latency of such a command. Default 500 ms.
+    /// </summary>
+    public TimeSpan MailboxPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

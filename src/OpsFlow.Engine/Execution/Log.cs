@@ -80,4 +80,16 @@ internal static partial class Log
 
     [LoggerMessage(1035, LogLevel.Error, "Looking for runs that a dead host left failed; trying again shortly")]
     public static partial void AdoptFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1036, LogLevel.Information, "Run {RunId} is busy on another host: {Command} left in the mailbox for it")]
+    public static partial void CommandMailed(ILogger logger, string runId, string command);
+
+    [LoggerMessage(1037, LogLevel.Information, "Run {RunId}: {Command} from another host's mailbox handled here: {Outcome}")]
+    public static partial void LetterHandled(ILogger logger, string runId, string command, CommandOutcome outcome);
+
+    [LoggerMessage(1038, LogLevel.Error, "Could not read the mailbox for commands other hosts received; trying again shortly")]
+    public static partial void MailboxFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1039, LogLevel.Warning, "Run {RunId}: a letter in the mailbox is not a command this host knows; it is refused")]
+    public static partial void LetterUnreadable(ILogger logger, string runId);
 }

@@ -9,7 +9,6 @@ namespace OpsFlow.Engine.Execution;
 /// </summary>
 public sealed partial class WorkflowEngine
 {
-    private static readonly TimeSpan ClaimPoll = TimeSpan.FromMilliseconds(200);
     private readonly IRunOwnership _ownership;
     private ITimer? _renewal;
     private int _renewing;
@@ -45,7 +44,10 @@ public sealed partial class WorkflowEngine
             if (Interlocked.CompareExchange(ref _renewal, timer, null) is not null)
             {
                 timer.Dispose();
+                return;
             }
+
+            _mailPoll = _clock.CreateTimer(_ => _ = ReadMailAsync(), null, _options.MailboxPollInterval, _options.MailboxPollInterval);
         }
     }
 
@@ -104,37 +106,24 @@ public sealed partial class WorkflowEngine
 
     /// <summary>
     /// Posts a message to the run's coordinator, loading the run (and claiming it) when it is not loaded. A coordinator
-    /// that closed meanwhile (it went idle and let the run go) is waited for and the run loaded again. While another
-    /// host holds the run, waits up to <paramref name="wait"/> for it to come free.
+    /// that closed meanwhile (it went idle and let the run go) is waited for and the run loaded again.
     /// </summary>
-    private async Task<Delivery> DeliverAsync(string runId, RunMessage message, TimeSpan wait, CancellationToken cancellationToken)
+    private async Task<Delivery> DeliverAsync(string runId, RunMessage message, CancellationToken cancellationToken)
     {
-        var giveUpAt = _clock.GetUtcNow() + wait;
         while (true)
         {
             var coordinator = await FindAsync(runId, cancellationToken);
-            if (coordinator is not null)
+            if (coordinator is null)
             {
-                if (coordinator.Post(message))
-                {
-                    return Delivery.Delivered;
-                }
-
-                await coordinator.Completion.WaitAsync(cancellationToken);
-                continue;
+                return _stopped || !await IsHeldElsewhereAsync(runId, cancellationToken) ? Delivery.NotActive : Delivery.HeldElsewhere;
             }
 
-            if (_stopped || !await IsHeldElsewhereAsync(runId, cancellationToken))
+            if (coordinator.Post(message))
             {
-                return Delivery.NotActive;
+                return Delivery.Delivered;
             }
 
-            if (_clock.GetUtcNow() >= giveUpAt)
-            {
-                return Delivery.HeldElsewhere;
-            }
-
-            await Task.Delay(ClaimPoll, _clock, cancellationToken);
+            await coordinator.Completion.WaitAsync(cancellationToken);
         }
     }
 

@@ -129,7 +129,7 @@ public sealed partial class WorkflowEngine
             var queued = await _store.GetQueuedRunsAsync(lockKey);
             if (queued.Count > 0)
             {
-                await DeliverAsync(queued[0].Id, new RunMessage.Kick(Recovering: false), TimeSpan.Zero, CancellationToken.None);
+                await DeliverAsync(queued[0].Id, new RunMessage.Kick(Recovering: false), CancellationToken.None);
             }
         }
         catch (Exception ex) when (!_stopped)

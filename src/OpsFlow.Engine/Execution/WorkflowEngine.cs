@@ -138,24 +138,29 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     }
 
     /// <summary>
-    /// Sends a command to a run and waits until its effect is durable (or it was refused). A run another host drives
-    /// is waited for (up to <see cref="EngineOptions.CommandWait"/>): it is taken over once that host lets it go.
+    /// Sends a command to a run and waits until its effect is durable (or it was refused). A run another host is
+    /// executing gets the command through the mailbox (see <see cref="IRunMailbox"/>); the answer comes back the same way.
     /// </summary>
     public async Task<CommandResult> SendAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var delivery = await DeliverAsync(runId, new RunMessage.Command(command, done), _options.CommandWait, cancellationToken);
-        if (delivery == Delivery.Delivered)
+        var delivery = await DeliverAsync(runId, new RunMessage.Command(command, done), cancellationToken);
+        return delivery switch
         {
-            return await done.Task.WaitAsync(cancellationToken);
-        }
+            Delivery.Delivered => await done.Task.WaitAsync(cancellationToken),
+            Delivery.HeldElsewhere => await MailAsync(runId, command, cancellationToken),
+            _ => await NotDeliveredAsync(runId, cancellationToken),
+        };
+    }
 
+    /// <summary>Why a command reached no run: it does not exist, it ended, or it cannot be loaded here.</summary>
+    private async Task<CommandResult> NotDeliveredAsync(string runId, CancellationToken cancellationToken)
+    {
         var run = await _store.GetRunAsync(runId, cancellationToken);
         return run switch
         {
             null => CommandResult.NotFound(runId),
             _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
-            _ when delivery == Delivery.HeldElsewhere => CommandResult.Refused($"Run {runId} is busy on another OpsFlow host and did not come free in time; nothing was done. Try again in a moment.", run),
             _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
         };
     }
@@ -185,7 +190,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         Log.TimerFired(_logger, timer.Purpose);
         try
         {
-            return await DeliverAsync(timer.RunId, new RunMessage.TimerFired(timer), TimeSpan.Zero, cancellationToken) != Delivery.HeldElsewhere;
+            return await DeliverAsync(timer.RunId, new RunMessage.TimerFired(timer), cancellationToken) != Delivery.HeldElsewhere;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -233,6 +238,11 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         if (_renewal is not null)
         {
             await _renewal.DisposeAsync();
+        }
+
+        if (_mailPoll is not null)
+        {
+            await _mailPoll.DisposeAsync();
         }
 
         var coordinators = _active.Values.ToArray();

@@ -5,7 +5,7 @@ namespace OpsFlow.Engine.Ports;
 /// lease on a run before it loads it, renews its leases while it drives them, and gives a lease up when the run
 /// goes idle or ends. A lease that is not renewed expires: the host died, and another may take the run over.
 /// </summary>
-public interface IRunOwnership
+public interface IRunOwnership : IRunMailbox
 {
     /// <summary>True when several hosts may share the database: the engine then leaves idle runs to whoever needs them next.</summary>
     bool IsShared { get; }
@@ -47,4 +47,21 @@ public sealed class SingleHostOwnership : IRunOwnership
     public Task<string?> HolderAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult<string?>(null);
 
     public Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<string>>([]);
+
+    // One host drives every run itself: a command never has to be left for another host.
+    public Task<long> PostAsync(string runId, string payload, DateTimeOffset at, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    public Task<IReadOnlyList<RunLetter>> TakeAsync(CancellationToken cancellationToken = default) => Task.FromResult<IReadOnlyList<RunLetter>>([]);
+
+    public Task<bool> TryTakeBackAsync(long letterId, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    public Task PutBackAsync(long letterId, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    public Task AnswerAsync(long letterId, string answer, DateTimeOffset at, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    public Task<RunLetterState?> ReadAsync(long letterId, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    public Task DeleteAsync(long letterId, CancellationToken cancellationToken = default) => throw NoMailbox();
+
+    private static InvalidOperationException NoMailbox() => new("A single host drives every run itself and has no mailbox.");
 }

@@ -208,6 +208,41 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("pending_backfills", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.RunLetterRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TakenBy")
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "TakenBy");
+
+                    b.ToTable("run_mailbox", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.RunRow", b =>
                 {
                     b.Property<string>("Id")

@@ -203,6 +203,39 @@ namespace OpsFlow.Persistence.Migrations
                     b.ToTable("pending_backfills", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.RunLetterRow", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Answer")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("AnsweredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TakenBy")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId", "TakenBy");
+
+                    b.ToTable("run_mailbox", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.RunRow", b =>
                 {
                     b.Property<string>("Id")
