@@ -13,6 +13,16 @@ internal sealed class ChatConversationRow
     public long UpdatedAt { get; set; }
 }
 
+/// <summary>A notification claimed or sent (the chat_notices table); see IChatNoticeLog.</summary>
+internal sealed class ChatNoticeRow
+{
+    public string Key { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string Claimant { get; set; } = "";
+    public long ClaimedAt { get; set; }
+    public long? SentAt { get; set; }
+}
+
 /// <summary>Where a run's card lives: one row per run.</summary>
 internal sealed class ChatRunCardRow
 {

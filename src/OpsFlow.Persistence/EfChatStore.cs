@@ -4,7 +4,7 @@ using OpsFlow.Teams.Ports;
 namespace OpsFlow.Persistence;
 
 /// <summary>The chat channel's durable state in the chat_* tables; writes go through the single writer.</summary>
-internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
+internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
 {
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
         Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
@@ -77,10 +77,11 @@ internal sealed class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, 
     }
 
     public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
-        writes.RunAsync((db, ct) =>
+        writes.RunAsync(async (db, ct) =>
         {
             var cutoff = Mapping.Ticks(before);
-            return db.ChatInbox.Where(i => i.DoneAt != null && i.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
+            await db.ChatNotices.Where(n => n.ClaimedAt < cutoff).ExecuteDeleteAsync(ct);
+            return await db.ChatInbox.Where(i => i.DoneAt != null && i.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
         }, cancellationToken);
 
     public async Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default)

@@ -30,6 +30,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<RunLetterRow> Letters => Set<RunLetterRow>();
 
+    internal DbSet<ChatNoticeRow> ChatNotices => Set<ChatNoticeRow>();
+
     internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
@@ -107,6 +109,13 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             lease.HasKey(l => l.RunId);
             // Renewal updates every lease of one host.
             lease.HasIndex(l => l.Holder);
+        });
+        modelBuilder.Entity<ChatNoticeRow>(notice =>
+        {
+            notice.ToTable("chat_notices");
+            notice.HasKey(n => n.Key);
+            // Pruning deletes by age.
+            notice.HasIndex(n => n.ClaimedAt);
         });
         modelBuilder.Entity<RunLetterRow>(letter =>
         {

@@ -3,7 +3,7 @@ using OpsFlow.Teams.Ports;
 namespace OpsFlow.Persistence.Tests;
 
 /// <summary>What every chat store must do; one subclass per store.</summary>
-public abstract class ChatStoreContract : IAsyncLifetime
+public abstract partial class ChatStoreContract : IAsyncLifetime
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
 

@@ -77,6 +77,32 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("chat_inbox", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.ChatNoticeRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Claimant")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("chat_notices", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.ChatRunCardRow", b =>
                 {
                     b.Property<string>("RunId")

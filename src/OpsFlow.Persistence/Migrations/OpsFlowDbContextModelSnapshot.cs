@@ -72,6 +72,32 @@ namespace OpsFlow.Persistence.Migrations
                     b.ToTable("chat_inbox", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.ChatNoticeRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Claimant")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ClaimedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Key");
+
+                    b.HasIndex("ClaimedAt");
+
+                    b.ToTable("chat_notices", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.ChatRunCardRow", b =>
                 {
                     b.Property<string>("RunId")

@@ -24,7 +24,7 @@ public sealed record InboundActivity(string Key, string Json, DateTimeOffset Rec
 /// Durable chat state: conversation references, run cards, and the inbox that makes each inbound activity
 /// handled once (Teams re-sends on timeouts). Every method is atomic.
 /// </summary>
-public interface IChatStore
+public interface IChatStore : IChatNoticeLog
 {
     Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default);
 

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace OpsFlow.Teams.Ports;
 
 /// <summary>The chat store in memory: for tests and for hosts that need no durable chat state.</summary>
-public sealed class InMemoryChatStore : IChatStore
+public sealed partial class InMemoryChatStore : IChatStore
 {
     private readonly ConcurrentDictionary<string, ConversationReference> _conversations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, RunCard> _cards = new(StringComparer.Ordinal);
@@ -36,6 +36,7 @@ public sealed class InMemoryChatStore : IChatStore
 
     public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
+        PruneNotices(before);
         var old = _inbox.Where(e => e.Value.DoneAt is not null && e.Value.Activity.ReceivedAt < before).Select(e => e.Key).ToArray();
         return Task.FromResult(old.Count(key => _inbox.TryRemove(key, out _)));
     }

@@ -9,8 +9,8 @@ namespace OpsFlow.Teams.Publishing;
 /// that process's memory: a run that ended just before a crash kept the card of its last saved write, and a run
 /// created just before one may have had no card at all. Active runs need nothing here (the engine resumes them, and
 /// their first change refreshes the card); ended ones are marked dirty once. Updating a card that was already
-/// right writes the same content again, which costs one call and shows nothing new. Their notifications are not
-/// sent again (see RunSlot.Quiet): the card shows the outcome either way.
+/// right writes the same content again, which costs one call and shows nothing new. Their notifications go through the
+/// notice log like any other, so what the previous process sent is not sent again and what it never sent is sent now.
 /// </summary>
 public sealed partial class RunCardPublisher
 {
@@ -69,7 +69,6 @@ public sealed partial class RunCardPublisher
 
             slot.MarkDirty(clock.GetUtcNow());
             slot.Final = true;
-            slot.Quiet = true;
         }
     }
 }

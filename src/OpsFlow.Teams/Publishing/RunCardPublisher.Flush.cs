@@ -127,7 +127,10 @@ public sealed partial class RunCardPublisher
 
     private static readonly TimeSpan CardClaimRetry = TimeSpan.FromSeconds(1);
 
-    /// <summary>Records a successful write, queues the notifications it reveals and forgets a run that has ended.</summary>
+    /// <summary>
+    /// Records a successful write, queues the notifications it reveals and forgets a run that has ended. The memory
+    /// of what was announced here only spares the database a claim per write; the notice log decides.
+    /// </summary>
     private void Flushed(RunSlot slot, RunCardView view)
     {
         var now = clock.GetUtcNow();
@@ -139,7 +142,7 @@ public sealed partial class RunCardPublisher
             slot.LastFlush = now;
 
             var lane = Lane(slot.Reference!.ConversationId);
-            foreach (var notification in slot.Quiet ? [] : RunNotifications.For(view, access))
+            foreach (var notification in RunNotifications.For(view, access))
             {
                 if (!_announced.TryGet(notification.Key, out _))
                 {
@@ -152,29 +155,6 @@ public sealed partial class RunCardPublisher
             {
                 _slots.Remove(slot.RunId);
                 source.Forget(slot.RunId);
-            }
-        }
-    }
-
-    private async Task NotifyAsync(ConversationLane lane, PendingNotice notice, CancellationToken cancellationToken)
-    {
-        var notification = notice.Notification;
-        try
-        {
-            await connector.SendAsync(notice.Reference, Outgoing.Text(notice.Reference, notification.Text, notification.Mentions), cancellationToken).ConfigureAwait(false);
-            PublishingLog.Notified(logger, notification.Kind, notice.RunId);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            var failures = notice.Failures + 1;
-            var delay = Backoff(failures);
-            PublishingLog.NotificationFailed(logger, ex, notice.RunId, notification.Key, (ex as ConnectorException)?.StatusCode, delay);
-            if (failures < MaxNoticeFailures)
-            {
-                lock (_gate)
-                {
-                    lane.Notices.Add(notice with { NotBefore = clock.GetUtcNow() + delay, Failures = failures });
-                }
             }
         }
     }

@@ -30,12 +30,6 @@ internal sealed class RunSlot(string runId)
     /// <summary>The run reached a final state: flush without waiting, then forget the run.</summary>
     public bool Final { get; set; }
 
-    /// <summary>
-    /// Brought up to date after a restart: its card is written, but its notifications are not sent again, since
-    /// whether the previous process sent them is not known and a repeated mention is noise.
-    /// </summary>
-    public bool Quiet { get; set; }
-
     /// <summary>A flush is in flight.</summary>
     public bool Busy { get; set; }
 

@@ -15,8 +15,9 @@ public sealed record RunNotification(string Key, string Kind, string Text, IRead
 public static class RunNotifications
 {
     /// <summary>
-    /// Events older than this are not announced: what was announced is remembered in memory only, so after a
-    /// restart (or a /status on an old run) an old event must not be announced a second time.
+    /// Events older than this are not announced: a /status on an old run, or a restart after a long outage, must not
+    /// bring up news nobody needs any more. (Which events were announced is kept in the notice log, so a fresh one is
+    /// announced once across restarts and hosts.)
     /// </summary>
     public static readonly TimeSpan Freshness = TimeSpan.FromMinutes(10);
 

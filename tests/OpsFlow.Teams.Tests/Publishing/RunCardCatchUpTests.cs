@@ -5,7 +5,8 @@ namespace OpsFlow.Teams.Tests.Publishing;
 
 /// <summary>
 /// A restart after a crash: a run that ended while its card write was still pending in the dead process's memory
-/// gets its card brought up to date, a run that never got a card gets one, and neither repeats a notification.
+/// gets its card brought up to date, a run that never got a card gets one; a notification the dead process sent is
+/// not sent again, and one it never sent is sent now.
 /// </summary>
 public class RunCardCatchUpTests
 {
@@ -18,6 +19,10 @@ public class RunCardCatchUpTests
         await harness.SetStatusAsync("old", RunStatus.Succeeded);
         await harness.AdvanceAsync(TimeSpan.FromSeconds(5));
         harness.Clock.Advance(TimeSpan.FromMinutes(30));
+        await harness.CreateRunAsync("announced", "c1");
+        await harness.SetStatusAsync("announced", RunStatus.Failed);
+        await harness.AdvanceAsync(TimeSpan.FromSeconds(5));
+        Assert.Single(harness.Connector.Calls, c => c.Activity.Text?.Contains("Run announced", StringComparison.Ordinal) == true);
         await harness.CreateRunAsync("pending", "c1");
         await harness.AdvanceAsync(TimeSpan.FromSeconds(5));
         // Saved but never written to the card: the process dies before its next flush.
@@ -37,7 +42,11 @@ public class RunCardCatchUpTests
         var unannounced = Assert.Single(after, c => c.Activity.Summary?.Contains("run unannounced:", StringComparison.Ordinal) == true);
         Assert.Equal("Send", unannounced.Kind);
         Assert.DoesNotContain(after, c => c.Activity.Summary?.Contains("run old:", StringComparison.Ordinal) == true);
-        Assert.True(after.All(c => c.Activity.Text is null), "no notification is sent again: " + string.Join(" | ", after.Select(c => c.Activity.Text)));
+        var notices = after.Where(c => c.Activity.Text is not null).Select(c => c.Activity.Text!).ToArray();
+        Assert.True(notices.Length == 1 && notices[0].Contains("Run pending (deploy) failed", StringComparison.Ordinal),
+            "only the failure the dead process never announced is announced now: " + string.Join(" | ", notices));
+        var announced = Assert.Single(after, c => c.Activity.Summary?.Contains("run announced:", StringComparison.Ordinal) == true);
+        Assert.Equal("Update", announced.Kind);
     }
 
     private static async Task EndSilentlyAsync(PublisherHarness harness, string runId, RunStatus status)
