@@ -58,6 +58,19 @@ internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> co
                 .ExecuteUpdateAsync(set => set.SetProperty(i => i.ReceivedAt, moved), ct) == 1;
         }, cancellationToken);
 
+    public Task TouchAsync(IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        if (keys.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var moved = Mapping.Ticks(now);
+        return writes.RunAsync(
+            (db, ct) => db.ChatInbox.Where(i => keys.Contains(i.Key) && i.DoneAt == null).ExecuteUpdateAsync(set => set.SetProperty(i => i.ReceivedAt, moved), ct),
+            cancellationToken);
+    }
+
     public Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>
         {

@@ -35,9 +35,9 @@ public sealed class TeamsOptions
     public int MaxActivityBytes { get; set; } = 256 * 1024;
 
     /// <summary>
-    /// Several hosts: an accepted activity still not handled this long after it arrived is taken over by another host
-    /// (the one that accepted it died). Default: 1 minute when several hosts share the database, off for one host
-    /// (its own restart replays what it accepted).
+    /// Several hosts: an accepted activity whose host has not shown it is alive for this long is taken over by another
+    /// host (the one that accepted it died; a live host refreshes what it holds three times per period). Default:
+    /// 15 s when several hosts share the database, off for one host (its own restart replays what it accepted).
     /// </summary>
     public TimeSpan? OrphanedActivityAfter { get; set; }
 

@@ -21,6 +21,9 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
     /// <summary>True while this host has the activity queued or in hand.</summary>
     internal bool IsHere(string key) => _here.ContainsKey(key);
 
+    /// <summary>The activities this host holds, queued or being handled.</summary>
+    internal IReadOnlyCollection<string> KeysHere => [.. _here.Keys];
+
     internal void Done(string key) => _here.TryRemove(key, out _);
 
     /// <summary>False when the activity was seen before: it is not handled again.</summary>

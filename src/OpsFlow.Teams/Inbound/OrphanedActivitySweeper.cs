@@ -7,9 +7,11 @@ namespace OpsFlow.Teams.Inbound;
 
 /// <summary>
 /// Several hosts behind one load balancer: an activity is accepted (stored) by the host that received it, and handled
-/// there. If that host dies first, the activity would wait for its restart; instead, another host adopts it once it
-/// has gone unhandled for <see cref="TeamsOptions.OrphanedActivityAfter"/>. Adopting moves the activity's arrival
-/// time in the store, so of several hosts sweeping at once exactly one takes it.
+/// there. If that host dies first, the activity would wait for its restart; instead, another host adopts it once its
+/// arrival time is <see cref="TeamsOptions.OrphanedActivityAfter"/> old. A live host keeps the arrival time of every
+/// activity it holds (queued or in hand) fresh three times per that period, so only a dead host's go stale, however
+/// long a backlog or a slow command takes. Adopting moves the arrival time too, so of several hosts sweeping at once
+/// exactly one takes it.
 /// </summary>
 public sealed class OrphanedActivitySweeper(
     ActivityInbox inbox,
@@ -19,7 +21,7 @@ public sealed class OrphanedActivitySweeper(
     ILogger<OrphanedActivitySweeper> logger,
     IRunOwnership? ownership = null) : BackgroundService
 {
-    private static readonly TimeSpan SharedDefault = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan SharedDefault = TimeSpan.FromSeconds(15);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -29,12 +31,13 @@ public sealed class OrphanedActivitySweeper(
             return;
         }
 
-        var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(1).Ticks, orphanedAfter.Ticks / 2));
+        var interval = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(500).Ticks, orphanedAfter.Ticks / 3));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
                 await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
+                await store.TouchAsync(inbox.KeysHere, clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
                 await SweepAsync(orphanedAfter, stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -39,6 +39,12 @@ public interface IChatStore : IChatNoticeLog
     /// </summary>
     Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Several hosts: a live host moves the arrival time of the unhandled activities it holds to <paramref name="now"/>,
+    /// so that no other host takes them for a dead host's (see <see cref="TryAdoptAsync"/>).
+    /// </summary>
+    Task TouchAsync(IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Marks an accepted activity handled.</summary>
     Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default);
 

@@ -51,6 +51,19 @@ public sealed partial class InMemoryChatStore : IChatStore
         return Task.FromResult(_inbox.TryUpdate(key, (entry.Activity with { ReceivedAt = now }, null), entry));
     }
 
+    public Task TouchAsync(IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        foreach (var key in keys)
+        {
+            if (_inbox.TryGetValue(key, out var entry) && entry.DoneAt is null)
+            {
+                _inbox.TryUpdate(key, (entry.Activity with { ReceivedAt = now }, null), entry);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
     public Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default) =>
         Task.FromResult(_cards.GetValueOrDefault(runId));
 
