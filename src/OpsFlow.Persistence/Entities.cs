@@ -11,6 +11,8 @@ internal sealed class RunRow
     public string ParametersJson { get; set; } = "{}";
     public string RequestedById { get; set; } = "";
     public string RequestedByName { get; set; } = "";
+    /// <summary>The requester's other names, one per line (RunRecord.RequestedByAliases).</summary>
+    public string? RequestedByAliases { get; set; }
     public string Trigger { get; set; } = "";
     public string? LockKey { get; set; }
     public string? RequestId { get; set; }

@@ -59,6 +59,26 @@ public class EngineApprovalTests
         Assert.Contains("refused approve by Boss (boss)", await harness.HistoryTextAsync(run.Id), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("29:teams-boss", "0f1e-boss", null, "0f1e-boss", null)]
+    [InlineData("0f1e-boss", null, "boss@contoso.com", "29:teams-boss", "0f1e-boss")]
+    [InlineData("29:teams-boss", "0f1e-boss", "boss@contoso.com", "someone-else", "boss@contoso.com")]
+    public async Task Requester_CannotApproveOwnRun_FromAnotherChannel_UnderAnotherId(
+        string startedAs, string? startedWithObjectId, string? startedWithUpn, string decidesAs, string? decidesWithObjectId)
+    {
+        await using var harness = Harness(_ => { });
+        var requester = EngineHarness.Person(startedAs, Roles.Operator, "ops-manager") with { Upn = startedWithUpn };
+        var run = await harness.StartAsync("gated", requester with { ObjectId = startedWithObjectId });
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+        var sameperson = EngineHarness.Person(decidesAs, Roles.Operator, "ops-manager") with { ObjectId = decidesWithObjectId, Upn = decidesAs == "someone-else" ? startedWithUpn : null };
+
+        var result = await Decide(harness, run.Id, sameperson, ApprovalAction.Approve);
+
+        Assert.True(result.Outcome == CommandOutcome.Forbidden, $"the requester under another id is still the requester: {result.Outcome} {result.Message}");
+        Assert.Contains("four-eyes", result.Message, StringComparison.Ordinal);
+        Assert.Equal(CommandOutcome.Done, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve)).Outcome);
+    }
+
     [Fact]
     public async Task Workflow_ThatOptsOut_LetsTheRequesterApprove()
     {

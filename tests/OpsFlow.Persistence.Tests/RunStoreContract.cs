@@ -37,6 +37,17 @@ public abstract partial class RunStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateRun_KeepsTheRequestersOtherNames_ForTheFourEyesRule()
+    {
+        var made = NewRun("r-aliases");
+        await Store.CreateRunAsync(made with { Run = made.Run with { RequestedByAliases = ["0f1e-object-id", "alice@contoso.com"] } });
+
+        var run = await Store.GetRunAsync("r-aliases");
+
+        Assert.Equal(["0f1e-object-id", "alice@contoso.com"], run?.RequestedByAliases);
+    }
+
+    [Fact]
     public async Task GetRun_Unknown_IsNull()
     {
         Assert.Null(await Store.GetRunAsync("missing"));

@@ -62,6 +62,6 @@ internal static class RunGraphEndpoint
 
     /// <summary>The engine's own rule, to show the buttons; the engine still decides when one is pressed.</summary>
     private static bool MayDecide(Actor caller, RunRecord run, WorkflowDefinition definition, StepDefinition step, IReadOnlyList<StepRecord> steps) =>
-        !ApprovalRules.IsSelfApproval(caller, run.RequestedById, definition.AllowSelfApproval)
+        !ApprovalRules.IsSelfApproval(caller, run, definition.AllowSelfApproval)
         && ApprovalRules.IsApprover(caller, Approvers(step, steps));
 }

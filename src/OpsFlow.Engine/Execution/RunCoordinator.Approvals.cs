@@ -29,7 +29,7 @@ internal sealed partial class RunCoordinator
 
         var policy = Definition(step.Name).Approval!;
         var approvers = ApprovalRules.CurrentApprovers(policy, step.Escalated);
-        if (ApprovalRules.IsSelfApproval(actor, _run.RequestedById, _definition.AllowSelfApproval) && command.Action != ApprovalAction.Extend)
+        if (ApprovalRules.IsSelfApproval(actor, _run, _definition.AllowSelfApproval) && command.Action != ApprovalAction.Extend)
         {
             return Refuse(actor, verb, $"you started run {RunId}; someone else must decide '{step.Name}' (four-eyes rule)", forbidden: true);
         }

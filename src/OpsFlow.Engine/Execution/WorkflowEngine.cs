@@ -95,6 +95,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
             Status = RunStatus.Pending,
             Parameters = parameters.Values,
             RequestedById = actor.Id,
+            RequestedByAliases = ApprovalRules.Aliases(actor),
             RequestedByName = actor.DisplayName,
             Trigger = request.Trigger,
             LockKey = definition.LockKey,

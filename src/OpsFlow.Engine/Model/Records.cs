@@ -11,6 +11,11 @@ public sealed record RunRecord
     public required IReadOnlyDictionary<string, string> Parameters { get; init; }
     public required string RequestedById { get; init; }
     public required string RequestedByName { get; init; }
+    /// <summary>
+    /// The requester's other names (Entra object id, UPN) besides <see cref="RequestedById"/>: the four-eyes rule
+    /// recognises the requester by any of them, whichever channel they decide from.
+    /// </summary>
+    public IReadOnlyList<string> RequestedByAliases { get; init; } = [];
     /// <summary>What started the run: "api", "chat", "schedule", "dashboard"…</summary>
     public required string Trigger { get; init; }
     public string? LockKey { get; init; }

@@ -300,6 +300,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<string>("RequestId")
                         .HasColumnType("text");
 
+                    b.Property<string>("RequestedByAliases")
+                        .HasColumnType("text");
+
                     b.Property<string>("RequestedById")
                         .IsRequired()
                         .HasColumnType("text");

@@ -293,6 +293,9 @@ namespace OpsFlow.Persistence.Migrations
                     b.Property<string>("RequestId")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RequestedByAliases")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("RequestedById")
                         .IsRequired()
                         .HasColumnType("TEXT");
