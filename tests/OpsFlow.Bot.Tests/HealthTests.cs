@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpsFlow.Bot.Health;
 using OpsFlow.Persistence;
+using Quartz;
 
 namespace OpsFlow.Bot.Tests;
 
@@ -126,5 +127,54 @@ public sealed class DatabaseHealthCheckTests
 
         var check = new DatabaseHealthCheck(services.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>());
         return await check.CheckHealthAsync(new HealthCheckContext());
+    }
+}
+
+/// <summary>The scheduler check on its own: "starting" while the host starts, a fault after.</summary>
+public sealed class SchedulerHealthCheckTests
+{
+    [Fact]
+    public async Task SchedulerNotStarted_IsDegradedWhileTheHostStarts_AndUnhealthyOnceItHasStarted()
+    {
+        await using var services = new ServiceCollection().AddLogging().AddQuartz(quartz => quartz.UseInMemoryStore()).BuildServiceProvider();
+        var factory = services.GetRequiredService<ISchedulerFactory>();
+        using var lifetime = new Lifetime();
+        var check = new SchedulerHealthCheck(services, lifetime);
+        var scheduler = await factory.GetScheduler();
+        try
+        {
+            var starting = await check.CheckHealthAsync(new HealthCheckContext());
+            lifetime.Started();
+            var stuck = await check.CheckHealthAsync(new HealthCheckContext());
+            await scheduler.Start();
+            var running = await check.CheckHealthAsync(new HealthCheckContext());
+
+            Assert.True(starting.Status == HealthStatus.Degraded, $"while starting: {starting.Status} {starting.Description}");
+            Assert.True(stuck.Status == HealthStatus.Unhealthy, $"started host, scheduler not running: {stuck.Status} {stuck.Description}");
+            Assert.Equal(HealthStatus.Healthy, running.Status);
+        }
+        finally
+        {
+            await scheduler.Shutdown();
+        }
+    }
+
+    private sealed class Lifetime : Microsoft.Extensions.Hosting.IHostApplicationLifetime, IDisposable
+    {
+        private readonly CancellationTokenSource _started = new();
+
+        public CancellationToken ApplicationStarted => _started.Token;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public void Started() => _started.Cancel();
+
+        public void StopApplication()
+        {
+        }
+
+        public void Dispose() => _started.Dispose();
     }
 }

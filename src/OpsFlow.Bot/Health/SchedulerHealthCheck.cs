@@ -3,8 +3,12 @@ using Quartz;
 
 namespace OpsFlow.Bot.Health;
 
-/// <summary>Ready when Quartz is running (not created-only, on standby or shutting down): timers and schedules fire.</summary>
-internal sealed class SchedulerHealthCheck(IServiceProvider services) : IHealthCheck
+/// <summary>
+/// Ready when Quartz is running (not created-only, on standby or shutting down): timers and schedules fire. While the
+/// host is still starting, a scheduler not yet started is Degraded ("starting"), which /readyz answers with 503 like
+/// Unhealthy but which the health-check service logs as a warning, not an error, on every probe of a normal start.
+/// </summary>
+internal sealed class SchedulerHealthCheck(IServiceProvider services, IHostApplicationLifetime lifetime) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -15,8 +19,12 @@ internal sealed class SchedulerHealthCheck(IServiceProvider services) : IHealthC
 
         var scheduler = await factory.GetScheduler(cancellationToken);
         var status = await scheduler.GetStatus(cancellationToken);
-        return status == SchedulerStatus.Running
-            ? HealthCheckResult.Healthy($"{scheduler.SchedulerName} running")
-            : HealthCheckResult.Unhealthy($"The scheduler is {status}: timers and schedules do not fire.");
+        return status switch
+        {
+            SchedulerStatus.Running => HealthCheckResult.Healthy($"{scheduler.SchedulerName} running"),
+            SchedulerStatus.Created or SchedulerStatus.Standby when !lifetime.ApplicationStarted.IsCancellationRequested =>
+                HealthCheckResult.Degraded($"The host is starting; the scheduler is {status} until it has."),
+            _ => HealthCheckResult.Unhealthy($"The scheduler is {status}: timers and schedules do not fire."),
+        };
     }
 }
