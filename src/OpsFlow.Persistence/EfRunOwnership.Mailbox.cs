@@ -11,6 +11,8 @@ namespace OpsFlow.Persistence;
 internal sealed partial class EfRunOwnership
 {
     private static readonly TimeSpan LetterLifetime = TimeSpan.FromHours(1);
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(5);
+    private DateTimeOffset _prunedAt;
 
     public Task<long> PostAsync(string runId, string payload, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>
@@ -24,8 +26,15 @@ internal sealed partial class EfRunOwnership
     public Task<IReadOnlyList<RunLetter>> TakeAsync(CancellationToken cancellationToken = default) =>
         writes.RunAsync<IReadOnlyList<RunLetter>>(async (db, ct) =>
         {
-            var old = Mapping.Ticks(clock.GetUtcNow() - LetterLifetime);
-            await db.Letters.Where(l => l.PostedAt < old).ExecuteDeleteAsync(ct);
+            // The mailbox is read every half second on each host: letters a dead sender left are few, so look for them rarely.
+            var now = clock.GetUtcNow();
+            if (now - _prunedAt >= PruneEvery)
+            {
+                var old = Mapping.Ticks(now - LetterLifetime);
+                await db.Letters.Where(l => l.PostedAt < old).ExecuteDeleteAsync(ct);
+                _prunedAt = now;
+            }
+
             var held = db.Leases.Where(l => l.Holder == HostId).Select(l => l.RunId);
             var waiting = await db.Letters.AsNoTracking()
                 .Where(l => l.TakenBy == null && held.Contains(l.RunId))
