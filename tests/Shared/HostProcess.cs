@@ -25,7 +25,7 @@ public sealed class HostProcess : IDisposable
 
     public Uri Address { get; }
 
-    /// <summary>A folder of this host's own (script cache, workflow data), unless the settings say otherwise.</summary>
+    /// <summary>A folder of this host's own (script cache, workflow data, card journal), unless the settings say otherwise.</summary>
     public string DataPath { get; }
 
     public int ProcessId => _process.Id;
@@ -51,6 +51,7 @@ public sealed class HostProcess : IDisposable
         info.ArgumentList.Add($"--Urls={address.OriginalString.TrimEnd('/')}");
         info.ArgumentList.Add($"--OpsFlow:Scripts:CachePath={Path.Combine(data, "script-cache")}");
         info.ArgumentList.Add($"--OpsFlow:Scripts:DataPath={Path.Combine(data, "workflow-data")}");
+        info.ArgumentList.Add($"--OpsFlow:Teams:CardJournalPath={Path.Combine(data, "run-card-ids.log")}");
         info.ArgumentList.Add("--OpsFlow:Playground:Enabled=false");
         foreach (var (key, value) in settings)
         {

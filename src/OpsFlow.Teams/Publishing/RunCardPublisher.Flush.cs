@@ -46,6 +46,9 @@ public sealed partial class RunCardPublisher
             if (activityId is null)
             {
                 activityId = await connector.SendAsync(reference, activity, cancellationToken).ConfigureAwait(false);
+                // First of all, where a kill cannot lose it: until the id is saved, a crash leaves a card no process knows of.
+                var card = new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow());
+                var journaled = journal?.Write(card) == true;
                 _telemetry.CardWritten("post", succeeded: true);
                 lock (_gate)
                 {
@@ -54,7 +57,12 @@ public sealed partial class RunCardPublisher
                     slot.ActivityId = activityId;
                 }
 
-                await chats.SaveRunCardAsync(new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await chats.SaveRunCardAsync(card, cancellationToken).ConfigureAwait(false);
+                if (journaled)
+                {
+                    journal!.Saved();
+                }
+
                 PublishingLog.CardPosted(logger, slot.RunId, reference.ConversationId, activityId);
                 if (activityId is null)
                 {

@@ -265,6 +265,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         ["OpsFlow:Scripts:DataPath"] = Path.Combine(_folder, "workflow-data"),
         ["OpsFlow:Scripts:Watch"] = "false",
         ["OpsFlow:Logs:Path"] = Path.Combine(_folder, "logs", "opsflow-.json"),
+        ["OpsFlow:Teams:CardJournalPath"] = Path.Combine(_folder, "run-card-ids.log"),
         ["OpsFlow:Playground:Enabled"] = "false",
         ["OpsFlow:Access:DefaultRole"] = "viewer",
         ["OpsFlow:Access:Roles:operator:0"] = "olivia",
