@@ -104,22 +104,30 @@ internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> co
         return row is null ? null : new RunCard(row.RunId, row.ConversationId, row.ActivityId, Mapping.Time(row.PostedAt));
     }
 
-    public Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default) =>
-        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
+    /// <summary>
+    /// Not through the write queue: by now the card is in the conversation, and until its id is durable a crash leaves
+    /// a card no later process knows of (it would post another). One statement on a connection of its own commits it
+    /// without waiting behind the run writes queued before it.
+    /// </summary>
+    public async Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default)
+    {
+        var posted = Mapping.Ticks(card.PostedAt);
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        if (db.Database.IsSqlite())
         {
-            var row = await db.ChatRunCards.FirstOrDefaultAsync(c => c.RunId == card.RunId, ct);
-            if (row is null)
-            {
-                row = new ChatRunCardRow { RunId = card.RunId };
-                db.ChatRunCards.Add(row);
-            }
+            // SQLite's own busy handler retries within milliseconds of the writer's commit, rather than in the
+            // coarser steps of the driver's retry loop.
+            await db.Database.OpenConnectionAsync(cancellationToken);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=10000", cancellationToken);
+        }
 
-            row.ConversationId = card.ConversationId;
-            row.ActivityId = card.ActivityId;
-            row.PostedAt = Mapping.Ticks(card.PostedAt);
-            await db.SaveChangesAsync(ct);
-            return true;
-        }, cancellationToken));
+        await db.Database.ExecuteSqlAsync(
+            $"""
+            INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({card.RunId}, {card.ConversationId}, {card.ActivityId}, {posted})
+            ON CONFLICT ("RunId") DO UPDATE SET "ConversationId" = excluded."ConversationId", "ActivityId" = excluded."ActivityId", "PostedAt" = excluded."PostedAt"
+            """,
+            cancellationToken);
+    }
 
     public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>

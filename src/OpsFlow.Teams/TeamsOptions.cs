@@ -31,6 +31,12 @@ public sealed class TeamsOptions
     /// <summary>How long an invoke (a card button) may take before the button gets a "still working" answer.</summary>
     public TimeSpan InvokeTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
+    /// <summary>
+    /// The local file a first card's activity id is written to before its database save (RunCardJournal), relative to
+    /// the working directory; one per host. Empty: off.
+    /// </summary>
+    public string? CardJournalPath { get; set; } = "data/run-card-ids.log";
+
     /// <summary>The largest activity accepted; Teams' own limit for a message is about 100 KB.</summary>
     public int MaxActivityBytes { get; set; } = 256 * 1024;
 

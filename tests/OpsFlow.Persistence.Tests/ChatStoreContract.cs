@@ -104,6 +104,22 @@ public abstract partial class ChatStoreContract : IAsyncLifetime
 
         Assert.Equal(new RunCard("run-1", "conv-b", "activity-9", T0.AddMinutes(5)), card);
     }
+
+    [Fact]
+    public async Task SaveRunCardAsync_AfterAClaim_AmidOtherWrites_StoresTheId_AndANullIdToo()
+    {
+        Assert.True(await Store.TryClaimRunCardAsync("run-1", "conv-a", T0, T0.AddSeconds(-30)));
+        var accepts = Enumerable.Range(0, 20).Select(i => Store.TryAcceptAsync(new InboundActivity($"conv-a|{i}", "{}", T0))).ToArray();
+        var save = Store.SaveRunCardAsync(new RunCard("run-1", "conv-a", "activity-1", T0.AddSeconds(1)));
+        await Task.WhenAll(accepts);
+        await save;
+
+        Assert.True(accepts.All(a => a.Result), "the writes queued around the card's save all went through");
+        Assert.Equal(new RunCard("run-1", "conv-a", "activity-1", T0.AddSeconds(1)), await Store.GetRunCardAsync("run-1"));
+
+        await Store.SaveRunCardAsync(new RunCard("run-2", "conv-a", null, T0));
+        Assert.Equal(new RunCard("run-2", "conv-a", null, T0), await Store.GetRunCardAsync("run-2"));
+    }
 }
 
 public sealed class InMemoryChatStoreTests : ChatStoreContract

@@ -20,6 +20,9 @@ public static class RunCardBuilder
     public static bool IsFinal(RunStatus status) =>
         status is RunStatus.Succeeded or RunStatus.RolledBack or RunStatus.Failed or RunStatus.Cancelled;
 
+    /// <summary>Shown on a card posted in place of one a restart may have left behind (<see cref="RunCardView.Replacement"/>).</summary>
+    public const string ReplacementLine = "This card replaces one that may have been left behind by a restart of OpsFlow; the older one is no longer updated.";
+
     public static AdaptiveCard Build(RunCardView view)
     {
         AdaptiveCard card = null!;
@@ -42,6 +45,11 @@ public static class RunCardBuilder
         if (!string.IsNullOrWhiteSpace(view.Notice))
         {
             body.Add(new TextBlock(RunCardText.Trim(view.Notice, 300)) { Color = "attention", Weight = "bolder" });
+        }
+
+        if (view.Replacement)
+        {
+            body.Add(new TextBlock(ReplacementLine) { Size = "small", IsSubtle = true });
         }
 
         body.Add(Header(run));

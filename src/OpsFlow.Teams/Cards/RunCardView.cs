@@ -22,6 +22,12 @@ public sealed record RunCardView(RunRecord Run, IReadOnlyList<StepView> Steps, D
     /// <summary>A line for the person who pressed a button (why a click was refused, say).</summary>
     public string? Notice { get; init; }
 
+    /// <summary>
+    /// This card replaces one a process may have posted before it died (its id was never saved, so that card is no
+    /// longer updated): the card says so, for whoever sees both.
+    /// </summary>
+    public bool Replacement { get; init; }
+
     /// <summary>The step that made the run fail: the first failed or timed-out step that is not ignorable.</summary>
     public StepView? FailedStep => Steps
         .Where(s => s.Record.Status is StepStatus.Failed or StepStatus.TimedOut && !s.ContinueOnError)

@@ -56,7 +56,11 @@ public interface IChatStore : IChatNoticeLog
 
     Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default);
 
-    /// <summary>Creates or replaces the run's card (a /status post makes the new card the one kept up to date).</summary>
+    /// <summary>
+    /// Creates or replaces the run's card (a /status post makes the new card the one kept up to date). Called right
+    /// after the card's POST, and durable when it returns: until then a crash leaves a card no process knows of, so a
+    /// store commits it at once rather than behind other writes.
+    /// </summary>
     Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default);
 
     /// <summary>

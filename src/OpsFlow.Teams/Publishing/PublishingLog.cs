@@ -39,6 +39,15 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 4210, Level = LogLevel.Information, Message = "Cards after the restart: {Marked} of {Ended} recently ended runs are brought up to date")]
     public static partial void CaughtUp(ILogger logger, int marked, int ended);
 
+    [LoggerMessage(EventId = 4212, Level = LogLevel.Warning, Message = "The first card of run {RunId} was claimed at {ClaimedAt} by a process that stopped before it saved the card's id; its card may be in the conversation, and the card posted now says it replaces it")]
+    public static partial void ReplacingCard(ILogger logger, string runId, DateTimeOffset claimedAt);
+
+    [LoggerMessage(EventId = 4213, Level = LogLevel.Warning, Message = "Could not write a card's activity id to {Path}; it is saved to the database only")]
+    public static partial void CardJournalFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(EventId = 4214, Level = LogLevel.Information, Message = "Saved the activity ids of {Count} cards the previous process posted but had not saved")]
+    public static partial void CardIdsRecovered(ILogger logger, int count);
+
     [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "Could not look for cards left behind by the previous process; they catch up at their run's next change")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception);
 

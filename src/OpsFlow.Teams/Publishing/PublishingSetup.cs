@@ -20,6 +20,9 @@ public static class PublishingSetup
     {
         services.AddSingleton<RunDurationEstimates>();
         services.AddSingleton<RunCardSource>();
+        services.AddSingleton(sp => new RunCardJournal(
+            sp.GetRequiredService<TeamsOptions>().CardJournalPath is { Length: > 0 } path ? path : null,
+            sp.GetRequiredService<ILogger<RunCardJournal>>()));
         services.AddSingleton(sp => new RunCardPublisher(
             sp.GetRequiredService<RunCardSource>(),
             sp.GetRequiredService<IRunStore>(),
@@ -30,7 +33,8 @@ public static class PublishingSetup
             sp.GetService<AccessOptions>() ?? new AccessOptions(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<RunCardPublisher>>(),
-            sp.GetService<TeamsTelemetry>()));
+            sp.GetService<TeamsTelemetry>(),
+            sp.GetRequiredService<RunCardJournal>()));
         services.AddSingleton<IRunCards>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());

@@ -30,20 +30,25 @@ public sealed partial class RunCardPublisher
                 return;
             }
 
-            var activity = Outgoing.Card(reference, RunCardBuilder.Build(view));
             if (activityId is null && !await ClaimFirstCardAsync(slot, reference, cancellationToken).ConfigureAwait(false))
             {
                 return;
             }
 
+            bool replacement;
             lock (_gate)
             {
                 activityId = slot.ActivityId;
+                replacement = slot.Replacement;
             }
 
+            var activity = Outgoing.Card(reference, RunCardBuilder.Build(view with { Replacement = replacement }));
             if (activityId is null)
             {
                 activityId = await connector.SendAsync(reference, activity, cancellationToken).ConfigureAwait(false);
+                // First of all, where a kill cannot lose it: until the id is saved, a crash leaves a card no process knows of.
+                var card = new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow());
+                var journaled = journal?.Write(card) == true;
                 _telemetry.CardWritten("post", succeeded: true);
                 lock (_gate)
                 {
@@ -52,7 +57,12 @@ public sealed partial class RunCardPublisher
                     slot.ActivityId = activityId;
                 }
 
-                await chats.SaveRunCardAsync(new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+                await chats.SaveRunCardAsync(card, cancellationToken).ConfigureAwait(false);
+                if (journaled)
+                {
+                    journal!.Saved();
+                }
+
                 PublishingLog.CardPosted(logger, slot.RunId, reference.ConversationId, activityId);
                 if (activityId is null)
                 {
@@ -88,44 +98,6 @@ public sealed partial class RunCardPublisher
             PublishingLog.CardFailed(logger, ex, slot.RunId, status, Backoff(slot.Failures));
         }
     }
-
-    /// <summary>
-    /// Before the first card of a run is posted: another host may have posted it already (the run moved there) or be
-    /// posting it now. True when this host posts (or, the card being known now, updates it); false when another host is
-    /// posting it, and this flush is tried again shortly.
-    /// </summary>
-    private async Task<bool> ClaimFirstCardAsync(RunSlot slot, ConversationReference reference, CancellationToken cancellationToken)
-    {
-        var stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken).ConfigureAwait(false);
-        var now = clock.GetUtcNow();
-        if (stored?.ActivityId is null && await chats.TryClaimRunCardAsync(slot.RunId, reference.ConversationId, now, now - CardClaimTimeout, cancellationToken).ConfigureAwait(false))
-        {
-            return true;
-        }
-
-        stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
-        {
-            if (stored?.ActivityId is { } posted)
-            {
-                slot.Posted = true;
-                slot.ActivityId = posted;
-                return true;
-            }
-
-            slot.Busy = false;
-            slot.MarkDirty(now);
-            slot.RetryAt = now + CardClaimRetry;
-        }
-
-        PublishingLog.CardPostedElsewhere(logger, slot.RunId);
-        return false;
-    }
-
-    /// <summary>A claim to post a run's first card older than this was left by a host that died before it posted.</summary>
-    private static readonly TimeSpan CardClaimTimeout = TimeSpan.FromSeconds(30);
-
-    private static readonly TimeSpan CardClaimRetry = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Records a successful write, queues the notifications it reveals and forgets a run that has ended. The memory

@@ -88,7 +88,9 @@ public sealed partial class RunCardPublisher
                     {
                         slot.ConversationId = reference.ConversationId;
                         slot.Reference = reference;
-                        slot.Posted = stored is not null;
+                        // A stored card without an id is a claim (RunCardPublisher.Claim.cs): its card is posted as
+                        // soon as the claim lets this process, rather than when the run ends.
+                        slot.Posted = stored?.ActivityId is not null;
                         slot.ActivityId = stored?.ActivityId;
                         slot.Prepared = true;
                         Lane(reference.ConversationId);

@@ -25,7 +25,8 @@ public sealed partial class RunCardPublisher(
     AccessOptions access,
     TimeProvider clock,
     ILogger<RunCardPublisher> logger,
-    TeamsTelemetry? telemetry = null) : BackgroundService, IRunObserver, IRunCards
+    TeamsTelemetry? telemetry = null,
+    RunCardJournal? journal = null) : BackgroundService, IRunObserver, IRunCards
 {
     private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
 
@@ -119,6 +120,7 @@ public sealed partial class RunCardPublisher(
     {
         try
         {
+            await RecoverCardIdsAsync(stoppingToken).ConfigureAwait(false);
             await CatchUpAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)

@@ -21,6 +21,15 @@ internal sealed class RunSlot(string runId)
 
     public string? ActivityId { get; set; }
 
+    /// <summary>When this process claimed the run's first card (see RunCardPublisher.Claim.cs); null: it did not.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
+
+    /// <summary>
+    /// This process's card took over a claim a dead process left: that process's card may be in the conversation too,
+    /// and this one says it replaces it. Known only to the process that posted it.
+    /// </summary>
+    public bool Replacement { get; set; }
+
     public bool Dirty { get; private set; }
 
     public DateTimeOffset DirtySince { get; private set; }

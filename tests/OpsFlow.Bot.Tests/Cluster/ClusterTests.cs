@@ -69,7 +69,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
         // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
         await WaitUntilAsync(
-            () => runs.All(run => connector.CardPosts.Contains(run.Id)),
+            () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)),
             TimeSpan.FromSeconds(60),
             "every run's first card");
         await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
@@ -90,7 +90,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var posts = connector.CardPosts.GroupBy(id => id).ToDictionary(g => g.Key, g => g.Count());
+        var posts = connector.CardPosts.GroupBy(StubConnector.RunOf).ToDictionary(g => g.Key ?? "", g => g.Count());
         Assert.All(runs, run => Assert.True(posts.GetValueOrDefault(run.Id) == 1, $"run {run.Id} got {posts.GetValueOrDefault(run.Id)} card(s); one is right"));
         output.WriteLine($"{runs.Count} runs, {executions.Count} step executions ({executions.Count(e => e.ProcessId == a.ProcessId)} on A, "
             + $"{executions.Count(e => e.ProcessId == b.ProcessId)} on B), {connector.CardPosts.Count} cards posted, {connector.CardUpdates.Count} updates");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using OpsFlow.Tests.Shared;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Reliability;
@@ -37,8 +38,8 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         Directory.CreateDirectory(Path.Combine(_folder, "workflows"));
         await File.WriteAllTextAsync(Path.Combine(_folder, "workflows", "mix.csx"), MixWorkflow.Script);
         var journal = Path.Combine(_folder, "journal.txt");
-        await using var connector = await StubConnectorServer.StartAsync();
-        var port = BotProcess.FreePort();
+        await using var connector = await StubConnector.StartAsync();
+        var port = HostProcess.FreePort();
         var settings = Settings(journal);
         var activities = Enumerable.Range(0, Runs).Select(i => Activity(i, connector.Url)).ToArray();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -47,8 +48,8 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
 
         for (var round = 0; round <= Kills; round++)
         {
-            using var host = BotProcess.Start(_folder, port, settings, line => { if (line.Contains("ERR", StringComparison.Ordinal) || line.Contains("FTL", StringComparison.Ordinal)) { output.WriteLine($"host {round}: {line}"); } });
-            await host.WaitReadyAsync(http, TimeSpan.FromSeconds(90));
+            using var host = HostProcess.Start($"harness-{round}", settings, port: port, workingDirectory: _folder, output: line => { if (line.Contains("ERR", StringComparison.Ordinal) || line.Contains("FTL", StringComparison.Ordinal)) { output.WriteLine($"host {round}: {line}"); } });
+            await host.WaitReadyAsync(TimeSpan.FromSeconds(90));
             using var alive = new CancellationTokenSource();
             var deliver = DeliverAsync(http, host.Address, activities, random, alive.Token);
             var approve = ApproveAsync(http, host.Address, alive.Token);
@@ -72,7 +73,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    private async Task CheckAsync(HttpClient http, Uri host, string[] journal, StubConnectorServer connector, List<DateTimeOffset> killedAt)
+    private async Task CheckAsync(HttpClient http, Uri host, string[] journal, StubConnector connector, List<DateTimeOffset> killedAt)
     {
         var kills = killedAt.Count;
         var list = await http.GetFromJsonAsync<JsonElement>(new Uri(host, "api/runs?take=500"));
@@ -80,7 +81,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         var starts = journal.Where(l => l.StartsWith("start ", StringComparison.Ordinal)).ToArray();
         var twice = starts.GroupBy(l => l).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         Assert.True(twice.Length == 0, $"an attempt ran twice (a timer or a launch fired twice): {string.Join("; ", twice)}");
-        var cardPosts = connector.Calls.Where(c => c.Method == "POST" && c.Path.EndsWith("/activities", StringComparison.Ordinal)).ToArray();
+        var cardPosts = connector.CardPosts;
         var doubled = new List<string>();
         var lostToKill = new List<string>();
         var missing = new List<string>();
@@ -105,7 +106,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
                 }
             }
 
-            var cards = cardPosts.Count(c => c.Body.Contains($"run {id}:", StringComparison.Ordinal));
+            var cards = cardPosts.Count(c => StubConnector.RunOf(c) == id);
             if (cards == 0)
             {
                 missing.Add($"{id} (replyTo {run.GetProperty("run").GetProperty("replyTo")}, created {run.GetProperty("run").GetProperty("createdAt")})");
@@ -115,7 +116,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
             {
                 // A card's id is saved after the connector answers its POST: a kill in between leaves a card the next
                 // process cannot know of, so it posts another. Any other second card is a bug.
-                var first = cardPosts.First(c => c.Body.Contains($"run {id}:", StringComparison.Ordinal)).At;
+                var first = cardPosts.First(c => StubConnector.RunOf(c) == id).At;
                 (killedAt.Any(k => k >= first && k - first <= CardSaveWindow) ? lostToKill : doubled).Add(id);
             }
         }
@@ -127,13 +128,13 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
             Assert.Contains(gate.GetProperty("votes").EnumerateArray(), v => v.GetProperty("actorId").GetString() == "mark");
         }
 
-        var updates = connector.Calls.Count(c => c.Method == "PUT");
+        var updates = connector.CardUpdates.Count;
         // A pass with no kill starts a, b, c twice (its first attempt fails on purpose) and d: five per run. A kill adds
         // the attempts it interrupted, and takes one away when it interrupts c's first attempt (the next one succeeds).
         var reruns = starts.Length - (Runs * 5);
         output.WriteLine($"{Runs} runs ended as expected after {kills} SIGKILLs; {starts.Length} step attempts started ({reruns:+#;-#;0} against a pass without kills); "
             + $"{_approved.Count} approvals answered 200 ({_approvalsLostToKill} requests cut off by a kill, their outcome read from the run afterwards); "
-            + $"{_redeliveries} activities delivered again; {cardPosts.Length} cards posted, {updates} card updates; {lostToKill.Count} runs with a second card because a kill fell between a card's POST and the save of its id, "
+            + $"{_redeliveries} activities delivered again; {cardPosts.Count} cards posted, {updates} card updates; {lostToKill.Count} runs with a second card because a kill fell between a card's POST and the save of its id, "
             + $"{doubled.Count} with a second card otherwise, {missing.Count} with none");
         Assert.True(missing.Count == 0, $"runs that never got a card: {string.Join(", ", missing)}");
         Assert.True(doubled.Count == 0, $"runs with a second card that no kill explains: {string.Join(", ", doubled)}");
@@ -230,7 +231,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
     }
 
     /// <summary>Every run's latest card write shows how it ended: the cards caught up with what the database says.</summary>
-    private async Task WaitForFinalCardsAsync(HttpClient http, Uri host, StubConnectorServer connector)
+    private async Task WaitForFinalCardsAsync(HttpClient http, Uri host, StubConnector connector)
     {
         var list = await http.GetFromJsonAsync<JsonElement>(new Uri(host, "api/runs?take=500"));
         var expected = list.GetProperty("runs").EnumerateArray().ToDictionary(
@@ -240,8 +241,8 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         string[] behind = [];
         while (watch.Elapsed < TimeSpan.FromMinutes(3))
         {
-            var writes = connector.Calls.Where(c => c.Method is "POST" or "PUT").ToArray();
-            behind = expected.Where(e => writes.LastOrDefault(c => c.Body.Contains($"run {e.Key}:", StringComparison.Ordinal)).Body is not { } last
+            var writes = connector.Calls.Where(c => c.CarriesCard && (c.IsNewMessage || c.Method == "PUT")).ToArray();
+            behind = expected.Where(e => writes.LastOrDefault(c => c.Body.Contains($"run {e.Key}:", StringComparison.Ordinal))?.Body is not { } last
                     || !last.Contains($"run {e.Key}: {e.Value}", StringComparison.Ordinal))
                 .Select(e => e.Key).ToArray();
             if (behind.Length == 0)
@@ -264,6 +265,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
         ["OpsFlow:Scripts:DataPath"] = Path.Combine(_folder, "workflow-data"),
         ["OpsFlow:Scripts:Watch"] = "false",
         ["OpsFlow:Logs:Path"] = Path.Combine(_folder, "logs", "opsflow-.json"),
+        ["OpsFlow:Teams:CardJournalPath"] = Path.Combine(_folder, "run-card-ids.log"),
         ["OpsFlow:Playground:Enabled"] = "false",
         ["OpsFlow:Access:DefaultRole"] = "viewer",
         ["OpsFlow:Access:Roles:operator:0"] = "olivia",

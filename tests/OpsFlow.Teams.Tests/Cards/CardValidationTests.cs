@@ -11,7 +11,7 @@ public sealed class CardValidationTests
     {
         var cards = RunCardSamples.All().Select(s => (s.Name, RunCardBuilder.Build(s.View))).ToArray();
 
-        Assert.Equal(13, cards.Length);
+        Assert.Equal(14, cards.Length);
         await CardValidator.AssertValidAsync(cards);
     }
 

@@ -67,6 +67,7 @@ internal static class RunCardSamples
         yield return ("cancelled", View(RunStatus.Cancelled, Step("build", 0, StepStatus.Succeeded), Step("test", 1, StepStatus.Cancelled)));
         yield return ("sixty-steps", Huge(60));
         yield return ("with-notice", View(RunStatus.WaitingForApproval, Approval(StepStatus.Waiting)) with { Notice = "You started this run; someone else must approve it (four-eyes rule)." });
+        yield return ("replacement", View(RunStatus.WaitingForApproval, Step("build", 0, StepStatus.Succeeded), Approval(StepStatus.Waiting)) with { Replacement = true });
     }
 
     public static RunCardView Failed(RunStatus status, StepStatus stop) => View(status,

@@ -44,13 +44,16 @@ internal sealed class PublisherHarness
 
     public RunCardPublisher Publisher { get; private set; }
 
+    /// <summary>The card journal the next <see cref="Restart"/> gives the publisher; none by default.</summary>
+    public RunCardJournal? Journal { get; set; }
+
     /// <summary>A new process on the same stores: the previous publisher's memory (pending writes) is gone.</summary>
     public void Restart() => Publisher = NewPublisher();
 
     private RunCardPublisher NewPublisher()
     {
         var source = new RunCardSource(Store, Catalog, new RunDurationEstimates(Store, Clock, NullLogger<RunDurationEstimates>.Instance), Options, Clock, NullLogger<RunCardSource>.Instance);
-        return new RunCardPublisher(source, Store, Chats, new ConversationDirectory(Chats, Clock), Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance);
+        return new RunCardPublisher(source, Store, Chats, new ConversationDirectory(Chats, Clock), Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance, journal: Journal);
     }
 
     /// <summary>build (3 attempts) → prod-approval (ops managers or the tech lead) → stop (undone on rollback).</summary>

@@ -11,7 +11,7 @@ public sealed class RunCardPublisherTests
     internal static string CardText(ConnectorCall call) =>
         call.Activity.Attachments is [{ Content: AdaptiveCard card }] ? CardJson.Serialize(card) : throw new InvalidOperationException($"{call.Kind} carried no card");
 
-    private static ConnectorCall[] CardCalls(PublisherHarness h, string? conversation = null) =>
+    internal static ConnectorCall[] CardCalls(PublisherHarness h, string? conversation = null) =>
         [.. h.Connector.Calls.Where(c => c.Activity.Attachments is { Count: > 0 } && (conversation is null || c.ConversationId == conversation))];
 
     [Fact]
