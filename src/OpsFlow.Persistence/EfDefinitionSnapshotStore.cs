@@ -7,26 +7,23 @@ namespace OpsFlow.Persistence;
 /// <summary>Definition snapshots in the definition_sources table; written through the single writer.</summary>
 internal sealed class EfDefinitionSnapshotStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IDefinitionSnapshotStore
 {
+    /// <remarks>
+    /// Versions are content hashes: a row that exists already holds the same code. Hosts starting together save the
+    /// same snapshots at once, so the insert skips an existing row in the database rather than failing on it.
+    /// </remarks>
     public Task SaveAsync(DefinitionSnapshot snapshot, CancellationToken cancellationToken = default) =>
-        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
+        writes.RunAsync(async (db, ct) =>
         {
-            // Versions are content hashes: a row that exists already holds the same code.
-            if (await db.DefinitionSources.AsNoTracking().AnyAsync(s => s.Version == snapshot.Version, ct))
-            {
-                return false;
-            }
-
-            db.DefinitionSources.Add(new DefinitionSourceRow
-            {
-                Version = snapshot.Version,
-                Workflow = snapshot.Workflow,
-                EntryPath = snapshot.EntryPath,
-                FilesJson = JsonSerializer.Serialize(snapshot.Files),
-                SavedAt = Mapping.Ticks(snapshot.SavedAt),
-            });
-            await db.SaveChangesAsync(ct);
-            return true;
-        }, cancellationToken));
+            var files = JsonSerializer.Serialize(snapshot.Files);
+            var savedAt = Mapping.Ticks(snapshot.SavedAt);
+            return await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "definition_sources" ("Version", "Workflow", "EntryPath", "FilesJson", "SavedAt")
+                VALUES ({snapshot.Version}, {snapshot.Workflow}, {snapshot.EntryPath}, {files}, {savedAt})
+                ON CONFLICT ("Version") DO NOTHING
+                """,
+                ct) == 1;
+        }, cancellationToken);
 
     public async Task<DefinitionSnapshot?> FindAsync(string version, CancellationToken cancellationToken = default)
     {

@@ -47,6 +47,17 @@ public abstract class DefinitionSnapshotStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SaveAsync_SameVersionFromManyWritersAtOnce_KeepsOneAndFailsNone()
+    {
+        var saves = Enumerable.Range(0, 10).Select(i =>
+            Store.SaveAsync(new DefinitionSnapshot("v-race", "deploy", "deploy.csx", new Dictionary<string, string> { ["deploy.csx"] = "same code" }, SavedAt.AddSeconds(i))));
+
+        await Task.WhenAll(saves);
+
+        Assert.Equal("same code", (await Store.FindAsync("v-race"))?.Files["deploy.csx"]);
+    }
+
+    [Fact]
     public async Task FindAsync_UnknownVersion_ReturnsNull() =>
         Assert.Null(await Store.FindAsync("no-such-version"));
 }

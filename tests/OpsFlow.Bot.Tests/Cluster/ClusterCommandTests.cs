@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Net;
+using OpsFlow.Tests.Shared;
+using Xunit.Abstractions;
+
+namespace OpsFlow.Bot.Tests.Cluster;
+
+/// <summary>
+/// Two real host processes on one PostgreSQL database: a command that reaches the host not executing the run (the
+/// load balancer chose it) goes through the mailbox to the host that is, takes effect there at once, and the answer
+/// comes back to the caller. Before the mailbox such a command waited for the run to go idle, and was refused.
+/// </summary>
+[Collection(ProcessKillCollection.Name)]
+public sealed class ClusterCommandTests(ITestOutputHelper output) : IDisposable
+{
+    private const string SlowScript = """
+        Workflow("slow", "one step that takes ten minutes unless cancelled");
+
+        Step("wait", async ctx => await Task.Delay(TimeSpan.FromMinutes(10), ctx.Clock, ctx.CancellationToken));
+        """;
+
+    private readonly string _folder = Directory.CreateTempSubdirectory("opsflow-cluster-commands-").FullName;
+
+    [Fact]
+    public async Task Cancel_SentToTheOtherHost_StopsTheStepOnTheHostExecutingIt_AndAnswersAtOnce()
+    {
+        var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("commands");
+        var workflows = Directory.CreateDirectory(Path.Combine(_folder, "workflows")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(workflows, "slow.csx"), SlowScript);
+        using var a = ClusterHost.Start("host-a", connectionString, workflows, _folder, output);
+        using var b = ClusterHost.Start("host-b", connectionString, workflows, _folder, output);
+        await Task.WhenAll(a.WaitReadyAsync(TimeSpan.FromSeconds(120)), b.WaitReadyAsync(TimeSpan.FromSeconds(120)));
+        using var httpA = new HttpClient { BaseAddress = a.Address };
+        using var httpB = new HttpClient { BaseAddress = b.Address };
+        var apiA = new ApiClient(httpA);
+        var apiB = new ApiClient(httpB);
+
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < 5; i++)
+        {
+            var (started, body) = await apiA.PostAsync("/api/runs", "local-operator", new { workflow = "slow" });
+            Assert.True(started == HttpStatusCode.Created || started == HttpStatusCode.OK, $"start on host A: {started} {body}");
+            var runId = body.GetProperty("run").GetProperty("id").GetString()!;
+            await apiA.WaitForStatusAsync(runId, "Running");
+
+            var watch = Stopwatch.StartNew();
+            var (cancelled, answer) = await apiB.PostAsync($"/api/runs/{runId}/cancel", "local-admin", new { reason = "wrong version" });
+            latencies.Add(watch.Elapsed);
+
+            Assert.True(cancelled == HttpStatusCode.OK, $"host B answers with host A's result: {cancelled} {answer}");
+            Assert.Equal("Cancelled", answer.GetProperty("run").GetProperty("status").GetString());
+            var (_, onA) = await apiA.GetAsync($"/api/runs/{runId}");
+            var step = onA.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "wait");
+            Assert.Equal("Cancelled", step.GetProperty("status").GetString());
+        }
+
+        output.WriteLine($"cancel through the other host: {string.Join(", ", latencies.Select(l => $"{l.TotalMilliseconds:F0} ms"))}");
+        Assert.True(latencies.Max() < TimeSpan.FromSeconds(10), "a command is handed over within the mailbox's poll, not after the run's 10-minute step");
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A temporary folder left behind is harmless.
+        }
+    }
+}
