@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace OpsFlow.Persistence;
@@ -6,8 +7,11 @@ namespace OpsFlow.Persistence;
 /// The OpsFlow database. Times are stored as UTC ticks (INTEGER) so they sort and compare in SQL on every
 /// provider; statuses as their names, so the database reads well in a shell.
 /// </summary>
-public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options) : DbContext(options)
+public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options) : DbContext(options), IDataProtectionKeyContext
 {
+    /// <summary>ASP.NET Core's data-protection keys (the dashboard's sign-in cookies), shared by every host.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
+
     internal DbSet<RunRow> Runs => Set<RunRow>();
 
     internal DbSet<StepRow> Steps => Set<StepRow>();
@@ -110,6 +114,7 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             // Renewal updates every lease of one host.
             lease.HasIndex(l => l.Holder);
         });
+        modelBuilder.Entity<DataProtectionKey>(key => key.ToTable("data_protection_keys"));
         modelBuilder.Entity<ChatNoticeRow>(notice =>
         {
             notice.ToTable("chat_notices");

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
@@ -16,6 +17,8 @@ internal static class EngineSetup
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var database = DatabaseSettings.From(configuration);
+        // Sign-in cookies must read the same on every host (and after a host is rebuilt): their keys live in the database.
+        services.AddDataProtection().SetApplicationName("OpsFlow").PersistKeysToOpsFlowDatabase();
         return database.IsPostgres
             ? services.AddOpsFlowPostgres(database.ConnectionString, configuration["OpsFlow:Cluster:HostId"])
             : services.AddOpsFlowSqlite(database.ConnectionString);
