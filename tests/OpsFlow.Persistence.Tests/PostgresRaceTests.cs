@@ -30,6 +30,23 @@ public sealed class PostgresRaceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task HostsStartingTogether_OnAnEmptyDatabase_EachFindItMigrated()
+    {
+        for (var round = 0; round < 4; round++)
+        {
+            var connectionString = await (await PostgresServer.SharedAsync()).CreateDatabaseAsync("migrate");
+
+            var hosts = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => PostgresDatabase.CreateAsync(_clock, connectionString)));
+
+            foreach (var host in hosts)
+            {
+                Assert.Empty(await host.Services.GetRequiredService<DatabaseMigrator>().PendingMigrationsAsync());
+                await host.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
     public async Task SameRequestId_FromTwoHostsAtOnce_CreatesOneRun()
     {
         var attempts = Enumerable.Range(0, 20).Select(i =>

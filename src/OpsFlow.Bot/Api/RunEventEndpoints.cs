@@ -10,12 +10,17 @@ namespace OpsFlow.Bot.Api;
 
 /// <summary>
 /// GET /api/runs/{id}/events: the run as Server-Sent Events. Each event carries the whole run exactly as
-/// GET /api/runs/{id} answers it, so a page renders events and plain reads the same way.
+/// GET /api/runs/{id} answers it, so a page renders events and plain reads the same way. This host's engine says
+/// when the run changed; with several hosts the run may be executing on another, whose changes this engine never
+/// sees, so the stream also looks at the run's version in the database every <see cref="SharedPoll"/>.
 /// </summary>
 internal static class RunEventEndpoints
 {
     /// <summary>A comment this often keeps proxies and browsers from closing a quiet stream.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+
+    /// <summary>Several hosts: how often a stream re-reads a run that may be executing on another host.</summary>
+    public static readonly TimeSpan SharedPoll = TimeSpan.FromSeconds(1);
 
     private static readonly byte[] KeepAliveComment = Encoding.UTF8.GetBytes(": keep-alive\n\n");
 
@@ -24,6 +29,7 @@ internal static class RunEventEndpoints
     private static async Task StreamAsync(string id, HttpContext http, IRunStore store, RunEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
     {
         var cancellationToken = http.RequestAborted;
+        var shared = http.RequestServices.GetService<IRunOwnership>()?.IsShared == true;
         // Subscribe before the first read, so that a change committed in between is not missed.
         using var subscription = hub.Subscribe(id);
         var details = await ReadAsync(store, id, cancellationToken);
@@ -40,32 +46,39 @@ internal static class RunEventEndpoints
         {
             await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
             var sent = details.Run.Version;
+            var lastWrite = clock.GetUtcNow();
             var changes = subscription.Changed.Reader;
             Task<bool>? changed = null;
             while (!StateMachine.IsTerminal(details.Run.Status))
             {
                 changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
-                using (var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                if (!await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
                 {
-                    var beat = Task.Delay(KeepAlive, clock, quiet.Token);
-                    if (await Task.WhenAny(changed, beat) == beat)
+                    if (shared && (await store.GetRunAsync(id, cancellationToken))?.Version is { } version && version != sent)
                     {
-                        await beat;
+                        details = await ReadAsync(store, id, cancellationToken) ?? details;
+                    }
+                    else if (clock.GetUtcNow() - lastWrite >= KeepAlive)
+                    {
                         await http.Response.Body.WriteAsync(KeepAliveComment, cancellationToken);
                         await http.Response.Body.FlushAsync(cancellationToken);
+                        lastWrite = clock.GetUtcNow();
                         continue;
                     }
-
-                    await quiet.CancelAsync();
+                    else
+                    {
+                        continue;
+                    }
                 }
-
-                await changed;
-                changed = null;
-                changes.TryRead(out _);
-                details = await ReadAsync(store, id, cancellationToken);
-                if (details is null)
+                else
                 {
-                    return;
+                    changed = null;
+                    changes.TryRead(out _);
+                    details = await ReadAsync(store, id, cancellationToken);
+                    if (details is null)
+                    {
+                        return;
+                    }
                 }
 
                 // A change already shown (read right after subscribing) is not sent twice.
@@ -73,6 +86,7 @@ internal static class RunEventEndpoints
                 {
                     sent = details.Run.Version;
                     await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
+                    lastWrite = clock.GetUtcNow();
                 }
             }
         }
@@ -80,6 +94,22 @@ internal static class RunEventEndpoints
         {
             // The viewer left.
         }
+    }
+
+    /// <summary>True when this host's engine announced a change; false when <paramref name="wait"/> passed first.</summary>
+    private static async Task<bool> WaitAsync(Task<bool> changed, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
+    {
+        using var quiet = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var beat = Task.Delay(wait, clock, quiet.Token);
+        if (await Task.WhenAny(changed, beat) == beat)
+        {
+            await beat;
+            return false;
+        }
+
+        await quiet.CancelAsync();
+        await changed;
+        return true;
     }
 
     private static async Task<RunDetails?> ReadAsync(IRunStore store, string id, CancellationToken cancellationToken)

@@ -43,9 +43,17 @@ public sealed class ClusterCommandTests(ITestOutputHelper output) : IDisposable
             var runId = body.GetProperty("run").GetProperty("id").GetString()!;
             await apiA.WaitForStatusAsync(runId, "Running");
 
+            // A dashboard watching through host B: the run's changes are committed on A, which B's engine never sees.
+            using var stream = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            var seenOnB = i == 0 ? StatusesSeenAsync(httpB, runId, "Cancelled", stream.Token) : null;
+
             var watch = Stopwatch.StartNew();
             var (cancelled, answer) = await apiB.PostAsync($"/api/runs/{runId}/cancel", "local-admin", new { reason = "wrong version" });
             latencies.Add(watch.Elapsed);
+            if (seenOnB is not null)
+            {
+                Assert.Equal(["Running", "Cancelled"], await seenOnB);
+            }
 
             Assert.True(cancelled == HttpStatusCode.OK, $"host B answers with host A's result: {cancelled} {answer}");
             Assert.Equal("Cancelled", answer.GetProperty("run").GetProperty("status").GetString());
@@ -56,6 +64,34 @@ public sealed class ClusterCommandTests(ITestOutputHelper output) : IDisposable
 
         output.WriteLine($"cancel through the other host: {string.Join(", ", latencies.Select(l => $"{l.TotalMilliseconds:F0} ms"))}");
         Assert.True(latencies.Max() < TimeSpan.FromSeconds(10), "a command is handed over within the mailbox's poll, not after the run's 10-minute step");
+    }
+
+    /// <summary>Reads the run's event stream and returns the distinct statuses it showed, until <paramref name="last"/>.</summary>
+    private static async Task<IReadOnlyList<string>> StatusesSeenAsync(HttpClient http, string runId, string last, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync($"/api/runs/{runId}/events", HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        var statuses = new List<string>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (!line.StartsWith("data: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var status = System.Text.Json.JsonDocument.Parse(line[6..]).RootElement.GetProperty("run").GetProperty("status").GetString()!;
+            if (statuses.LastOrDefault() != status)
+            {
+                statuses.Add(status);
+            }
+
+            if (status == last)
+            {
+                break;
+            }
+        }
+
+        return statuses;
     }
 
     public void Dispose()
