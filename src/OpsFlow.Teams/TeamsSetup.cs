@@ -19,6 +19,7 @@ public static class TeamsSetup
         services.AddSingleton(options);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChatStore, InMemoryChatStore>();
+        services.TryAddSingleton<IChatNoticeLog>(sp => sp.GetRequiredService<IChatStore>());
         services.TryAddSingleton<TeamsTelemetry>();
         services.AddSingleton<ConversationDirectory>();
         services.AddSingleton<ActivityInbox>();

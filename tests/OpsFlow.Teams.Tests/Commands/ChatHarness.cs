@@ -39,7 +39,8 @@ public sealed class ChatHarness : IAsyncDisposable
     private readonly InProcessTimers _timers;
     private int _activities;
 
-    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null)
+    /// <param name="chats">A chat store shared with another harness: a second host on the same database.</param>
+    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Teams.Ports.IChatStore? chats = null)
     {
         var options = new AccessOptions
         {
@@ -59,6 +60,11 @@ public sealed class ChatHarness : IAsyncDisposable
         Workflows.AddTo(Catalog, () => FlakyFails);
         // The registrations the host makes (TeamsSetup), then the test's own ports and fakes, which win.
         var services = new ServiceCollection().AddLogging();
+        if (chats is not null)
+        {
+            services.AddSingleton(chats);
+        }
+
         services.AddOpsFlowTeams(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services
             .AddSingleton<TimeProvider>(Clock)

@@ -90,6 +90,27 @@ public sealed class HelpAndWelcomeTests
     }
 
     [Fact]
+    public async Task Installed_WithTheTwoAnnouncementsReachingTwoHosts_GreetsOnce()
+    {
+        var database = new OpsFlow.Teams.Ports.InMemoryChatStore();
+        await using var first = new ChatHarness(chats: database);
+        await using var second = new ChatHarness(chats: database);
+        var install = first.Message(string.Empty) with { Type = ActivityTypes.InstallationUpdate, Action = "add", Text = null };
+        var added = second.Message(string.Empty) with
+        {
+            Type = ActivityTypes.ConversationUpdate,
+            Text = null,
+            MembersAdded = [new ChannelAccount { Id = ChatHarness.BotId }],
+        };
+
+        await first.Handler.OnInstalledAsync(first.TurnOf(install), CancellationToken.None);
+        await second.Handler.OnInstalledAsync(second.TurnOf(added), CancellationToken.None);
+
+        Assert.Single(first.Sent);
+        Assert.True(second.Sent.Count == 0, "the second host finds the greeting sent: " + string.Join(" | ", second.Sent.Select(s => s.Text)));
+    }
+
+    [Fact]
     public async Task Installed_InAChannel_SaysToMentionTheBot_AndOtherMembersJoiningGetNothing()
     {
         await using var chat = new ChatHarness();
