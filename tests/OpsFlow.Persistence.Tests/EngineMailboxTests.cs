@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Definitions;
@@ -26,6 +28,8 @@ public sealed class EngineMailboxTests : IAsyncLifetime
     private EngineHarness _driver = null!;
     private EngineHarness _receiver = null!;
     private Task _pump = Task.CompletedTask;
+    private readonly MeterListener _meters = new();
+    private readonly ConcurrentQueue<string> _mailed = new();
 
     public async Task InitializeAsync()
     {
@@ -33,6 +37,24 @@ public sealed class EngineMailboxTests : IAsyncLifetime
         _b = await SqliteDatabase.CreateAsync(_clock, _a.Folder, shared: true);
         _driver = new EngineHarness(_a.Store, _clock, Catalog(), _options, ownership: _a.Services.GetRequiredService<IRunOwnership>());
         _receiver = new EngineHarness(_b.Store, _clock, Catalog(), _options, ownership: _b.Services.GetRequiredService<IRunOwnership>());
+        _meters.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Name == "opsflow.commands.mailed")
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _meters.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "outcome")
+                {
+                    _mailed.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        _meters.Start();
         _pump = Task.Run(async () =>
         {
             while (!_stopPump.IsCancellationRequested)
@@ -45,6 +67,7 @@ public sealed class EngineMailboxTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        _meters.Dispose();
         await _stopPump.CancelAsync();
         await _pump;
         await _receiver.DisposeAsync();
@@ -86,6 +109,7 @@ public sealed class EngineMailboxTests : IAsyncLifetime
         Assert.Equal(RunStatus.Cancelled, result.Run?.Status);
         await _driver.WaitUntilAsync(() => Task.FromResult(_journal.Count("work stopped") == 1), "the running step to be cancelled");
         Assert.Contains("cancelled by Carol (carol): wrong version", await _driver.HistoryTextAsync(run.Id), StringComparison.Ordinal);
+        Assert.Equal(["answered"], _mailed);
     }
 
     [Fact]
@@ -118,5 +142,6 @@ public sealed class EngineMailboxTests : IAsyncLifetime
         Assert.Contains("did not take the command in time; nothing was done", result.Message, StringComparison.Ordinal);
         Assert.Empty(await silentHost.TakeAsync());
         Assert.Equal(RunStatus.Pending, (await _a.Store.GetRunAsync("held-run"))?.Status);
+        Assert.Equal(["withdrawn"], _mailed);
     }
 }

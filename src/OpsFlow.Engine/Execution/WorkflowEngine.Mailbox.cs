@@ -30,11 +30,13 @@ public sealed partial class WorkflowEngine
                 var state = await _ownership.ReadAsync(letterId, cancellationToken);
                 if (state is null)
                 {
+                    Mailed("lost");
                     return await BusyAsync(runId, "lost the command from the mailbox; look at the run before trying again.", cancellationToken);
                 }
 
                 if (state.Answer is { } answer)
                 {
+                    Mailed("answered");
                     return CommandLetters.ReadAnswer(answer, await _store.GetRunAsync(runId, cancellationToken));
                 }
 
@@ -42,6 +44,7 @@ public sealed partial class WorkflowEngine
                 if (state.TakenBy is null && (late || !await IsHeldElsewhereAsync(runId, cancellationToken))
                     && await _ownership.TryTakeBackAsync(letterId, cancellationToken))
                 {
+                    Mailed(late ? "withdrawn" : "delivered_here");
                     return late
                         ? await BusyAsync(runId, "did not take the command in time; nothing was done. Try again in a moment.", cancellationToken)
                         : await SendAsync(runId, command, cancellationToken);
@@ -49,6 +52,7 @@ public sealed partial class WorkflowEngine
 
                 if (state.TakenBy is not null && _clock.GetUtcNow() >= giveUpAt + _options.CommandWait)
                 {
+                    Mailed("unanswered");
                     return await BusyAsync(runId, $"took the command but has not answered (host {state.TakenBy}); look at the run before trying again.", cancellationToken);
                 }
 
@@ -60,6 +64,9 @@ public sealed partial class WorkflowEngine
             await _ownership.DeleteAsync(letterId, CancellationToken.None);
         }
     }
+
+    private void Mailed(string outcome) =>
+        _services.Telemetry.CommandsMailed.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     private async Task<CommandResult> BusyAsync(string runId, string what, CancellationToken cancellationToken)
     {

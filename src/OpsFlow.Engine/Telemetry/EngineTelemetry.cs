@@ -34,6 +34,8 @@ public sealed class EngineTelemetry : IDisposable
         StepsInFlight = _meter.CreateUpDownCounter<long>("opsflow.steps.in_flight", "{step}", "Step bodies and compensations executing now, by workflow.");
         Retries = _meter.CreateCounter<long>("opsflow.step.retries", "{retry}", "Failed attempts that will be retried, by workflow and step.");
         Compensations = _meter.CreateCounter<long>("opsflow.compensations", "{compensation}", "Compensations that ended, by workflow, step and outcome.");
+        CommandsMailed = _meter.CreateCounter<long>("opsflow.commands.mailed", "{command}",
+            "Several hosts: commands left for the host executing their run, by outcome (answered, delivered_here, withdrawn, unanswered, lost).");
         _meter.CreateObservableGauge("opsflow.approvals.waiting", ObserveWaiting, "{approval}", "Approval steps waiting for a decision on this host, by workflow.");
         _meter.CreateObservableGauge("opsflow.approvals.oldest_age", ObserveOldest, "s", "How long the oldest waiting approval has waited, by workflow.");
     }
@@ -48,6 +50,7 @@ public sealed class EngineTelemetry : IDisposable
     internal UpDownCounter<long> StepsInFlight { get; }
     internal Counter<long> Retries { get; }
     internal Counter<long> Compensations { get; }
+    internal Counter<long> CommandsMailed { get; }
 
     internal void ApprovalWaiting(string runId, string step, string workflow, DateTimeOffset since) => _approvals[(runId, step)] = (workflow, since);
 
