@@ -122,7 +122,16 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
                 // A card's id is saved after the connector answers its POST: a kill in between leaves a card the next
                 // process cannot know of, so it posts another. Any other second card is a bug.
                 var first = cardPosts.First(c => StubConnector.RunOf(c) == id).At;
-                (killedAt.Any(k => k >= first && k - first <= CardSaveWindow) ? lostToKill : doubled).Add(id);
+                if (killedAt.Any(k => k >= first && k - first <= CardSaveWindow))
+                {
+                    lostToKill.Add(id);
+                }
+                else
+                {
+                    // How far the nearest kill was, to tell a window wider than allowed from a card posted twice for no reason.
+                    var next = killedAt.Where(k => k >= first).Select(k => k - first).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+                    doubled.Add(next == TimeSpan.MaxValue ? $"{id} (no kill after its first card)" : $"{id} (first card {next.TotalMilliseconds:F0} ms before a kill)");
+                }
             }
         }
 
