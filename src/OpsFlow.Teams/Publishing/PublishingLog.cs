@@ -48,6 +48,9 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 4214, Level = LogLevel.Information, Message = "Saved the activity ids of {Count} cards the previous process posted but had not saved")]
     public static partial void CardIdsRecovered(ILogger logger, int count);
 
+    [LoggerMessage(EventId = 4215, Level = LogLevel.Error, Message = "Could not save the card ids the previous process journaled; no card is written until they are saved, trying again in {Delay}")]
+    public static partial void CardIdsRecoveryFailed(ILogger logger, Exception exception, TimeSpan delay);
+
     [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "Could not look for cards left behind by the previous process; they catch up at their run's next change")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception);
 

@@ -49,7 +49,7 @@ public sealed class RunCardJournal(string? path, ILogger<RunCardJournal> logger)
         }
     }
 
-    /// <summary>The card of the last <see cref="Write"/> that returned true is in the database now.</summary>
+    /// <summary>A card <see cref="Write"/> returned true for is in the database now.</summary>
     public void Saved()
     {
         lock (_gate)

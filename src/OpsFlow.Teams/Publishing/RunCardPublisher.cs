@@ -118,9 +118,9 @@ public sealed partial class RunCardPublisher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RecoverCardIdsUntilSavedAsync(stoppingToken).ConfigureAwait(false);
         try
         {
-            await RecoverCardIdsAsync(stoppingToken).ConfigureAwait(false);
             await CatchUpAsync(stoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
