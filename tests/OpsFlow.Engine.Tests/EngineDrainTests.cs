@@ -50,6 +50,24 @@ public class EngineDrainTests
     }
 
     [Fact]
+    public async Task Drain_WhenTheLastStepFinishes_TheRunEndsBeforeTheEngineStops()
+    {
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var workflow = new WorkflowBuilder("one");
+        workflow.Step("only", async ctx => await gate.Task.WaitAsync(ctx.CancellationToken));
+        await using var harness = new EngineHarness(_store, catalog: new InMemoryWorkflowCatalog().Add(workflow.Build()));
+        var runId = (await harness.StartAsync("one")).Id;
+        await harness.WaitForStepAsync(runId, "only", StepStatus.Running);
+
+        var draining = harness.Engine.DrainAsync(TimeSpan.FromSeconds(30));
+        await EngineHarness.SettleAsync();
+        gate.SetResult();
+
+        Assert.Equal(0, await draining.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System));
+        Assert.Equal(RunStatus.Succeeded, (await _store.GetRunAsync(runId))?.Status);
+    }
+
+    [Fact]
     public async Task Drain_GivesUpAfterTheGracePeriod_AndTheStepRunsAgainAtTheNextStart()
     {
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -89,7 +89,10 @@ internal sealed partial class RunCoordinator
 
                 if (_services.Draining)
                 {
-                    return; // the host is stopping: what is ready starts after the restart
+                    // The host is stopping: what is ready starts after the restart, but a run whose last step has
+                    // just finished ends now (nothing new starts for that).
+                    SettleRunStatus();
+                    return;
                 }
 
                 ScheduleReady();

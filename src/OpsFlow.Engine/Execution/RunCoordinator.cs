@@ -140,7 +140,15 @@ internal sealed partial class RunCoordinator : IDisposable
         await _stopping.CancelAsync();
         foreach (var (_, cancel) in _inFlight.Values)
         {
-            await cancel.CancelAsync();
+            try
+            {
+                await cancel.CancelAsync();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The step settled on the loop meanwhile (Settle disposes its token): nothing left to cancel. A stop
+                // comes from another thread, so it can see an attempt the loop is just forgetting.
+            }
         }
     }
 
