@@ -5,8 +5,9 @@ namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
 /// Before anything starts (the web server included, so no request meets an unmigrated database): migrate the
-/// database, run the startup steps (loading workflows), then resume every run that was active when the host last stopped or died. At stop: no new
-/// step starts, running steps get OpsFlow:Engine:ShutdownGracePeriod to finish; any still running then are re-run at the next start (at-least-once).
+/// database, run the startup steps (loading workflows), then resume every run that was active when the host last stopped or died. At stop,
+/// before the other services stop: no new step starts, running steps get OpsFlow:Engine:ShutdownGracePeriod to finish; any still running
+/// then are re-run at the next start (at-least-once).
 /// </summary>
 internal sealed partial class EngineHostedService(
     DatabaseMigrator migrator,
@@ -32,10 +33,14 @@ internal sealed partial class EngineHostedService(
 
     public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>
+    /// SIGTERM, Ctrl+C: running steps get the grace period to finish and be saved (see WorkflowEngine.DrainAsync). In
+    /// the stopping phase, before any service stops: Quartz stops in the next phase, and the steps finishing meanwhile
+    /// still arm their retry timers and tell it about their runs.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken) => await engine.DrainAsync(options.ShutdownGracePeriod, cancellationToken);
 
-    /// <summary>SIGTERM, Ctrl+C: running steps get the grace period to finish and be saved (see WorkflowEngine.DrainAsync).</summary>
-    public async Task StopAsync(CancellationToken cancellationToken) => await engine.DrainAsync(options.ShutdownGracePeriod, cancellationToken);
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
