@@ -90,11 +90,40 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
             }
         }
 
-        var posts = connector.CardPosts.GroupBy(StubConnector.RunOf).ToDictionary(g => g.Key ?? "", g => g.Count());
-        Assert.All(runs, run => Assert.True(posts.GetValueOrDefault(run.Id) == 1, $"run {run.Id} got {posts.GetValueOrDefault(run.Id)} card(s); one is right"));
+        var lostToKill = AssertOneCardEach(runs, connector, new DateTimeOffset(killedAt, TimeSpan.Zero));
         output.WriteLine($"{runs.Count} runs, {executions.Count} step executions ({executions.Count(e => e.ProcessId == a.ProcessId)} on A, "
-            + $"{executions.Count(e => e.ProcessId == b.ProcessId)} on B), {connector.CardPosts.Count} cards posted, {connector.CardUpdates.Count} updates");
+            + $"{executions.Count(e => e.ProcessId == b.ProcessId)} on B), {connector.CardPosts.Count} cards posted, {connector.CardUpdates.Count} updates, "
+            + $"{lostToKill} runs with a second card because the kill fell between A's POST of their first card and the save of its id");
     }
+
+    /// <summary>
+    /// One card per run, but for the limit docs/reliability.md measures: a card's id is known only once the connector
+    /// answers its POST, and a host killed before saving it leaves a card no other host can know of (the card journal
+    /// that covers this on one host is on the dead host's disk). The other host then posts a card that says it
+    /// replaces one. Allowed only when A's POST came shortly before the kill; returns how many runs that was.
+    /// </summary>
+    private static int AssertOneCardEach(IReadOnlyList<RunRecord> runs, StubConnector connector, DateTimeOffset killedAt)
+    {
+        var posts = connector.CardPosts.GroupBy(StubConnector.RunOf).ToDictionary(g => g.Key ?? "", g => g.OrderBy(p => p.At).ToArray());
+        var lostToKill = 0;
+        foreach (var run in runs)
+        {
+            var cards = posts.GetValueOrDefault(run.Id) ?? [];
+            if (cards.Length == 2 && cards[0].At <= killedAt && killedAt - cards[0].At <= KilledBeforeSave
+                && cards[1].Body.Contains(OpsFlow.Teams.Cards.RunCardBuilder.ReplacementLine, StringComparison.Ordinal))
+            {
+                lostToKill++;
+                continue;
+            }
+
+            Assert.True(cards.Length == 1, $"run {run.Id} got {cards.Length} card(s) (first at {cards.FirstOrDefault()?.At:HH:mm:ss.fff}, kill at {killedAt:HH:mm:ss.fff}); one is right");
+        }
+
+        return lostToKill;
+    }
+
+    /// <summary>How long before the kill a first card's POST may have been, for its id to be lost with the host (loaded CI).</summary>
+    private static readonly TimeSpan KilledBeforeSave = TimeSpan.FromSeconds(2);
 
     private static void AssertSpreadAndTakenOver(IReadOnlyList<StepExecution> executions, int a, int b)
     {
