@@ -52,33 +52,27 @@ internal static class RunEventEndpoints
             while (!StateMachine.IsTerminal(details.Run.Status))
             {
                 changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
-                if (!await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
+                if (await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
                 {
-                    if (shared && (await store.GetRunAsync(id, cancellationToken))?.Version is { } version && version != sent)
-                    {
-                        details = await ReadAsync(store, id, cancellationToken) ?? details;
-                    }
-                    else if (clock.GetUtcNow() - lastWrite >= KeepAlive)
+                    changed = null;
+                    changes.TryRead(out _);
+                }
+                else if (!shared || (await store.GetRunAsync(id, cancellationToken))?.Version == sent)
+                {
+                    if (clock.GetUtcNow() - lastWrite >= KeepAlive)
                     {
                         await http.Response.Body.WriteAsync(KeepAliveComment, cancellationToken);
                         await http.Response.Body.FlushAsync(cancellationToken);
                         lastWrite = clock.GetUtcNow();
-                        continue;
                     }
-                    else
-                    {
-                        continue;
-                    }
+
+                    continue;
                 }
-                else
+
+                details = await ReadAsync(store, id, cancellationToken);
+                if (details is null)
                 {
-                    changed = null;
-                    changes.TryRead(out _);
-                    details = await ReadAsync(store, id, cancellationToken);
-                    if (details is null)
-                    {
-                        return;
-                    }
+                    return;
                 }
 
                 // A change already shown (read right after subscribing) is not sent twice.
