@@ -29,9 +29,19 @@ internal static class ScriptCompiler
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
+    /// <summary>
+    /// Scripts are compiled for debugging, not speed. Their code is glue around steps that wait on processes and
+    /// networks, and what an author needs is the script line of every exception. Methods of a collectible assembly are
+    /// jitted fully optimized at once (no tier 0), so an optimized script lets the JIT inline the API's small builder
+    /// methods (`.Required(2)`) into it, and the throw's frame then maps to no line at all: a Release host reported
+    /// line 0 where a Debug host, whose API assembly may not be inlined, reported the right one.
+    /// </summary>
+    internal const OptimizationLevel Optimization = OptimizationLevel.Debug;
+
     /// <summary>What, besides the source, decides the compiled bytes: part of the cache key.</summary>
     public static string Identity { get; } = string.Join(
         "|",
+        Optimization,
         typeof(CSharpCompilation).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion,
         typeof(WorkflowScript).Assembly.ManifestModule.ModuleVersionId,
         typeof(StepContext).Assembly.ManifestModule.ModuleVersionId,
@@ -47,7 +57,7 @@ internal static class ScriptCompiler
             .WithMetadataResolver(NoReferenceResolver.Instance)
             .WithFilePath(source.EntryPath)
             .WithEmitDebugInformation(true)
-            .WithOptimizationLevel(OptimizationLevel.Release)
+            .WithOptimizationLevel(Optimization)
             .WithLanguageVersion(LanguageVersion.Latest)
             .WithFileEncoding(System.Text.Encoding.UTF8);
         var compilation = CSharpScript.Create(source.EntryText, options, typeof(WorkflowScript)).GetCompilation();
