@@ -4,7 +4,7 @@ using OpsFlow.Teams.Ports;
 namespace OpsFlow.Persistence;
 
 /// <summary>The chat channel's durable state in the chat_* tables; writes go through the single writer.</summary>
-internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IChatStore
+internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes) : IChatStore
 {
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
         Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
@@ -27,14 +27,14 @@ internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> co
             return true;
         }, cancellationToken));
 
-    public async Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.ChatConversations.AsNoTracking().FirstOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken);
-        return row is null
-            ? null
-            : new ConversationReference(row.ConversationId, row.ServiceUrl, row.ChannelId, row.BotId, row.BotName, row.TenantId, row.ConversationType, Mapping.Time(row.UpdatedAt));
-    }
+    public Task<ConversationReference?> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var row = await db.ChatConversations.AsNoTracking().FirstOrDefaultAsync(c => c.ConversationId == conversationId, cancellationToken);
+            return row is null
+                ? null
+                : new ConversationReference(row.ConversationId, row.ServiceUrl, row.ChannelId, row.BotId, row.BotName, row.TenantId, row.ConversationType, Mapping.Time(row.UpdatedAt));
+        }, cancellationToken);
 
     /// <summary>
     /// An insert that does nothing on a duplicate key: the key is the proof the activity was seen, even when two
@@ -78,16 +78,16 @@ internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> co
             return await db.ChatInbox.Where(i => i.Key == key).ExecuteUpdateAsync(set => set.SetProperty(i => i.DoneAt, done), ct);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<InboundActivity>> GetPendingAsync(DateTimeOffset since, CancellationToken cancellationToken = default)
-    {
-        var from = Mapping.Ticks(since);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.ChatInbox.AsNoTracking()
-            .Where(i => i.DoneAt == null && i.ReceivedAt >= from)
-            .OrderBy(i => i.ReceivedAt)
-            .ToListAsync(cancellationToken);
-        return rows.Select(r => new InboundActivity(r.Key, r.Json, Mapping.Time(r.ReceivedAt))).ToArray();
-    }
+    public Task<IReadOnlyList<InboundActivity>> GetPendingAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<InboundActivity>>(async db =>
+        {
+            var from = Mapping.Ticks(since);
+            var rows = await db.ChatInbox.AsNoTracking()
+                .Where(i => i.DoneAt == null && i.ReceivedAt >= from)
+                .OrderBy(i => i.ReceivedAt)
+                .ToListAsync(cancellationToken);
+            return rows.Select(r => new InboundActivity(r.Key, r.Json, Mapping.Time(r.ReceivedAt))).ToArray();
+        }, cancellationToken);
 
     public Task<int> PruneAsync(DateTimeOffset before, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>
@@ -97,37 +97,37 @@ internal sealed partial class EfChatStore(IDbContextFactory<OpsFlowDbContext> co
             return await db.ChatInbox.Where(i => i.DoneAt != null && i.ReceivedAt < cutoff).ExecuteDeleteAsync(ct);
         }, cancellationToken);
 
-    public async Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.ChatRunCards.AsNoTracking().FirstOrDefaultAsync(c => c.RunId == runId, cancellationToken);
-        return row is null ? null : new RunCard(row.RunId, row.ConversationId, row.ActivityId, Mapping.Time(row.PostedAt));
-    }
+    public Task<RunCard?> GetRunCardAsync(string runId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var row = await db.ChatRunCards.AsNoTracking().FirstOrDefaultAsync(c => c.RunId == runId, cancellationToken);
+            return row is null ? null : new RunCard(row.RunId, row.ConversationId, row.ActivityId, Mapping.Time(row.PostedAt));
+        }, cancellationToken);
 
     /// <summary>
     /// Not through the write queue: by now the card is in the conversation, and until its id is durable a crash leaves
     /// a card no later process knows of (it would post another). One statement on a connection of its own commits it
     /// without waiting behind the run writes queued before it.
     /// </summary>
-    public async Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default)
-    {
-        var posted = Mapping.Ticks(card.PostedAt);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        if (db.Database.IsSqlite())
+    public Task SaveRunCardAsync(RunCard card, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
         {
-            // SQLite's own busy handler retries within milliseconds of the writer's commit, rather than in the
-            // coarser steps of the driver's retry loop.
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=10000", cancellationToken);
-        }
+            var posted = Mapping.Ticks(card.PostedAt);
+            if (db.Database.IsSqlite())
+            {
+                // SQLite's own busy handler retries within milliseconds of the writer's commit, rather than in the
+                // coarser steps of the driver's retry loop.
+                await db.Database.OpenConnectionAsync(cancellationToken);
+                await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=10000", cancellationToken);
+            }
 
-        await db.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({card.RunId}, {card.ConversationId}, {card.ActivityId}, {posted})
-            ON CONFLICT ("RunId") DO UPDATE SET "ConversationId" = excluded."ConversationId", "ActivityId" = excluded."ActivityId", "PostedAt" = excluded."PostedAt"
-            """,
-            cancellationToken);
-    }
+            await db.Database.ExecuteSqlAsync(
+                $"""
+                INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({card.RunId}, {card.ConversationId}, {card.ActivityId}, {posted})
+                ON CONFLICT ("RunId") DO UPDATE SET "ConversationId" = excluded."ConversationId", "ActivityId" = excluded."ActivityId", "PostedAt" = excluded."PostedAt"
+                """,
+                cancellationToken);
+        }, cancellationToken);
 
     public Task<bool> TryClaimRunCardAsync(string runId, string conversationId, DateTimeOffset at, DateTimeOffset staleBefore, CancellationToken cancellationToken = default) =>
         writes.RunAsync(async (db, ct) =>

@@ -5,7 +5,7 @@ using OpsFlow.Engine.Ports;
 namespace OpsFlow.Persistence;
 
 /// <summary>Definition snapshots in the definition_sources table; written through the single writer.</summary>
-internal sealed class EfDefinitionSnapshotStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes) : IDefinitionSnapshotStore
+internal sealed class EfDefinitionSnapshotStore(DatabaseReads reads, WriteQueue writes) : IDefinitionSnapshotStore
 {
     /// <remarks>
     /// Versions are content hashes: a row that exists already holds the same code. Hosts starting together save the
@@ -25,17 +25,17 @@ internal sealed class EfDefinitionSnapshotStore(IDbContextFactory<OpsFlowDbConte
                 ct) == 1;
         }, cancellationToken);
 
-    public async Task<DefinitionSnapshot?> FindAsync(string version, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.DefinitionSources.AsNoTracking().FirstOrDefaultAsync(s => s.Version == version, cancellationToken);
-        return row is null
-            ? null
-            : new DefinitionSnapshot(
-                row.Version,
-                row.Workflow,
-                row.EntryPath,
-                JsonSerializer.Deserialize<Dictionary<string, string>>(row.FilesJson) ?? [],
-                Mapping.Time(row.SavedAt));
-    }
+    public Task<DefinitionSnapshot?> FindAsync(string version, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var row = await db.DefinitionSources.AsNoTracking().FirstOrDefaultAsync(s => s.Version == version, cancellationToken);
+            return row is null
+                ? null
+                : new DefinitionSnapshot(
+                    row.Version,
+                    row.Workflow,
+                    row.EntryPath,
+                    JsonSerializer.Deserialize<Dictionary<string, string>>(row.FilesJson) ?? [],
+                    Mapping.Time(row.SavedAt));
+        }, cancellationToken);
 }

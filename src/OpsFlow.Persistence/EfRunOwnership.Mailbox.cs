@@ -71,14 +71,14 @@ internal sealed partial class EfRunOwnership
             cancellationToken);
     }
 
-    public async Task<RunLetterState?> ReadAsync(long letterId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Letters.AsNoTracking()
-            .Where(l => l.Id == letterId)
-            .Select(l => new RunLetterState(l.TakenBy, l.Answer))
-            .FirstOrDefaultAsync(cancellationToken);
-    }
+    public Task<RunLetterState?> ReadAsync(long letterId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            return await db.Letters.AsNoTracking()
+                .Where(l => l.Id == letterId)
+                .Select(l => new RunLetterState(l.TakenBy, l.Answer))
+                .FirstOrDefaultAsync(cancellationToken);
+        }, cancellationToken);
 
     public Task DeleteAsync(long letterId, CancellationToken cancellationToken = default) =>
         writes.RunAsync((db, ct) => db.Letters.Where(l => l.Id == letterId).ExecuteDeleteAsync(ct), cancellationToken);

@@ -8,7 +8,7 @@ namespace OpsFlow.Persistence;
 /// only when it is free, this host's already, or expired; the database serialises two hosts claiming at once.
 /// Lease times are the hosts' clocks, so the hosts' clocks must agree (NTP) to well within a lease.
 /// </summary>
-internal sealed partial class EfRunOwnership(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes, TimeProvider clock, string hostId) : IRunOwnership
+internal sealed partial class EfRunOwnership(DatabaseReads reads, WriteQueue writes, TimeProvider clock, string hostId) : IRunOwnership
 {
     public bool IsShared => true;
 
@@ -42,20 +42,20 @@ internal sealed partial class EfRunOwnership(IDbContextFactory<OpsFlowDbContext>
     public Task ReleaseAsync(string runId, CancellationToken cancellationToken = default) =>
         writes.RunAsync((db, ct) => db.Leases.Where(l => l.RunId == runId && l.Holder == HostId).ExecuteDeleteAsync(ct), cancellationToken);
 
-    public async Task<string?> HolderAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var ticks = Mapping.Ticks(now);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Leases.AsNoTracking()
-            .Where(l => l.RunId == runId && l.ExpiresAt >= ticks)
-            .Select(l => l.Holder)
-            .FirstOrDefaultAsync(cancellationToken);
-    }
+    public Task<string?> HolderAsync(string runId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var ticks = Mapping.Ticks(now);
+            return await db.Leases.AsNoTracking()
+                .Where(l => l.RunId == runId && l.ExpiresAt >= ticks)
+                .Select(l => l.Holder)
+                .FirstOrDefaultAsync(cancellationToken);
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default)
-    {
-        var ticks = Mapping.Ticks(now);
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Leases.AsNoTracking().Where(l => l.ExpiresAt < ticks).Select(l => l.RunId).ToListAsync(cancellationToken);
-    }
+    public Task<IReadOnlyList<string>> ExpiredAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<string>>(async db =>
+        {
+            var ticks = Mapping.Ticks(now);
+            return await db.Leases.AsNoTracking().Where(l => l.ExpiresAt < ticks).Select(l => l.RunId).ToListAsync(cancellationToken);
+        }, cancellationToken);
 }

@@ -12,17 +12,17 @@ internal sealed partial class EfRunStore
     /// </summary>
     internal const int TrimBatchSize = 5_000;
 
-    public async Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.StepLogs.AsNoTracking()
-            .Where(l => l.RunId == runId && l.Step == step && l.Id > after)
-            .OrderBy(l => l.Id)
-            .Take(take + 1)
-            .ToListAsync(cancellationToken);
-        var lines = rows.Take(take).ToArray();
-        return new StepLogPage(lines.Select(Mapping.ToRecord).ToArray(), lines.Length == 0 ? after : lines[^1].Id, rows.Count > take);
-    }
+    public Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var rows = await db.StepLogs.AsNoTracking()
+                .Where(l => l.RunId == runId && l.Step == step && l.Id > after)
+                .OrderBy(l => l.Id)
+                .Take(take + 1)
+                .ToListAsync(cancellationToken);
+            var lines = rows.Take(take).ToArray();
+            return new StepLogPage(lines.Select(Mapping.ToRecord).ToArray(), lines.Length == 0 ? after : lines[^1].Id, rows.Count > take);
+        }, cancellationToken);
 
     public async Task<int> TrimStepLogsAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {

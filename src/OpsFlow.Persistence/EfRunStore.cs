@@ -5,102 +5,102 @@ using OpsFlow.Engine.Ports;
 namespace OpsFlow.Persistence;
 
 /// <summary>The run store on EF Core. Reads use their own short-lived contexts; writes go through the <see cref="WriteQueue"/>.</summary>
-internal sealed partial class EfRunStore(IDbContextFactory<OpsFlowDbContext> contexts, WriteQueue writes, TimeProvider clock) : IRunStore
+internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes, TimeProvider clock) : IRunStore
 {
     private static readonly string[] ActiveStatuses = Enum.GetValues<RunStatus>()
         .Where(StateMachine.IsActive)
         .Select(s => s.ToString())
         .ToArray();
 
-    public async Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
-        return row is null ? null : Mapping.ToRecord(row);
-    }
-
-    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync(cancellationToken);
-        return rows.Select(Mapping.ToRecord).ToArray();
-    }
-
-    public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.History.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.Seq).ToListAsync(cancellationToken);
-        return rows.Select(Mapping.ToRecord).ToArray();
-    }
-
-    public async Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var rows = await db.StepLogs.AsNoTracking().Where(l => l.RunId == runId && l.Step == step).OrderBy(l => l.Id).ToListAsync(cancellationToken);
-        return rows.Select(Mapping.ToRecord).ToArray();
-    }
-
-    public async Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var pending = nameof(RunStatus.Pending);
-        var rows = await db.Runs.AsNoTracking()
-            .Where(r => r.LockKey == lockKey && r.Status == pending)
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
-            .ToListAsync(cancellationToken);
-        return rows.Select(Mapping.ToRecord).ToArray();
-    }
-
-    public async Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var runs = db.Runs.AsNoTracking();
-        if (query.Workflow is { } workflow)
+    public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
         {
-            runs = runs.Where(r => r.Workflow == workflow);
-        }
+            var row = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken);
+            return row is null ? null : Mapping.ToRecord(row);
+        }, cancellationToken);
 
-        if (query.Status is { } status)
+    public Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<StepRecord>>(async db =>
         {
-            var name = status.ToString();
-            runs = runs.Where(r => r.Status == name);
-        }
+            var rows = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync(cancellationToken);
+            return rows.Select(Mapping.ToRecord).ToArray();
+        }, cancellationToken);
 
-        if (query.RequestedBy is { } requester)
+    public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<HistoryEntry>>(async db =>
         {
-            runs = runs.Where(r => r.RequestedById == requester);
-        }
+            var rows = await db.History.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.Seq).ToListAsync(cancellationToken);
+            return rows.Select(Mapping.ToRecord).ToArray();
+        }, cancellationToken);
 
-        if (query.From is { } from)
+    public Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<StepLogLine>>(async db =>
         {
-            var ticks = Mapping.Ticks(from);
-            runs = runs.Where(r => r.CreatedAt >= ticks);
-        }
+            var rows = await db.StepLogs.AsNoTracking().Where(l => l.RunId == runId && l.Step == step).OrderBy(l => l.Id).ToListAsync(cancellationToken);
+            return rows.Select(Mapping.ToRecord).ToArray();
+        }, cancellationToken);
 
-        if (query.To is { } to)
+    public Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<RunRecord>>(async db =>
         {
-            var ticks = Mapping.Ticks(to);
-            runs = runs.Where(r => r.CreatedAt < ticks);
-        }
+            var pending = nameof(RunStatus.Pending);
+            var rows = await db.Runs.AsNoTracking()
+                .Where(r => r.LockKey == lockKey && r.Status == pending)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id)
+                .ToListAsync(cancellationToken);
+            return rows.Select(Mapping.ToRecord).ToArray();
+        }, cancellationToken);
 
-        var total = await runs.CountAsync(cancellationToken);
-        var rows = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
-            .Skip(query.Skip).Take(query.Take)
-            .ToListAsync(cancellationToken);
-        return new RunPage(rows.Select(Mapping.ToRecord).ToArray(), total);
-    }
+    public Task<RunPage> ListRunsAsync(RunQuery query, CancellationToken cancellationToken = default) =>
+        reads.RunAsync(async db =>
+        {
+            var runs = db.Runs.AsNoTracking();
+            if (query.Workflow is { } workflow)
+            {
+                runs = runs.Where(r => r.Workflow == workflow);
+            }
 
-    public async Task<IReadOnlyList<RunSnapshot>> GetActiveRunsAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var runs = await db.Runs.AsNoTracking()
-            .Where(r => ActiveStatuses.Contains(r.Status))
-            .OrderBy(r => r.CreatedAt)
-            .ToListAsync(cancellationToken);
-        var steps = await db.Steps.AsNoTracking()
-            .Where(s => db.Runs.Any(r => r.Id == s.RunId && ActiveStatuses.Contains(r.Status)))
-            .ToListAsync(cancellationToken);
-        var byRun = steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).Select(Mapping.ToRecord).ToArray());
-        return runs.Select(r => new RunSnapshot(Mapping.ToRecord(r), byRun.GetValueOrDefault(r.Id) ?? [])).ToArray();
-    }
+            if (query.Status is { } status)
+            {
+                var name = status.ToString();
+                runs = runs.Where(r => r.Status == name);
+            }
+
+            if (query.RequestedBy is { } requester)
+            {
+                runs = runs.Where(r => r.RequestedById == requester);
+            }
+
+            if (query.From is { } from)
+            {
+                var ticks = Mapping.Ticks(from);
+                runs = runs.Where(r => r.CreatedAt >= ticks);
+            }
+
+            if (query.To is { } to)
+            {
+                var ticks = Mapping.Ticks(to);
+                runs = runs.Where(r => r.CreatedAt < ticks);
+            }
+
+            var total = await runs.CountAsync(cancellationToken);
+            var rows = await runs.OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id)
+                .Skip(query.Skip).Take(query.Take)
+                .ToListAsync(cancellationToken);
+            return new RunPage(rows.Select(Mapping.ToRecord).ToArray(), total);
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<RunSnapshot>> GetActiveRunsAsync(CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<RunSnapshot>>(async db =>
+        {
+            var runs = await db.Runs.AsNoTracking()
+                .Where(r => ActiveStatuses.Contains(r.Status))
+                .OrderBy(r => r.CreatedAt)
+                .ToListAsync(cancellationToken);
+            var steps = await db.Steps.AsNoTracking()
+                .Where(s => db.Runs.Any(r => r.Id == s.RunId && ActiveStatuses.Contains(r.Status)))
+                .ToListAsync(cancellationToken);
+            var byRun = steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).Select(Mapping.ToRecord).ToArray());
+            return runs.Select(r => new RunSnapshot(Mapping.ToRecord(r), byRun.GetValueOrDefault(r.Id) ?? [])).ToArray();
+        }, cancellationToken);
 }

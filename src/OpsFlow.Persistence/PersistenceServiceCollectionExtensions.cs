@@ -25,7 +25,9 @@ public static class PersistenceServiceCollectionExtensions
             }
         }
 
-        // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout.
+        // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout. Its
+        // calls block, so they run on threads of their own (DatabaseThreads), not the pool's.
+        services.TryAddSingleton<DatabaseThreads>(_ => new DatabaseThreads());
         return services.AddOpsFlowStores(options => options.UseSqlite(builder.ConnectionString));
     }
 
@@ -37,7 +39,8 @@ public static class PersistenceServiceCollectionExtensions
     {
         services.AddPooledDbContextFactory<OpsFlowDbContext>(configure);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<WriteQueue>();
+        services.TryAddSingleton(sp => new DatabaseReads(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetService<DatabaseThreads>()));
+        services.TryAddSingleton(sp => new WriteQueue(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetService<DatabaseThreads>()));
         services.TryAddSingleton<IRunStore, EfRunStore>();
         services.TryAddSingleton<IRunReports, EfRunReports>();
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();
@@ -55,7 +58,7 @@ public static class PersistenceServiceCollectionExtensions
     {
         hostId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}";
         services.TryAddSingleton<IRunOwnership>(sp => new EfRunOwnership(
-            sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(),
+            sp.GetRequiredService<DatabaseReads>(),
             sp.GetRequiredService<WriteQueue>(),
             sp.GetRequiredService<TimeProvider>(),
             hostId));

@@ -22,10 +22,11 @@ internal sealed class WriteQueue : IAsyncDisposable
     private readonly IDbContextFactory<OpsFlowDbContext> _contexts;
     private readonly Task _writer;
 
-    public WriteQueue(IDbContextFactory<OpsFlowDbContext> contexts)
+    /// <param name="threads">Where the writer runs when the driver blocks (SQLite): never on a pool thread.</param>
+    public WriteQueue(IDbContextFactory<OpsFlowDbContext> contexts, DatabaseThreads? threads = null)
     {
         _contexts = contexts;
-        _writer = Task.Run(WriteLoopAsync);
+        _writer = threads is null ? Task.Run(WriteLoopAsync) : threads.RunAsync(WriteLoopAsync, CancellationToken.None);
     }
 
     /// <summary>Writes taken since start, and batches they were saved in: batches below writes means group commit works.</summary>
