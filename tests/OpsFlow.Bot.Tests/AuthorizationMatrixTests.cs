@@ -8,8 +8,9 @@ namespace OpsFlow.Bot.Tests;
 /// <summary>A host with a workflow that fails, so retry and skip have something to act on.</summary>
 public sealed class MatrixFactory : OpsFlowFactory
 {
-    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog)
+    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog, IServiceProvider services)
     {
+        base.AddWorkflows(catalog, services);
         var fails = new WorkflowBuilder("fails", "a step that always fails");
         fails.Step("broken", _ => throw new InvalidOperationException("always"));
         catalog.Add(fails.Build());

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence.Postgres;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Persistence.Tests;
 

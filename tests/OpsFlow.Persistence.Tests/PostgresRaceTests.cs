@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using OpsFlow.Teams.Ports;
 
 namespace OpsFlow.Persistence.Tests;

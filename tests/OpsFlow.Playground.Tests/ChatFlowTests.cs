@@ -13,7 +13,7 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan Shown = TimeSpan.FromSeconds(30);
 
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task Deploy_InTheGroupChat_TheRequesterMayNotApprove_AnotherUserDoes_AndTheOneCardEndsSucceeded()
     {
         var group = fixture.Config.GroupChatId;
@@ -47,7 +47,7 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.Page.Context.CloseAsync();
     }
 
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task ADeployWhoseHealthCheckFails_ShowsTheRollbackOnItsCard()
     {
         var personal = fixture.Config.PersonalChatId;

@@ -6,7 +6,7 @@ namespace OpsFlow.Playground.Tests;
 /// <summary>The host's own Playground (PlaygroundLauncher): started with the host when enabled, stopped with it.</summary>
 public sealed class LauncherTests
 {
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task AnEnabledHost_StartsThePlaygroundAgainstItself_AndStopsItOnShutdown()
     {
         var port = PlaygroundHost.FreePort();

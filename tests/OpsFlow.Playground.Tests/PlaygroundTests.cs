@@ -6,7 +6,7 @@ namespace OpsFlow.Playground.Tests;
 [Collection(PlaygroundCollection.Name)]
 public sealed class PlaygroundTests(PlaygroundFixture fixture)
 {
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task ThePlayground_OpensItsChats_AndTheHostAnswersEveryActivityItSends()
     {
         Assert.Equal("OpsFlow", fixture.Config.BotName);

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Cluster;

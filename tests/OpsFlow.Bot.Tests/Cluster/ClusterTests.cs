@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence.Postgres;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Cluster;

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Reliability;

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using OpsFlow.Bot.Tests;
 
 namespace OpsFlow.Teams.Tests.Reliability;
 

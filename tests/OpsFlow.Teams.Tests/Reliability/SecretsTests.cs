@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Tests.Integration;
