@@ -13,6 +13,7 @@ namespace OpsFlow.Bot.Tests;
 /// checks from the database and the steps' own journal that every run finished and no completed step ran again.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 40;

@@ -15,6 +15,7 @@ namespace OpsFlow.Bot.Tests;
 /// database and the steps' journal ("start run step attempt ticks") say what fired, when, and how often.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Delay = TimeSpan.FromSeconds(6); // TimerWorkflows.Delay in the host

@@ -7,6 +7,7 @@ namespace OpsFlow.Dashboard.Tests;
 
 /// <summary>The runs, workflows and reports pages, and development mode's loopback rule.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PagesTests(DashboardFixture fixture)
 {
     [BrowserFact]

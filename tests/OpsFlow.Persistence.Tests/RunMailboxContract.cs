@@ -90,6 +90,7 @@ public abstract class RunMailboxContract : IAsyncLifetime
     }
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresRunMailboxTests : RunMailboxContract
 {
     private PostgresDatabase? _first;

@@ -8,6 +8,7 @@ namespace OpsFlow.Playground.Tests;
 /// Playground's API acts as the approver (user-id-1, Megan, ops-manager) in the same group chat.
 /// </summary>
 [Collection(PlaygroundCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ChatFlowTests(PlaygroundFixture fixture)
 {
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OpsFlow.Playground.Tests;
 
 /// <summary>The host's own Playground (PlaygroundLauncher): started with the host when enabled, stopped with it.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class LauncherTests
 {
     [BrowserFact]

@@ -4,6 +4,7 @@ namespace OpsFlow.Playground.Tests;
 
 /// <summary>The Playground comes up against the real host, shows its chats, and the host accepts what it sends.</summary>
 [Collection(PlaygroundCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PlaygroundTests(PlaygroundFixture fixture)
 {
     [BrowserFact]

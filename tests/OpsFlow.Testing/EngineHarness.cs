@@ -104,13 +104,13 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
     }
 
     public async Task<StepRecord> WaitForStepAsync(string runId, string step, StepStatus status) =>
-        await Wait.ForAsync(
-            () => StepAsync(runId, step),
-            s => s.Status == status,
+        (await Wait.ForAsync(
+            async () => (await Store.GetStepsAsync(runId)).SingleOrDefault(s => s.Name == step),
+            s => s?.Status == status,
             $"step {step} of run {runId} to be {status}",
             Changed,
             _within,
-            () => DescribeAsync(runId));
+            () => DescribeAsync(runId)))!;
 
     public async Task<StepRecord> StepAsync(string runId, string step) =>
         (await Store.GetStepsAsync(runId)).Single(s => s.Name == step);

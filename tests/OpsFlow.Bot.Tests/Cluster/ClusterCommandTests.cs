@@ -11,6 +11,7 @@ namespace OpsFlow.Bot.Tests.Cluster;
 /// comes back to the caller. Before the mailbox such a command waited for the run to go idle, and was refused.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ClusterCommandTests(ITestOutputHelper output) : IDisposable
 {
     private const string SlowScript = """

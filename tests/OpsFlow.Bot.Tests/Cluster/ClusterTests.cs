@@ -14,6 +14,7 @@ namespace OpsFlow.Bot.Tests.Cluster;
 /// executing on two hosts at once, one card per run, and one run per chat activity even when it reached both hosts.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 100;

@@ -16,6 +16,7 @@ namespace OpsFlow.Bot.Tests.Reliability;
 /// twice), every approval the API accepted counted once, and no run got a second card.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 100;
