@@ -26,7 +26,7 @@ public sealed class MatrixFactory : OpsFlowFactory
 /// </summary>
 public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixture<MatrixFactory>
 {
-    private readonly ApiClient _api = new(factory.CreateClient());
+    private readonly ApiClient _api = new(factory.CreateClient(), factory.RunChanged);
 
     public static TheoryData<string, string, bool> Cases() => new()
     {

@@ -21,7 +21,7 @@ public sealed class QuartzTimerTests
         var timer = Timer("build", TimeSpan.FromSeconds(1));
 
         await host.Timers.ScheduleAsync(timer);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the timer to fire");
+        await Wait.UntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the timer to fire");
         await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
 
         var (fired, at) = Assert.Single(log.Fired);
@@ -51,7 +51,7 @@ public sealed class QuartzTimerTests
         var later = Timer("build", TimeSpan.FromSeconds(2)) with { Purpose = "retry 3 of 3 of step build" };
 
         await host.Timers.ScheduleAsync(later);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the replacing timer to fire");
+        await Wait.UntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the replacing timer to fire");
         await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
 
         Assert.Equal(later, Assert.Single(log.Fired).Timer);
@@ -69,7 +69,7 @@ public sealed class QuartzTimerTests
 
         await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
         await using var restarted = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the missed timer to fire after the restart");
+        await Wait.UntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the missed timer to fire after the restart");
         await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
 
         Assert.Equal(timer, Assert.Single(log.Fired).Timer);

@@ -69,16 +69,5 @@ public sealed class SchedulingHost : IAsyncDisposable
         await ((IAsyncDisposable)_host).DisposeAsync();
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after the deadline.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
-    {
-        var until = TimeProvider.System.GetUtcNow() + (deadline ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"timed out waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-    }
-
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "opsflow-scheduling-tests", Guid.NewGuid().ToString("N")[..8]);
 }

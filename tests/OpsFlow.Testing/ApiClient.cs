@@ -6,8 +6,11 @@ using Xunit;
 
 namespace OpsFlow.Testing;
 
-/// <summary>Raw HTTP against the API, as an operator's script would call it.</summary>
-public sealed class ApiClient(HttpClient http)
+/// <summary>
+/// Raw HTTP against the API, as an operator's script would call it. Waits wake on <paramref name="runChanged"/> (the
+/// host factory's <see cref="OpsFlowFactory.RunChanged"/>) when given, else poll.
+/// </summary>
+public sealed class ApiClient(HttpClient http, Signal? runChanged = null)
 {
     public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? user = null, string? json = null, string? idempotencyKey = null)
     {
@@ -52,6 +55,7 @@ public sealed class ApiClient(HttpClient http)
             },
             body => body.GetProperty("run").GetProperty("status").GetString() == status,
             $"run {runId} to reach {status}",
+            runChanged,
             describe: () => Task.FromResult($"Last read: {last}"));
     }
 }

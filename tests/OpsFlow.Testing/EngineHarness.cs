@@ -13,14 +13,15 @@ namespace OpsFlow.Testing;
 
 /// <summary>
 /// A real engine on an in-memory store (or the test's own), in-process timers and a fake clock (or the test's own).
-/// Waits are event-driven: the harness observes every committed run change and wakes <see cref="Wait"/> through
-/// <see cref="Changed"/>. The engine, chat and shipped-workflow tests all drive their engine through this one.
+/// Waits are event-driven: a <see cref="RunChangeSignal"/> observes every committed run change and wakes
+/// <see cref="Wait"/> through <see cref="Changed"/>. The engine, chat and shipped-workflow tests all drive their engine through this one.
 /// </summary>
-public sealed class EngineHarness : IAsyncDisposable, IRunObserver
+public sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
     private readonly TimeSpan _within;
     private readonly bool _endsAreFinal;
+    private readonly RunChangeSignal _changes = new();
 
     /// <param name="clock">A <see cref="FakeTimeProvider"/> at <see cref="Start"/> unless given; the system clock for real timers.</param>
     /// <param name="catalog">The workflows; an empty <see cref="InMemoryWorkflowCatalog"/> that <see cref="Add"/> fills unless given.</param>
@@ -45,7 +46,7 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
         _within = within ?? Wait.DefaultWithin;
         _endsAreFinal = endsAreFinal;
         Timers = new InProcessTimers(Time, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], this], Time, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry, ownership);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], _changes], Time, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry, ownership);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);
@@ -68,7 +69,7 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
     public WorkflowEngine Engine { get; }
 
     /// <summary>Pulsed at every committed run change.</summary>
-    public Signal Changed { get; } = new();
+    public Signal Changed => _changes.Changed;
 
     public static Actor Person(string id, params string[] roles) => new(id, char.ToUpperInvariant(id[0]) + id[1..], new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase));
 
@@ -136,12 +137,6 @@ public sealed class EngineHarness : IAsyncDisposable, IRunObserver
 
     /// <summary>Waits until nothing more is in flight: lets background work settle before asserting "nothing happened".</summary>
     public static async Task SettleAsync() => await Task.Delay(TimeSpan.FromMilliseconds(150), TimeProvider.System);
-
-    public ValueTask OnRunChangedAsync(RunChanged change, CancellationToken cancellationToken = default)
-    {
-        Changed.Pulse();
-        return ValueTask.CompletedTask;
-    }
 
     public async ValueTask DisposeAsync()
     {

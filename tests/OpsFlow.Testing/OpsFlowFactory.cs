@@ -22,6 +22,7 @@ namespace OpsFlow.Testing;
 public class OpsFlowFactory : WebApplicationFactory<Program>
 {
     private readonly string _folder;
+    private readonly RunChangeSignal _changes = new();
 
     public OpsFlowFactory()
         : this("opsflow-api-tests")
@@ -46,6 +47,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
 
     /// <summary>The Kestrel address, without a trailing slash, once <see cref="StartKestrel"/> has run.</summary>
     public string BaseUrl { get; private set; } = string.Empty;
+
+    /// <summary>Pulsed at every run change the host's engine commits: what waits on the host's runs wake on.</summary>
+    public Signal RunChanged => _changes.Changed;
 
     /// <summary>Completes the "slow" workflow's only step.</summary>
     public TaskCompletionSource SlowStepGate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -83,6 +87,7 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        builder.ConfigureTestServices(services => services.AddSingleton<IRunObserver>(_changes));
         if (UsesTestWorkflows)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(sp =>

@@ -27,15 +27,17 @@ public sealed class Signal
 public static class Wait
 {
     /// <summary>Long enough for two shared cores running the build beside the tests.</summary>
-    public static readonly TimeSpan DefaultWithin = TimeSpan.FromSeconds(15);
+    public static readonly TimeSpan DefaultWithin = TimeSpan.FromSeconds(20);
 
     // With a signal, the poll only bounds a change no signal announces; without one, it is all there is.
     private static readonly TimeSpan SignalledPoll = TimeSpan.FromMilliseconds(50);
-    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan DefaultPoll = TimeSpan.FromMilliseconds(20);
 
     /// <summary>
     /// Returns when <paramref name="condition"/> holds; fails after <paramref name="within"/> (real time) saying it
     /// waited for <paramref name="what"/>, followed by <paramref name="describe"/>'s account of the state then.
+    /// <paramref name="poll"/> is how often a condition is re-checked when no signal comes: a condition that queries a
+    /// database, reads a file or calls a host over HTTP wants longer than the default 20 ms.
     /// </summary>
     public static async Task UntilAsync(
         Func<Task<bool>> condition,
@@ -43,6 +45,7 @@ public static class Wait
         Signal? signal = null,
         TimeSpan? within = null,
         Func<Task<string>>? describe = null,
+        TimeSpan? poll = null,
         CancellationToken cancellationToken = default)
     {
         var limit = within ?? DefaultWithin;
@@ -61,8 +64,8 @@ public static class Wait
                 throw new XunitException(string.Create(CultureInfo.InvariantCulture, $"Timed out after {limit.TotalSeconds:0.#} s waiting for {what}.{detail}"));
             }
 
-            var poll = Task.Delay(next is null ? Poll : SignalledPoll, TimeProvider.System, cancellationToken);
-            await (next is null ? poll : Task.WhenAny(next, poll));
+            var recheck = Task.Delay(poll ?? (next is null ? DefaultPoll : SignalledPoll), TimeProvider.System, cancellationToken);
+            await (next is null ? recheck : Task.WhenAny(next, recheck));
             cancellationToken.ThrowIfCancellationRequested();
         }
     }
@@ -74,6 +77,7 @@ public static class Wait
         Signal? signal = null,
         TimeSpan? within = null,
         Func<string>? describe = null,
+        TimeSpan? poll = null,
         CancellationToken cancellationToken = default) =>
         UntilAsync(
             () => Task.FromResult(condition()),
@@ -81,6 +85,7 @@ public static class Wait
             signal,
             within,
             describe is null ? null : () => Task.FromResult(describe()),
+            poll,
             cancellationToken);
 
     /// <summary>Reads <paramref name="read"/> until <paramref name="done"/> holds for its value, and returns that value.</summary>
@@ -91,10 +96,11 @@ public static class Wait
         Signal? signal = null,
         TimeSpan? within = null,
         Func<Task<string>>? describe = null,
+        TimeSpan? poll = null,
         CancellationToken cancellationToken = default)
     {
         var last = default(T);
-        await UntilAsync(async () => done(last = await read()), what, signal, within, describe, cancellationToken);
+        await UntilAsync(async () => done(last = await read()), what, signal, within, describe, poll, cancellationToken);
         return last!;
     }
 }
