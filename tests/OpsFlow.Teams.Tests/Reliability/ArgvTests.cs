@@ -7,6 +7,7 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// Parameters reach processes as one argv item each, whatever they hold (issue 7, item 5): steps run programs with
 /// an argument list and no shell, so shell syntax and path traversal in a parameter are only text.
 /// </summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ArgvTests(ReliabilityFactory factory) : IClassFixture<ReliabilityFactory>
 {
     public static TheoryData<string> Values() =>

@@ -13,6 +13,7 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// a log line, the stored history, an error, the HTTP API or the dashboard's endpoints, not even in the database
 /// file, also when the step echoes it to stdout and fails with it in a process's command line.
 /// </summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class SecretsTests(ReliabilityFactory factory, ITestOutputHelper output) : IClassFixture<ReliabilityFactory>
 {
     [Fact]
