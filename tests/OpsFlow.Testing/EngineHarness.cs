@@ -14,7 +14,8 @@ namespace OpsFlow.Testing;
 /// <summary>
 /// A real engine on an in-memory store (or the test's own), in-process timers and a fake clock (or the test's own).
 /// Waits are event-driven: a <see cref="RunChangeSignal"/> observes every committed run change and wakes
-/// <see cref="Wait"/> through <see cref="Changed"/>. The engine, chat and shipped-workflow tests all drive their engine through this one.
+/// <see cref="Wait"/> through <see cref="Changed"/>. The engine, chat and shipped-workflow tests all drive their
+/// engine through this one.
 /// </summary>
 public sealed class EngineHarness : IAsyncDisposable
 {
