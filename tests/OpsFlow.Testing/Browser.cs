@@ -19,7 +19,7 @@ public sealed partial class Browser(int width = 1280, int height = 800) : IAsync
     public IBrowser Instance { get; private set; } = null!;
 
     /// <summary>TestResults/screenshots at the repository root (git-ignored; CI keeps it as an artifact).</summary>
-    public static string ScreenshotFolder { get; } = FindScreenshotFolder();
+    public static string ScreenshotFolder => RepositoryRoot.Screenshots;
 
     public async Task InitializeAsync()
     {
@@ -74,19 +74,6 @@ public sealed partial class Browser(int width = 1280, int height = 800) : IAsync
 
     [GeneratedRegex(@"^https?://(?!localhost[:/]|127\.0\.0\.1[:/])")]
     private static partial Regex NotLocal();
-
-    private static string FindScreenshotFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpsFlow.Bot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
 }
 
 /// <summary>A browser test; skipped only when Chromium is absent and the environment allows it.</summary>
