@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
+using OpsFlow.Testing;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence;

@@ -1,5 +1,5 @@
 using System.Net.Http.Json;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Bench;
 

@@ -3,7 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence.Postgres;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Bench;
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.InProcess;
+using OpsFlow.Testing;
 using OpsFlow.Scripting;
 using OpsFlow.Scripting.Api;
 

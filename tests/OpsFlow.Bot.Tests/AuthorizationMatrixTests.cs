@@ -8,8 +8,9 @@ namespace OpsFlow.Bot.Tests;
 /// <summary>A host with a workflow that fails, so retry and skip have something to act on.</summary>
 public sealed class MatrixFactory : OpsFlowFactory
 {
-    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog)
+    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog, IServiceProvider services)
     {
+        base.AddWorkflows(catalog, services);
         var fails = new WorkflowBuilder("fails", "a step that always fails");
         fails.Step("broken", _ => throw new InvalidOperationException("always"));
         catalog.Add(fails.Build());
@@ -25,7 +26,7 @@ public sealed class MatrixFactory : OpsFlowFactory
 /// </summary>
 public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixture<MatrixFactory>
 {
-    private readonly ApiClient _api = new(factory.CreateClient());
+    private readonly ApiClient _api = new(factory.CreateClient(), factory.RunChanged);
 
     public static TheoryData<string, string, bool> Cases() => new()
     {

@@ -13,6 +13,7 @@ namespace OpsFlow.Bot.Tests;
 /// checks from the database and the steps' own journal that every run finished and no completed step ran again.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 40;
@@ -31,7 +32,7 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
             using var host = Start(database, journal);
             // Kill only once steps are running: wait for journal growth, then a random moment.
             var linesBefore = Lines(journal).Length;
-            await WaitUntilAsync(() => Lines(journal).Length > linesBefore + 5, TimeSpan.FromSeconds(30), $"steps to run before kill {kill + 1}");
+            await Wait.UntilAsync(() => Lines(journal).Length > linesBefore + 5, $"steps to run before kill {kill + 1}", within: TimeSpan.FromSeconds(30));
             await Task.Delay(TimeSpan.FromMilliseconds(random.Next(100, 500)), TimeProvider.System);
             if (host.HasExited)
             {
@@ -103,20 +104,6 @@ public sealed class CrashRecoveryTests(ITestOutputHelper output) : IDisposable
     }
 
     private static string[] Lines(string path) => File.Exists(path) ? File.ReadAllLines(path) : [];
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            if (watch.Elapsed > within)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
-    }
 
     public void Dispose()
     {

@@ -27,7 +27,7 @@ public sealed class GracefulShutdownTests
     public async Task Stop_WhileAStepRuns_WaitsForItAndSavesItsResult()
     {
         using var factory = new GracefulFactory();
-        var api = new ApiClient(factory.CreateClient());
+        var api = new ApiClient(factory.CreateClient(), factory.RunChanged);
         var (status, body) = await api.PostAsync("/api/runs", "olivia", new { workflow = "slow" });
         Assert.Equal(HttpStatusCode.Created, status);
         var runId = body.GetProperty("run").GetProperty("id").GetString()!;

@@ -58,20 +58,18 @@ public sealed class HealthTests : IDisposable
         Assert.Equal(HttpStatusCode.OK, fixedStatus);
     }
 
-    private static async Task<(HttpStatusCode Status, JsonElement Body)> WaitForAsync(
+    // Readiness is a health check the host runs when asked: it is asked again every 200 ms.
+    private static Task<(HttpStatusCode Status, JsonElement Body)> WaitForAsync(
         HttpClient client, HttpStatusCode wanted, Func<JsonElement, bool>? also = null)
     {
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var (status, body) = await ReadAsync(client);
-            if ((status == wanted && (also is null || also(body))) || TimeProvider.System.GetUtcNow() > until)
-            {
-                return (status, body);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
-        }
+        var last = default((HttpStatusCode Status, JsonElement Body));
+        return Wait.ForAsync(
+            async () => last = await ReadAsync(client),
+            read => read.Status == wanted && (also is null || also(read.Body)),
+            $"/readyz to answer {wanted}",
+            within: TimeSpan.FromSeconds(30),
+            describe: () => Task.FromResult($"Last answer: {last.Status} {last.Body}"),
+            poll: TimeSpan.FromMilliseconds(200));
     }
 
     private static async Task<(HttpStatusCode Status, JsonElement Body)> ReadAsync(HttpClient client)

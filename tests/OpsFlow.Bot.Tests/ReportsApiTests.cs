@@ -15,7 +15,7 @@ public sealed class ReportsApiTests : IClassFixture<OpsFlowFactory>, IAsyncLifet
     public ReportsApiTests(OpsFlowFactory factory)
     {
         _factory = factory;
-        _api = new ApiClient(factory.CreateClient());
+        _api = new ApiClient(factory.CreateClient(), factory.RunChanged);
     }
 
     public async Task InitializeAsync()

@@ -10,7 +10,7 @@ namespace OpsFlow.Bot.Tests;
 /// <summary>Live run events (SSE), incremental log reads and the retention job, through the real host.</summary>
 public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<OpsFlowFactory>
 {
-    private readonly ApiClient _api = new(factory.CreateClient());
+    private readonly ApiClient _api = new(factory.CreateClient(), factory.RunChanged);
 
     [Fact]
     public async Task Events_FirstTheRunAsGetAnswersIt_ThenEveryChange_UntilTheRunEnds()
@@ -79,10 +79,8 @@ public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<Op
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
         await scheduler.TriggerJob(SchedulingServiceCollectionExtensions.StepLogRetentionJob);
-        for (var i = 0; i < 200 && (await store.GetStepLogAsync("old-run", "work")).Count > 0; i++)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
+        // The job announces nothing when it is done: the log is read again every 50 ms.
+        await Wait.UntilAsync(async () => (await store.GetStepLogAsync("old-run", "work")).Count == 0, "the retention job to delete the old run's log", within: TimeSpan.FromSeconds(10), poll: TimeSpan.FromMilliseconds(50));
 
         Assert.Empty(await store.GetStepLogAsync("old-run", "work"));
         Assert.Single(await store.GetStepLogAsync("new-run", "work"));

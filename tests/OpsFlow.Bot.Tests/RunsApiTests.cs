@@ -7,7 +7,7 @@ public sealed class RunsApiTests : IClassFixture<OpsFlowFactory>
 {
     private readonly ApiClient _api;
 
-    public RunsApiTests(OpsFlowFactory factory) => _api = new ApiClient(factory.CreateClient());
+    public RunsApiTests(OpsFlowFactory factory) => _api = new ApiClient(factory.CreateClient(), factory.RunChanged);
 
     [Fact]
     public async Task StartRun_AsOperator_Creates201_AndTheRunSucceeds()

@@ -6,7 +6,7 @@ namespace OpsFlow.Bot.Tests;
 /// <summary>Schedules through the real host: Quartz on the host's SQLite file.</summary>
 public sealed class ScheduleApiTests(OpsFlowFactory factory) : IClassFixture<OpsFlowFactory>
 {
-    private readonly ApiClient _api = new(factory.CreateClient());
+    private readonly ApiClient _api = new(factory.CreateClient(), factory.RunChanged);
 
     [Fact]
     public async Task AddListRemove_AsOperator_RoundTrips()

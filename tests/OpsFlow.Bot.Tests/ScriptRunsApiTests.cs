@@ -22,7 +22,7 @@ public sealed class ScriptedFactory : OpsFlowFactory
 /// <summary>Script workflows through the real host: started over the API, with their source recorded per run.</summary>
 public sealed class ScriptRunsApiTests(ScriptedFactory factory) : IClassFixture<ScriptedFactory>
 {
-    private readonly ApiClient _api = new(factory.CreateClient());
+    private readonly ApiClient _api = new(factory.CreateClient(), factory.RunChanged);
 
     [Fact]
     public async Task StartRun_ScriptWorkflow_RunsAndRecordsTheScriptVersionAndSource()

@@ -22,7 +22,7 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
     public TelemetryTests(TracedFactory factory)
     {
         _factory = factory;
-        _api = new ApiClient(factory.CreateClient());
+        _api = new ApiClient(factory.CreateClient(), factory.RunChanged);
     }
 
     [Fact]
@@ -100,20 +100,18 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
         var runId = await StartAsync("selfcheck");
         await _api.WaitForStatusAsync(runId, "Succeeded");
 
-        var found = false;
-        for (var i = 0; i < 300 && !found; i++)
-        {
-            // Serilog's file sink flushes as it writes; the file is shared for reading.
-            found = ReadLogLines().Any(line => line.TryGetProperty("RunId", out var id) && id.GetString() == runId
+        // Serilog's file sink flushes as it writes (the file is shared for reading), and announces nothing: it is polled.
+        await Wait.UntilAsync(
+            () => ReadLogLines().Any(line => line.TryGetProperty("RunId", out var id) && id.GetString() == runId
                 && line.TryGetProperty("Step", out var step) && step.GetString() == "report"
                 && line.TryGetProperty("Workflow", out var workflow) && workflow.GetString() == "selfcheck"
                 && line.TryGetProperty("Attempt", out _) && line.TryGetProperty("@tr", out _)
-                && line.GetProperty("EventId").GetProperty("Name").GetString() == "StepEnded");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-
-        Assert.True(found, $"a JSON line of run {runId} with its step, attempt and trace id in {_factory.LogsFolder}; lines of the run:\n"
-            + string.Join("\n", ReadLogLines().Select(l => l.ToString()).Where(l => l.Contains(runId, StringComparison.Ordinal) && l.Contains("report", StringComparison.Ordinal)).Take(5)));
+                && line.GetProperty("EventId").GetProperty("Name").GetString() == "StepEnded"),
+            $"a JSON line of run {runId} with its step, attempt and trace id in {_factory.LogsFolder}",
+            within: TimeSpan.FromSeconds(15),
+            describe: () => "Lines of the run:\n"
+                + string.Join("\n", ReadLogLines().Select(l => l.ToString()).Where(l => l.Contains(runId, StringComparison.Ordinal) && l.Contains("report", StringComparison.Ordinal)).Take(5)),
+            poll: TimeSpan.FromMilliseconds(50));
     }
 
     private IEnumerable<JsonElement> ReadLogLines()
@@ -143,20 +141,15 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
         return await response.Content.ReadAsStringAsync();
     }
 
-    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if (_factory.Spans().FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-
-        throw new Xunit.Sdk.XunitException("The span never arrived; spans seen: " + string.Join(", ", _factory.Spans().Select(a => a.DisplayName)));
-    }
+    // The exporter announces nothing: spans are polled.
+    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match) =>
+        (await Wait.ForAsync(
+            () => Task.FromResult(_factory.Spans().FirstOrDefault(match)),
+            span => span is not null,
+            "the span",
+            within: TimeSpan.FromSeconds(10),
+            describe: () => Task.FromResult("Spans seen: " + string.Join(", ", _factory.Spans().Select(s => s.DisplayName))),
+            poll: TimeSpan.FromMilliseconds(50)))!;
 
     /// <summary>Tracing on, exported to a list; a header lets a test pose as a caller from another machine.</summary>
     public sealed class TracedFactory : OpsFlowFactory

@@ -15,6 +15,7 @@ namespace OpsFlow.Bot.Tests;
 /// database and the steps' journal ("start run step attempt ticks") say what fired, when, and how often.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly TimeSpan Delay = TimeSpan.FromSeconds(6); // TimerWorkflows.Delay in the host
@@ -252,24 +253,9 @@ public sealed class TimerRestartTests(ITestOutputHelper output) : IDisposable
 
     /// <summary>Polls until <paramref name="probe"/> answers non-null, or fails naming what it waited for.</summary>
     private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan within, string what)
-        where T : class
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            if (watch.Elapsed > within)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out after {within.TotalSeconds:0} s waiting for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
-        }
-    }
+        where T : class =>
+        // The host is another process: its journal and database are read again every 100 ms.
+        (await Wait.ForAsync(probe, value => value is not null, what, within: within, poll: TimeSpan.FromMilliseconds(100)))!;
 
     public void Dispose()
     {

@@ -7,6 +7,7 @@ namespace OpsFlow.Dashboard.Tests;
 
 /// <summary>The runs, workflows and reports pages, and development mode's loopback rule.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PagesTests(DashboardFixture fixture)
 {
     [BrowserFact]
@@ -81,15 +82,8 @@ public sealed class PagesTests(DashboardFixture fixture)
         await page.Context.CloseAsync();
     }
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        var until = TimeProvider.System.GetUtcNow().AddSeconds(20);
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"timed out waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
-        }
-    }
+    private Task WaitForAsync(Func<Task<bool>> condition, string what) =>
+        Wait.UntilAsync(condition, what, fixture.Host.RunChanged, poll: TimeSpan.FromMilliseconds(100));
 
     [Theory]
     [InlineData("http://0.0.0.0:5080", true)]

@@ -7,6 +7,7 @@ namespace OpsFlow.Dashboard.Tests;
 
 /// <summary>A run's page in a real browser: live colours, approvals by a second person, what a viewer may do.</summary>
 [Collection(DashboardCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class RunPageTests(DashboardFixture fixture)
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Soon = new() { Timeout = 15_000 };

@@ -213,7 +213,7 @@ public class EngineFlowTests
         var workflow = new WorkflowBuilder("observed");
         var a = workflow.Step("a", _ => { });
         workflow.Step("b", _ => { }).After(a);
-        var store = new Engine.InProcess.InMemoryRunStore();
+        var store = new InMemoryRunStore();
         var checker = new DurabilityChecker(store);
         await using var harness = new EngineHarness(store, observers: [checker]).Add(workflow.Build());
 

@@ -58,7 +58,7 @@ public class EngineRecoveryTests
         string runId;
         await using (var before = new EngineHarness(_store, catalog: Catalog(_ => Task.CompletedTask)))
         {
-            before.Catalog.Add(GatedWorkflow());
+            before.Add(GatedWorkflow());
             runId = (await before.StartAsync("gated")).Id;
             await before.WaitForRunAsync(runId, RunStatus.WaitingForApproval);
         }

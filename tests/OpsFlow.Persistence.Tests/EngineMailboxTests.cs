@@ -7,7 +7,6 @@ using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Engine.Tests;
 
 namespace OpsFlow.Persistence.Tests;
 

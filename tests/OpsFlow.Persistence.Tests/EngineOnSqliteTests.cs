@@ -3,7 +3,6 @@ using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
-using OpsFlow.Engine.Tests;
 
 namespace OpsFlow.Persistence.Tests;
 

@@ -43,7 +43,8 @@ public sealed class GroupCommitTests : IAsyncLifetime
 
         var stale = await Assert.ThrowsAsync<ConcurrencyException>(() => saves[17]);
         await Task.WhenAll(saves.Where((_, i) => i != 17));
-        await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System); // the counters move just after the tasks complete
+        // The counters move just after a batch's tasks complete: wait until they count the held write and every save.
+        await Wait.UntilAsync(() => queue.Counts.Writes - before.Writes >= saves.Length + 1, "the write queue to count every write");
         var batches = queue.Counts.Batches - before.Batches;
         Assert.True(batches <= 2, $"the 50 saves took {batches} batches: they were not grouped, so this test proved nothing");
         Assert.Contains("r17", stale.Message, StringComparison.Ordinal);

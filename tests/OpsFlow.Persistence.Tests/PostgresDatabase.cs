@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence.Postgres;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Persistence.Tests;
 
@@ -43,6 +43,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public async ValueTask DisposeAsync() => await _services.DisposeAsync();
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresRunStoreTests : RunStoreContract
 {
     private PostgresDatabase? _database;
@@ -56,6 +57,7 @@ public sealed class PostgresRunStoreTests : RunStoreContract
     public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresChatStoreTests : ChatStoreContract
 {
     private PostgresDatabase? _database;
@@ -69,6 +71,7 @@ public sealed class PostgresChatStoreTests : ChatStoreContract
     public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresDefinitionSnapshotStoreTests : DefinitionSnapshotStoreContract
 {
     private PostgresDatabase? _database;
@@ -82,6 +85,7 @@ public sealed class PostgresDefinitionSnapshotStoreTests : DefinitionSnapshotSto
     public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresRunReportsTests : RunReportsContract
 {
     private PostgresDatabase? _database;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using OpsFlow.Teams.Ports;
 
 namespace OpsFlow.Persistence.Tests;
@@ -10,6 +10,7 @@ namespace OpsFlow.Persistence.Tests;
 /// Two hosts on one PostgreSQL database, each with its own writer, racing for what must happen once: the database's
 /// keys decide, and the loser gets the answer the winner's write implies.
 /// </summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresRaceTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider _clock = new(RunStoreContractFixtures.T0);

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Persistence.Tests;
 
@@ -90,6 +90,7 @@ public abstract class RunMailboxContract : IAsyncLifetime
     }
 }
 
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PostgresRunMailboxTests : RunMailboxContract
 {
     private PostgresDatabase? _first;

@@ -6,7 +6,6 @@ using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Engine.Tests;
 
 namespace OpsFlow.Persistence.Tests;
 

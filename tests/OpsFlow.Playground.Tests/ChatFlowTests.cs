@@ -8,12 +8,13 @@ namespace OpsFlow.Playground.Tests;
 /// Playground's API acts as the approver (user-id-1, Megan, ops-manager) in the same group chat.
 /// </summary>
 [Collection(PlaygroundCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ChatFlowTests(PlaygroundFixture fixture)
 {
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan Shown = TimeSpan.FromSeconds(30);
 
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task Deploy_InTheGroupChat_TheRequesterMayNotApprove_AnotherUserDoes_AndTheOneCardEndsSucceeded()
     {
         var group = fixture.Config.GroupChatId;
@@ -47,7 +48,7 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.Page.Context.CloseAsync();
     }
 
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task ADeployWhoseHealthCheckFails_ShowsTheRollbackOnItsCard()
     {
         var personal = fixture.Config.PersonalChatId;

@@ -11,41 +11,25 @@ public static class HostRuns
     public static async Task<RunRecord> WaitForRunAsync(this PlaygroundHost host, string workflow, string conversationId, TimeSpan timeout)
     {
         var store = host.Services.GetRequiredService<IRunStore>();
-        using var deadline = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            var page = await store.ListRunsAsync(new RunQuery { Workflow = workflow, Take = 20 }, deadline.Token);
-            if (page.Runs.FirstOrDefault(r => r.ReplyTo == conversationId) is { } run)
-            {
-                return run;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, deadline.Token);
-        }
+        return (await Wait.ForAsync(
+            async () => (await store.ListRunsAsync(new RunQuery { Workflow = workflow, Take = 20 })).Runs.FirstOrDefault(r => r.ReplyTo == conversationId),
+            run => run is not null,
+            $"a run of {workflow} started in {conversationId}",
+            host.RunChanged,
+            timeout))!;
     }
 
     /// <summary>Waits until run <paramref name="runId"/> is in one of <paramref name="statuses"/>; fails naming where it stopped.</summary>
     public static async Task<RunRecord> WaitForStatusAsync(this PlaygroundHost host, string runId, TimeSpan timeout, params RunStatus[] statuses)
     {
         var store = host.Services.GetRequiredService<IRunStore>();
-        using var deadline = new CancellationTokenSource(timeout);
         RunRecord? run = null;
-        try
-        {
-            while (true)
-            {
-                run = await store.GetRunAsync(runId, deadline.Token);
-                if (run is not null && statuses.Contains(run.Status))
-                {
-                    return run;
-                }
-
-                await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, deadline.Token);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"run {runId} is {run?.Status} after {timeout}, not {string.Join(" or ", statuses)}");
-        }
+        await Wait.UntilAsync(
+            async () => (run = await store.GetRunAsync(runId)) is { } found && statuses.Contains(found.Status),
+            $"run {runId} to be {string.Join(" or ", statuses)}",
+            host.RunChanged,
+            timeout,
+            () => Task.FromResult($"It is {run?.Status}."));
+        return run!;
     }
 }

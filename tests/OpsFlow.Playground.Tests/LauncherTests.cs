@@ -4,9 +4,13 @@ using Microsoft.Extensions.DependencyInjection;
 namespace OpsFlow.Playground.Tests;
 
 /// <summary>The host's own Playground (PlaygroundLauncher): started with the host when enabled, stopped with it.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class LauncherTests
 {
-    [PlaygroundFact]
+    // The host starts the Playground's node process and npm on two shared cores.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+
+    [BrowserFact]
     public async Task AnEnabledHost_StartsThePlaygroundAgainstItself_AndStopsItOnShutdown()
     {
         var port = PlaygroundHost.FreePort();
@@ -22,7 +26,7 @@ public sealed class LauncherTests
         });
         try
         {
-            await WaitUntilAsync(async () => await AnswersAsync(http, ping), "the host's Playground to answer its ping");
+            await Wait.UntilAsync(async () => await AnswersAsync(http, ping), "the host's Playground to answer its ping", within: StartTimeout, poll: TimeSpan.FromMilliseconds(250));
             var config = await new PlaygroundApi($"http://localhost:{port.ToString(CultureInfo.InvariantCulture)}").ConfigAsync();
             Assert.Equal("OpsFlow", config.BotName);
             Assert.True(File.Exists(Path.Combine(working, ".m365agentsplayground.yml")), "the mock users are written to the working folder");
@@ -32,7 +36,7 @@ public sealed class LauncherTests
             await host.DisposeAsync();
         }
 
-        await WaitUntilAsync(async () => !await AnswersAsync(http, ping), "the Playground to stop with the host");
+        await Wait.UntilAsync(async () => !await AnswersAsync(http, ping), "the Playground to stop with the host", within: StartTimeout, poll: TimeSpan.FromMilliseconds(250));
         Directory.Delete(working, recursive: true);
     }
 
@@ -78,16 +82,6 @@ public sealed class LauncherTests
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while (!await condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"timed out waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(250), TimeProvider.System, CancellationToken.None);
         }
     }
 }

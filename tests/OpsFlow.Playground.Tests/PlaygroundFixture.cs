@@ -15,7 +15,7 @@ public sealed class PlaygroundFixture : IAsyncLifetime
 
     public PlaygroundHost Host { get; private set; } = null!;
 
-    public Browser Browser { get; } = new();
+    public Browser Browser { get; } = new(width: 1400, height: 900);
 
     public PlaygroundApi Api { get; private set; } = null!;
 
@@ -45,7 +45,7 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     /// <summary>The Playground's UI in a new page, on <paramref name="conversation"/>.</summary>
     public async Task<ChatPage> OpenChatAsync(string conversation = ChatPage.PersonalChat)
     {
-        var chat = new ChatPage(await Browser.OpenAsync(PlaygroundUrl));
+        var chat = new ChatPage(await Browser.OpenAsync(url: PlaygroundUrl));
         await chat.OpenConversationAsync(conversation);
         return chat;
     }

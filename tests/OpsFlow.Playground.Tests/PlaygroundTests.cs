@@ -4,9 +4,10 @@ namespace OpsFlow.Playground.Tests;
 
 /// <summary>The Playground comes up against the real host, shows its chats, and the host accepts what it sends.</summary>
 [Collection(PlaygroundCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class PlaygroundTests(PlaygroundFixture fixture)
 {
-    [PlaygroundFact]
+    [BrowserFact]
     public async Task ThePlayground_OpensItsChats_AndTheHostAnswersEveryActivityItSends()
     {
         Assert.Equal("OpsFlow", fixture.Config.BotName);
@@ -30,14 +31,6 @@ public sealed class PlaygroundTests(PlaygroundFixture fixture)
         await chat.Page.Context.CloseAsync();
     }
 
-    private static async Task<IReadOnlyList<BotRequest>> WaitForAsync(Func<IReadOnlyList<BotRequest>> read, Func<IReadOnlyList<BotRequest>, bool> done)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (!done(read()))
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System, deadline.Token);
-        }
-
-        return read();
-    }
+    private static Task<IReadOnlyList<BotRequest>> WaitForAsync(Func<IReadOnlyList<BotRequest>> read, Func<IReadOnlyList<BotRequest>, bool> done) =>
+        Wait.ForAsync(() => Task.FromResult(read()), done, "the Playground's requests to the host", within: TimeSpan.FromSeconds(30), poll: TimeSpan.FromMilliseconds(200));
 }

@@ -21,8 +21,9 @@ public sealed class QuartzTimerTests
         var timer = Timer("build", TimeSpan.FromSeconds(1));
 
         await host.Timers.ScheduleAsync(timer);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the timer to fire");
-        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(timer.DueAt, TimeSpan.FromSeconds(1)));
+        await log.WaitForAnyAsync("the timer to fire");
+        await log.WaitForSentinelAsync();
 
         var (fired, at) = Assert.Single(log.Fired);
         Assert.Equal(timer, fired);
@@ -34,10 +35,12 @@ public sealed class QuartzTimerTests
     {
         var log = new TimerLog();
         await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
-        await host.Timers.ScheduleAsync(Timer("build", TimeSpan.FromSeconds(1)));
+        var timer = Timer("build", TimeSpan.FromSeconds(1));
+        await host.Timers.ScheduleAsync(timer);
+        await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(timer.DueAt, TimeSpan.FromSeconds(1.5)));
 
         await host.Timers.CancelAsync("run1", "build", TimerKind.Retry);
-        await Task.Delay(TimeSpan.FromSeconds(2.5), TimeProvider.System);
+        await log.WaitForSentinelAsync();
 
         Assert.Empty(log.Fired);
     }
@@ -51,8 +54,9 @@ public sealed class QuartzTimerTests
         var later = Timer("build", TimeSpan.FromSeconds(2)) with { Purpose = "retry 3 of 3 of step build" };
 
         await host.Timers.ScheduleAsync(later);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the replacing timer to fire");
-        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(later.DueAt, TimeSpan.FromSeconds(1)));
+        await log.WaitForAnyAsync("the replacing timer to fire");
+        await log.WaitForSentinelAsync();
 
         Assert.Equal(later, Assert.Single(log.Fired).Timer);
     }
@@ -67,10 +71,12 @@ public sealed class QuartzTimerTests
             await host.Timers.ScheduleAsync(timer);
         }
 
-        await Task.Delay(TimeSpan.FromSeconds(2), TimeProvider.System);
+        // The host stays down until the timer is a second overdue.
+        await Wait.UntilAsync(() => TimeProvider.System.GetUtcNow() > timer.DueAt + TimeSpan.FromSeconds(1), "the timer to be a second overdue", poll: TimeSpan.FromMilliseconds(100));
         await using var restarted = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
-        await SchedulingHost.WaitUntilAsync(() => Task.FromResult(log.Fired.Count > 0), "the missed timer to fire after the restart");
-        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        await restarted.Timers.ScheduleAsync(TimerLog.SentinelAfter(TimeProvider.System.GetUtcNow(), TimeSpan.FromSeconds(1)));
+        await log.WaitForAnyAsync("the missed timer to fire after the restart");
+        await log.WaitForSentinelAsync();
 
         Assert.Equal(timer, Assert.Single(log.Fired).Timer);
     }

@@ -26,13 +26,13 @@ public sealed class RunJobTests
 
         var started = Assert.IsType<StartRunResult.Started>(await host.Engine.StartAsync(new StartRunRequest("slow", new Dictionary<string, string?>(), Olivia, "test")));
         var key = new JobKey(started.Run.Id, "opsflow-runs");
-        await SchedulingHost.WaitUntilAsync(async () => await scheduler.Exists(key), "the run's job to be scheduled");
+        await Wait.UntilAsync(async () => await scheduler.Exists(key), "the run's job to be scheduled");
 
         var job = (await scheduler.GetJobDetail(key))!;
         Assert.True(job.RequestsRecovery, "a run's job must be re-fired after a crash");
         Assert.True(job.ConcurrentExecutionDisallowed, "a run's job must never execute twice at once");
         release.SetResult();
-        await SchedulingHost.WaitUntilAsync(async () => (await store.GetRunAsync(started.Run.Id))!.Status == RunStatus.Succeeded, "the run to succeed");
-        await SchedulingHost.WaitUntilAsync(async () => !await scheduler.Exists(key), "the run's job to be gone once the run is idle");
+        await Wait.UntilAsync(async () => (await store.GetRunAsync(started.Run.Id))!.Status == RunStatus.Succeeded, "the run to succeed");
+        await Wait.UntilAsync(async () => !await scheduler.Exists(key), "the run's job to be gone once the run is idle");
     }
 }

@@ -126,7 +126,7 @@ public sealed class RunScheduleTests
 
         var added = await host.Schedules.AddAsync(Request(cron: "0/2 * * * * ?") with { Conversation = "19:ops@thread.tacv2" });
         Assert.True(added.Ok, string.Join("; ", added.Problems));
-        await SchedulingHost.WaitUntilAsync(async () => (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total >= 2, "two scheduled runs", TimeSpan.FromSeconds(15));
+        await Wait.UntilAsync(async () => (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total >= 2, "two scheduled runs", within: TimeSpan.FromSeconds(15));
 
         var runs = (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Runs;
         Assert.All(runs, r => Assert.StartsWith($"schedule {added.Schedule!.Id} (0/2 * * * * ?, UTC)", r.Trigger, StringComparison.Ordinal));

@@ -12,13 +12,33 @@ namespace OpsFlow.Scheduling.Tests;
 /// <summary>Records every timer the scheduler hands back, instead of an engine.</summary>
 public sealed class TimerLog : IWorkflowTimerHandler
 {
+    /// <summary>
+    /// The step of the timer a test arms due after the ones it checks. Quartz fires in due order, so once the sentinel
+    /// fired, every earlier timer that was going to fire has: "it never fired" and "it fired once" are then known
+    /// without guessing a sleep.
+    /// </summary>
+    public const string Sentinel = "sentinel";
+
     private readonly ConcurrentQueue<(WorkflowTimer Timer, DateTimeOffset At)> _fired = new();
 
-    public IReadOnlyList<(WorkflowTimer Timer, DateTimeOffset At)> Fired => [.. _fired];
+    /// <summary>Every timer that fired, the sentinel excepted.</summary>
+    public IReadOnlyList<(WorkflowTimer Timer, DateTimeOffset At)> Fired => [.. _fired.Where(f => f.Timer.Step != Sentinel)];
+
+    /// <summary>Pulsed at every timer that fires.</summary>
+    public Signal Changed { get; } = new();
+
+    /// <summary>A sentinel timer due <paramref name="after"/> the given due time.</summary>
+    public static WorkflowTimer SentinelAfter(DateTimeOffset dueAt, TimeSpan after) =>
+        new("run1", Sentinel, TimerKind.Retry, dueAt + after, "the sentinel");
+
+    public Task WaitForAnyAsync(string what) => Wait.UntilAsync(() => Fired.Count > 0, what, Changed);
+
+    public Task WaitForSentinelAsync() => Wait.UntilAsync(() => _fired.Any(f => f.Timer.Step == Sentinel), "the sentinel timer to fire", Changed);
 
     public Task<bool> OnTimerAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
     {
         _fired.Enqueue((timer, TimeProvider.System.GetUtcNow()));
+        Changed.Pulse();
         return Task.FromResult(true);
     }
 }
@@ -67,17 +87,6 @@ public sealed class SchedulingHost : IAsyncDisposable
         await _host.StopAsync();
         // The container disposes the engine, which is only asynchronously disposable.
         await ((IAsyncDisposable)_host).DisposeAsync();
-    }
-
-    /// <summary>Waits until <paramref name="condition"/> holds, polling; fails with <paramref name="what"/> after the deadline.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? deadline = null)
-    {
-        var until = TimeProvider.System.GetUtcNow() + (deadline ?? TimeSpan.FromSeconds(20));
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"timed out waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
     }
 
     public static string NewFolder() => Path.Combine(Path.GetTempPath(), "opsflow-scheduling-tests", Guid.NewGuid().ToString("N")[..8]);

@@ -11,16 +11,7 @@ public sealed partial class ReadmeExampleTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     /// <summary>The repository's root (where OpsFlow.Bot.sln is), for tests that read its files.</summary>
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "OpsFlow.Bot.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("OpsFlow.Bot.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string RepositoryRoot() => OpsFlow.Testing.RepositoryRoot.Folder;
 
     [Fact]
     public async Task ReadmeGreetExample_Compiles_AndGatesShoutingInProd()

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Execution;
-using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
@@ -29,40 +27,25 @@ public sealed class ScriptResumeTests : IDisposable
             }).After(first);
             """);
         await _folder.Catalog.ReloadAsync();
-        var engine = NewEngine(_folder.Catalog);
-        var started = Assert.IsType<StartRunResult.Started>(await engine.StartAsync(new StartRunRequest("release", new Dictionary<string, string?>(), Operator, "test")));
-        await WaitAsync(async () => (await _store.GetStepsAsync(started.Run.Id)).Any(s => s.Name == "wait" && s.Status == StepStatus.Running), "the wait step to run");
-        await engine.DisposeAsync();
+        var before = NewEngine(_folder.Catalog);
+        var started = await before.StartAsync("release", Operator);
+        await before.WaitForStepAsync(started.Id, "wait", StepStatus.Running);
+        await before.DisposeAsync();
 
         _folder.Write("release.csx", """Workflow("release"); Step("rewritten", ctx => ctx.SetOutput("code", "v2"));""");
         using var restarted = _folder.NewCatalog();
         await restarted.ReloadAsync();
-        await using var engineAfterRestart = NewEngine(restarted);
-        await engineAfterRestart.RecoverAsync();
-        await WaitAsync(async () => (await _store.GetRunAsync(started.Run.Id))!.Status == RunStatus.Succeeded, "the resumed run to succeed");
+        await using var afterRestart = NewEngine(restarted);
+        await afterRestart.Engine.RecoverAsync();
+        await afterRestart.WaitForRunAsync(started.Id, RunStatus.Succeeded);
 
-        var steps = await _store.GetStepsAsync(started.Run.Id);
+        var steps = await _store.GetStepsAsync(started.Id);
         Assert.Equal(["first", "wait"], steps.Select(s => s.Name));
         Assert.Equal("v1 resumed", steps.Single(s => s.Name == "wait").Outputs["code"]);
-        Assert.Equal(started.Run.WorkflowVersion, (await _store.GetRunAsync(started.Run.Id))!.WorkflowVersion);
-        Assert.NotEqual(started.Run.WorkflowVersion, restarted.Find("release")!.Version);
+        Assert.Equal(started.WorkflowVersion, (await _store.GetRunAsync(started.Id))!.WorkflowVersion);
+        Assert.NotEqual(started.WorkflowVersion, restarted.Find("release")!.Version);
     }
 
-    private WorkflowEngine NewEngine(IWorkflowCatalog catalog)
-    {
-        WorkflowEngine? engine = null;
-        var timers = new InProcessTimers(TimeProvider.System, () => engine!);
-        engine = new WorkflowEngine(_store, catalog, timers, [], TimeProvider.System, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
-        return engine;
-    }
-
-    private static async Task WaitAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = TimeProvider.System.GetTimestamp() + (long)(TimeProvider.System.TimestampFrequency * 20);
-        while (!await condition())
-        {
-            Assert.True(TimeProvider.System.GetTimestamp() < deadline, $"timed out waiting for {what}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
-    }
+    private EngineHarness NewEngine(IWorkflowCatalog catalog) =>
+        new(_store, TimeProvider.System, catalog, within: TimeSpan.FromSeconds(20));
 }

@@ -1,13 +1,10 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Scripting.Api;
-using Xunit.Sdk;
 
 namespace OpsFlow.Scripting.Tests;
 
@@ -22,25 +19,24 @@ public sealed class ShippedWorkflowsCollection
 }
 
 /// <summary>
-/// The repo's real workflows/ folder on a real engine (in-memory store, in-process timers, the system clock),
-/// with its own data folder. Waits are event-driven (an observer signals each committed change) with a
-/// real-time guard, so a broken workflow fails the test instead of hanging it. Disposing stops every app a
-/// deploy started, found through the pid files.
+/// The repo's real workflows/ folder on the <see cref="EngineHarness"/> (in-memory store, in-process timers, here the
+/// system clock), with its own data folder. A wait for a run fails as soon as the run ends otherwise, with its history
+/// and logs. Disposing stops every app a deploy started, found through the pid files.
 /// </summary>
-public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
+public sealed class ShippedWorkflowHarness : IAsyncDisposable
 {
     // Shared by every harness: the cache is keyed by script hash, so reusing it only skips recompiling.
     private static readonly string CachePath = Path.Combine(Path.GetTempPath(), "opsflow-shipped-cache");
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(60);
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Compiling the scripts and publishing an app take most of a minute on two busy cores.
+    private static readonly TimeSpan Within = TimeSpan.FromSeconds(60);
+    private readonly EngineHarness _engine;
 
     public ShippedWorkflowHarness(IReadOnlyDictionary<string, string?>? settings = null)
     {
         Directory.CreateDirectory(DataPath);
         var options = new ScriptingOptions { WorkflowsPath = WorkflowsPath, CachePath = CachePath, DataPath = DataPath, Watch = false };
         Catalog = new ScriptWorkflowCatalog(options, new InMemoryDefinitionSnapshotStore(), new ScriptEnvironment(settings ?? new Dictionary<string, string?>(), DataPath), TimeProvider.System, NullLogger<ScriptWorkflowCatalog>.Instance);
-        Timers = new InProcessTimers(TimeProvider.System, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [this], TimeProvider.System, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+        _engine = new EngineHarness(Store, TimeProvider.System, Catalog, within: Within, endsAreFinal: true);
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator, "ops-manager");
@@ -59,19 +55,12 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
 
     public ScriptWorkflowCatalog Catalog { get; }
 
-    public InProcessTimers Timers { get; }
+    public WorkflowEngine Engine => _engine.Engine;
 
-    public WorkflowEngine Engine { get; }
-
-    public static Actor Person(string id, params string[] roles) => new(id, char.ToUpperInvariant(id[0]) + id[1..], new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase));
+    public static Actor Person(string id, params string[] roles) => EngineHarness.Person(id, roles);
 
     /// <summary>A TCP port nobody listens on now, for an app a test starts.</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => HostProcess.FreePort();
 
     /// <summary>Loads every script of the folder and fails the test if any has a problem.</summary>
     public async Task LoadAsync()
@@ -81,60 +70,20 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable, IRunObserver
         Assert.True(broken.Length == 0, "every shipped workflow must load: " + string.Join(Environment.NewLine, broken));
     }
 
-    public async Task<RunRecord> StartAsync(string workflow, Actor by, params (string Name, string Value)[] parameters)
-    {
-        var result = await Engine.StartAsync(new StartRunRequest(workflow, parameters.ToDictionary(p => p.Name, p => (string?)p.Value), by, "test"));
-        return Assert.IsType<StartRunResult.Started>(result).Run;
-    }
+    public Task<RunRecord> StartAsync(string workflow, Actor by, params (string Name, string Value)[] parameters) =>
+        _engine.StartAsync(workflow, by, parameters);
 
     /// <summary>Waits until the run is <paramref name="status"/> and fails with its history and logs if it settles otherwise.</summary>
-    public async Task<RunRecord> WaitForRunAsync(string runId, RunStatus status)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            var signal = _changed.Task;
-            var run = (await Store.GetRunAsync(runId))!;
-            if (run.Status == status)
-            {
-                return run;
-            }
+    public Task<RunRecord> WaitForRunAsync(string runId, RunStatus status) => _engine.WaitForRunAsync(runId, status);
 
-            if (StateMachine.IsTerminal(run.Status) || watch.Elapsed > Guard)
-            {
-                throw new XunitException($"Expected run {runId} to become {status}, but it is {run.Status}.{Environment.NewLine}{await DescribeAsync(runId)}");
-            }
-
-            // Woken by the next committed change; the short delay only bounds a missed signal.
-            await Task.WhenAny(signal, Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System));
-        }
-    }
-
-    public async Task<StepRecord> StepAsync(string runId, string step) =>
-        (await Store.GetStepsAsync(runId)).Single(s => s.Name == step);
+    public Task<StepRecord> StepAsync(string runId, string step) => _engine.StepAsync(runId, step);
 
     /// <summary>History and every step's log: what a failing assertion should show.</summary>
-    public async Task<string> DescribeAsync(string runId)
-    {
-        var lines = (await Store.GetHistoryAsync(runId)).Select(h => $"{h.Seq} {h.Kind} {h.Step} {h.From}->{h.To} {h.Actor}: {h.Reason}").ToList();
-        foreach (var step in await Store.GetStepsAsync(runId))
-        {
-            lines.AddRange((await Store.GetStepLogAsync(runId, step.Name)).Select(l => $"  [{l.Step}#{l.Attempt} {l.Level}] {l.Text}"));
-        }
-
-        return string.Join(Environment.NewLine, lines);
-    }
-
-    public ValueTask OnRunChangedAsync(RunChanged change, CancellationToken cancellationToken = default)
-    {
-        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        return ValueTask.CompletedTask;
-    }
+    public Task<string> DescribeAsync(string runId) => _engine.DescribeAsync(runId);
 
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
-        Timers.Dispose();
+        await _engine.DisposeAsync();
         Catalog.Dispose();
         StopStartedApps();
         try

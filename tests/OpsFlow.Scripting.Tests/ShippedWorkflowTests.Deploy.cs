@@ -10,6 +10,7 @@ namespace OpsFlow.Scripting.Tests;
 /// </summary>
 [Collection(ShippedWorkflowsCollection.Name)]
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes the harness through IAsyncLifetime.DisposeAsync.")]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class DeployWorkflowTests : IAsyncLifetime
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };

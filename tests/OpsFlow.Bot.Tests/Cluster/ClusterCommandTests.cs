@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Cluster;
@@ -11,6 +11,7 @@ namespace OpsFlow.Bot.Tests.Cluster;
 /// comes back to the caller. Before the mailbox such a command waited for the run to go idle, and was refused.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ClusterCommandTests(ITestOutputHelper output) : IDisposable
 {
     private const string SlowScript = """

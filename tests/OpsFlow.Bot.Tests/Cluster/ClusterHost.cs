@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Cluster;

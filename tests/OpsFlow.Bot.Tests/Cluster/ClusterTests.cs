@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence.Postgres;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Cluster;
@@ -14,6 +14,7 @@ namespace OpsFlow.Bot.Tests.Cluster;
 /// executing on two hosts at once, one card per run, and one run per chat activity even when it reached both hosts.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 100;
@@ -48,30 +49,24 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         }
 
         await Task.WhenAll(sends);
-        await WaitUntilAsync(
+        await Wait.UntilAsync(
             () =>
             {
                 var onA = StepJournal.Read(journal).Where(e => e.ProcessId == a.ProcessId).ToArray();
                 return onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3;
-            },
-            TimeSpan.FromSeconds(90),
-            "host A to have run steps of 15 runs and be executing more");
+            }, "host A to have run steps of 15 runs and be executing more", within: TimeSpan.FromSeconds(90), poll: TimeSpan.FromMilliseconds(100));
         var killedAt = TimeProvider.System.GetUtcNow().UtcTicks;
         await a.KillAsync();
         output.WriteLine($"host A (pid {a.ProcessId}) killed with {StepJournal.Read(journal).Count(e => e.ProcessId == a.ProcessId && e.EndTicks is null)} steps in flight");
 
         await using var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddOpsFlowPostgres(connectionString, "test-reader").BuildServiceProvider();
         var store = services.GetRequiredService<IRunStore>();
-        await WaitUntilAsync(
-            async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0,
-            TimeSpan.FromSeconds(180),
-            "every run to end");
+        await Wait.UntilAsync(
+            async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0, "every run to end", within: TimeSpan.FromSeconds(180), poll: TimeSpan.FromMilliseconds(100));
         var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
         // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
-        await WaitUntilAsync(
-            () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)),
-            TimeSpan.FromSeconds(60),
-            "every run's first card");
+        await Wait.UntilAsync(
+            () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)), "every run's first card", within: TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(100));
         await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
 
         Assert.Equal(Runs, runs.Count);
@@ -154,23 +149,6 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
                     until <= ordered[i].StartTicks,
                     $"step {step.Key.Step} of run {step.Key.RunId}: attempt {ordered[i].Attempt} (pid {ordered[i].ProcessId}) started while attempt {before.Attempt} (pid {before.ProcessId}) was executing");
             }
-        }
-    }
-
-    private static Task WaitUntilAsync(Func<bool> condition, TimeSpan within, string what) =>
-        WaitUntilAsync(() => Task.FromResult(condition()), within, what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, TimeSpan within, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > within)
-            {
-                throw new Xunit.Sdk.XunitException($"Timed out after {within} waiting for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System);
         }
     }
 

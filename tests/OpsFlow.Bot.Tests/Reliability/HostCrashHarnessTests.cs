@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using OpsFlow.Tests.Shared;
+using OpsFlow.Testing;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests.Reliability;
@@ -16,6 +16,7 @@ namespace OpsFlow.Bot.Tests.Reliability;
 /// twice), every approval the API accepted counted once, and no run got a second card.
 /// </summary>
 [Collection(ProcessKillCollection.Name)]
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposable
 {
     private const int Runs = 100;

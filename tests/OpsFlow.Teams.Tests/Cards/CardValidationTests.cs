@@ -4,6 +4,7 @@ using Xunit.Sdk;
 namespace OpsFlow.Teams.Tests.Cards;
 
 /// <summary>Every run card state, checked by the official adaptivecards library plus our Teams rules.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class CardValidationTests
 {
     [Fact]

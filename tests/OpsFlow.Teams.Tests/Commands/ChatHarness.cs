@@ -1,7 +1,5 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
@@ -20,8 +18,8 @@ using Xunit.Sdk;
 namespace OpsFlow.Teams.Tests.Commands;
 
 /// <summary>
-/// The chat handler as the host wires it (TeamsSetup's registrations), on a real engine with in-memory stores, a
-/// fake clock, a recording connector and a fake run-card publisher. People: user-id-0 operator (requests runs),
+/// The chat handler as the host wires it (TeamsSetup's registrations), on the <see cref="EngineHarness"/> (a real
+/// engine with an in-memory store and a fake clock), a recording connector and a fake run-card publisher. People: user-id-0 operator (requests runs),
 /// user-id-1 admin and ops-manager, user-id-2 operator and ops-manager through the group "sre", user-id-3 nobody
 /// (viewer), user-id-4 ops-manager by the UPN the connector reports for them.
 /// </summary>
@@ -34,9 +32,8 @@ public sealed class ChatHarness : IAsyncDisposable
     public const string ByUpn = "user-id-4";
     public const string BotId = "28:opsflow-bot";
     public const string ConversationId = "conv-1";
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
     private readonly ServiceProvider _services;
-    private readonly InProcessTimers _timers;
+    private readonly EngineHarness _engine;
     private int _activities;
 
     /// <param name="chats">A chat store shared with another harness: a second host on the same database.</param>
@@ -55,8 +52,7 @@ public sealed class ChatHarness : IAsyncDisposable
         access?.Invoke(options);
         Connector = new MemberConnector(Clock) { Upns = { [ByUpn] = "erin@contoso.com" } };
         Cards = new FakeRunCards(Store);
-        _timers = new InProcessTimers(Clock, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, _timers, [], Clock, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+        _engine = new EngineHarness(Store, Clock, Catalog);
         Workflows.AddTo(Catalog, () => FlakyFails);
         // The registrations the host makes (TeamsSetup), then the test's own ports and fakes, which win.
         var services = new ServiceCollection().AddLogging();
@@ -88,13 +84,13 @@ public sealed class ChatHarness : IAsyncDisposable
     /// <summary>While true, the "flaky" workflow's step fails.</summary>
     public bool FlakyFails { get; set; }
 
-    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 26, 8, 0, 0, TimeSpan.Zero));
+    public FakeTimeProvider Clock { get; } = new(EngineHarness.Start);
 
     public InMemoryRunStore Store { get; } = new();
 
     public InMemoryWorkflowCatalog Catalog { get; } = new();
 
-    public WorkflowEngine Engine { get; }
+    public WorkflowEngine Engine => _engine.Engine;
 
     public MemberConnector Connector { get; }
 
@@ -158,41 +154,17 @@ public sealed class ChatHarness : IAsyncDisposable
         return Assert.IsType<StartRunResult.Started>(result).Run;
     }
 
-    public async Task<RunRecord> WaitForRunAsync(string runId, RunStatus status)
-    {
-        await WaitUntilAsync(async () => (await Store.GetRunAsync(runId))?.Status == status, $"run {runId} to be {status}");
-        return (await Store.GetRunAsync(runId))!;
-    }
+    public Task<RunRecord> WaitForRunAsync(string runId, RunStatus status) => _engine.WaitForRunAsync(runId, status);
 
-    public async Task<StepRecord> WaitForStepAsync(string runId, string step, StepStatus status)
-    {
-        await WaitUntilAsync(async () => (await StepAsync(runId, step)).Status == status, $"step {step} of run {runId} to be {status}");
-        return await StepAsync(runId, step);
-    }
+    public Task<StepRecord> WaitForStepAsync(string runId, string step, StepStatus status) => _engine.WaitForStepAsync(runId, step, status);
 
-    public async Task<StepRecord> StepAsync(string runId, string step) => (await Store.GetStepsAsync(runId)).Single(s => s.Name == step);
+    public Task<StepRecord> StepAsync(string runId, string step) => _engine.StepAsync(runId, step);
 
     public async Task<IReadOnlyList<RunRecord>> RunsAsync() => (await Store.ListRunsAsync(new RunQuery { Take = 100 })).Runs;
 
-    /// <summary>Polls until the condition holds, failing after a real-time guard so a broken engine fails instead of hanging.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (watch.Elapsed > Guard)
-            {
-                throw new XunitException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
-        _timers.Dispose();
+        await _engine.DisposeAsync();
         await _services.DisposeAsync();
     }
 }

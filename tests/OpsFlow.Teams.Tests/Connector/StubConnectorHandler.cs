@@ -31,8 +31,10 @@ public sealed class StubConnectorHandler : HttpMessageHandler
     private readonly Lock _sync = new();
     private readonly List<StubRequest> _requests = [];
     private readonly Queue<Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _script = new();
-    private TaskCompletionSource _arrived = NewSignal();
     private int _nextId;
+
+    /// <summary>Pulsed at every request, once it is in <see cref="Requests"/>.</summary>
+    public Signal Arrived { get; } = new();
 
     /// <summary>Members GET .../members/{userId} finds, by user id.</summary>
     public Dictionary<string, ConversationMember> Members { get; } = new(StringComparer.Ordinal);
@@ -77,41 +79,21 @@ public sealed class StubConnectorHandler : HttpMessageHandler
         });
 
     /// <summary>Completes when at least <paramref name="count"/> requests have arrived (or fails after <paramref name="within"/>, real time).</summary>
-    public async Task WaitForRequestsAsync(int count, TimeSpan? within = null)
-    {
-        using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            Task signal;
-            lock (_sync)
-            {
-                if (_requests.Count >= count)
-                {
-                    return;
-                }
-
-                signal = _arrived.Task;
-            }
-
-            await signal.WaitAsync(timeout.Token);
-        }
-    }
+    public Task WaitForRequestsAsync(int count, TimeSpan? within = null) =>
+        Wait.UntilAsync(() => Requests.Count >= count, $"{count} requests to the connector", Arrived, within ?? TimeSpan.FromSeconds(10), () => $"{Requests.Count} arrived");
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var text = request.Content is null ? null : await request.Content.ReadAsStringAsync(cancellationToken);
         var recorded = new StubRequest(request.Method, request.RequestUri!, request.Headers.Authorization?.ToString(), string.IsNullOrEmpty(text) ? null : JsonNode.Parse(text));
         Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>? scripted;
-        TaskCompletionSource arrived;
         lock (_sync)
         {
             _requests.Add(recorded);
             _script.TryDequeue(out scripted);
-            arrived = _arrived;
-            _arrived = NewSignal();
         }
 
-        arrived.TrySetResult();
+        Arrived.Pulse();
         return scripted is null ? Answer(recorded) : await scripted(request, cancellationToken);
     }
 
@@ -148,6 +130,4 @@ public sealed class StubConnectorHandler : HttpMessageHandler
 
     private static HttpResponseMessage Json(HttpStatusCode status, object value) =>
         new(status) { Content = new StringContent(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json") };
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Teams.Auth;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Tests.Auth;

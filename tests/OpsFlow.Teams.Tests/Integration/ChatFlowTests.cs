@@ -157,15 +157,13 @@ public sealed class ChatFlowTests(TeamsFactory factory) : IClassFixture<TeamsFac
     private async Task<string> CardActivityIdAsync(string runId)
     {
         var chat = factory.Services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
-        var card = await chat.GetRunCardAsync(runId);
-        while (card?.ActivityId is null && TimeProvider.System.GetUtcNow() < until)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-            card = await chat.GetRunCardAsync(runId);
-        }
-
-        Assert.True(card?.ActivityId is not null, $"run {runId} has a card with an activity id");
+        // The card's id is saved once the connector answers the card's POST.
+        var card = await Wait.ForAsync(
+            () => chat.GetRunCardAsync(runId),
+            c => c?.ActivityId is not null,
+            $"run {runId} to have a card with an activity id",
+            factory.Connector.Arrived,
+            TimeSpan.FromSeconds(10));
         return card!.ActivityId!;
     }
 
@@ -182,20 +180,13 @@ public sealed class ChatFlowTests(TeamsFactory factory) : IClassFixture<TeamsFac
 
     private async Task<RunRecord> WaitForRunAsync(string conversation, Func<RunStatus, bool> status)
     {
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(15);
         RunRecord? run = null;
-        while (TimeProvider.System.GetUtcNow() < until)
-        {
-            run = (await Runs.ListRunsAsync(new RunQuery { Take = 500 })).Runs.FirstOrDefault(r => r.ReplyTo == conversation);
-            if (run is not null && status(run.Status))
-            {
-                return run;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-
-        Assert.Fail($"The run started in {conversation} did not reach the expected status; it is {run?.Status.ToString() ?? "not there"}.");
-        return null!;
+        await Wait.UntilAsync(
+            async () => (run = (await Runs.ListRunsAsync(new RunQuery { Take = 500 })).Runs.FirstOrDefault(r => r.ReplyTo == conversation)) is { } found && status(found.Status),
+            $"the run started in {conversation} to reach the expected status",
+            factory.RunChanged,
+            TimeSpan.FromSeconds(15),
+            () => Task.FromResult($"It is {run?.Status.ToString() ?? "not there"}."));
+        return run!;
     }
 }

@@ -49,20 +49,15 @@ public sealed class ChatTelemetryTests(ChatTelemetryTests.TracedTeamsFactory fac
             $"no non-zero {name} with {string.Join(", ", labels)} in:\n{string.Join('\n', lines)}");
     }
 
-    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match, bool stopped = true)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            if ((stopped ? factory.Spans() : factory.Started()).FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-
-        throw new Xunit.Sdk.XunitException("The span never came; seen: " + string.Join(", ", factory.Spans().Select(s => s.DisplayName)));
-    }
+    // The exporter announces nothing: spans are polled.
+    private async Task<Activity> WaitForSpanAsync(Func<Activity, bool> match, bool stopped = true) =>
+        (await Wait.ForAsync(
+            () => Task.FromResult((stopped ? factory.Spans() : factory.Started()).FirstOrDefault(match)),
+            span => span is not null,
+            "the span",
+            within: TimeSpan.FromSeconds(10),
+            describe: () => Task.FromResult("Spans seen: " + string.Join(", ", factory.Spans().Select(s => s.DisplayName))),
+            poll: TimeSpan.FromMilliseconds(50)))!;
 
     /// <summary>Tracing on; ended spans are exported to a list, and started ones noted (a waiting run's root is still open).</summary>
     public sealed class TracedTeamsFactory : TeamsFactory

@@ -9,28 +9,16 @@ public static class ConnectorLog
     public static IReadOnlyList<StubRequest> In(this StubConnectorHandler connector, string conversation) =>
         connector.Requests.Where(r => Uri.UnescapeDataString(r.Path).Contains($"/v3/conversations/{conversation}/", StringComparison.Ordinal)).ToArray();
 
-    /// <summary>Polls until <paramref name="condition"/> holds over the conversation's requests (10 s, real time).</summary>
-    public static async Task<IReadOnlyList<StubRequest>> WaitAsync(
-        this StubConnectorHandler connector, string conversation, Func<IReadOnlyList<StubRequest>, bool> condition, string what)
-    {
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(10);
-        while (true)
-        {
-            var requests = connector.In(conversation);
-            if (condition(requests))
-            {
-                return requests;
-            }
-
-            if (TimeProvider.System.GetUtcNow() > until)
-            {
-                var seen = string.Join("\n", requests.Select(r => $"{r.Method} {Uri.UnescapeDataString(r.Path)}: {Describe(r)}"));
-                Assert.Fail($"Timed out waiting for {what}. The connector saw in {conversation}:\n{seen}");
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-    }
+    /// <summary>Waits, woken by every request the connector records, until <paramref name="condition"/> holds over the conversation's requests (10 s, real time).</summary>
+    public static Task<IReadOnlyList<StubRequest>> WaitAsync(
+        this StubConnectorHandler connector, string conversation, Func<IReadOnlyList<StubRequest>, bool> condition, string what) =>
+        Wait.ForAsync(
+            () => Task.FromResult(connector.In(conversation)),
+            condition,
+            what,
+            connector.Arrived,
+            TimeSpan.FromSeconds(10),
+            () => Task.FromResult($"The connector saw in {conversation}:\n" + string.Join("\n", connector.In(conversation).Select(r => $"{r.Method} {Uri.UnescapeDataString(r.Path)}: {Describe(r)}"))));
 
     /// <summary>The card an activity carried, as JSON text (empty when none).</summary>
     public static string Card(this StubRequest request) =>

@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Teams.Connector;
@@ -34,8 +33,9 @@ public class TeamsFactory : OpsFlowFactory
     public async Task<HttpResponseMessage> PostActivityAsync(JsonObject activity) =>
         await CreateClient().PostAsync("/api/messages", JsonContent.Create(activity));
 
-    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog)
+    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog, IServiceProvider services)
     {
+        base.AddWorkflows(catalog, services);
         // prepare succeeds and knows how to undo itself; migrate fails: the run rolls back prepare.
         var release = new WorkflowBuilder("release", "prepare, then a migration that fails")
             .Parameter(new ParameterDefinition("app", ParameterType.String) { Pattern = "^[a-z][a-z0-9-]{1,40}$", Example = "web-app" });

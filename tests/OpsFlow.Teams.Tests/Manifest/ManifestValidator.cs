@@ -6,7 +6,7 @@ namespace OpsFlow.Teams.Tests.Manifest;
 /// <summary>Microsoft's Teams manifest validator (@microsoft/app-manifest) through tests/js/validate-manifest.js.</summary>
 internal static class ManifestValidator
 {
-    public static string RepositoryRoot { get; } = FindRoot();
+    public static string RepositoryRoot => OpsFlow.Testing.RepositoryRoot.Folder;
 
     public sealed record Verdict(bool Ok, string? Schema, IReadOnlyList<string> Errors)
     {
@@ -32,16 +32,5 @@ internal static class ManifestValidator
         var root = json.RootElement;
         var errors = root.GetProperty("errors").EnumerateArray().Select(e => e.GetString()!).ToList();
         return new Verdict(root.GetProperty("ok").GetBoolean(), root.TryGetProperty("schema", out var s) ? s.GetString() : null, errors);
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpsFlow.Bot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("OpsFlow.Bot.sln not found above " + AppContext.BaseDirectory);
     }
 }

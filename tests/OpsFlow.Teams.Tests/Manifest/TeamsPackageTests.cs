@@ -7,6 +7,7 @@ using Spectre.Console;
 namespace OpsFlow.Teams.Tests.Manifest;
 
 /// <summary>`opsflow package` builds a zip that Microsoft's own validator accepts, with icons of the sizes Teams requires.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class TeamsPackageTests : IDisposable
 {
     private const string AppId = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";

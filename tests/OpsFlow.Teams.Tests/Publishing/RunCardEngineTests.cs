@@ -1,8 +1,5 @@
-using System.Diagnostics;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
-using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Tests.Cards;
@@ -10,10 +7,9 @@ using OpsFlow.Teams.Tests.Cards;
 namespace OpsFlow.Teams.Tests.Publishing;
 
 /// <summary>The publisher as the engine's observer, through a real run: approval, a failing step, the rollback.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class RunCardEngineTests
 {
-    private static readonly TimeSpan Guard = TimeSpan.FromSeconds(15);
-
     private static WorkflowDefinition Release()
     {
         var workflow = new WorkflowBuilder("release", "Release with a gate");
@@ -37,21 +33,18 @@ public sealed class RunCardEngineTests
         var h = new PublisherHarness();
         h.Catalog.Add(Release());
         await h.ConversationAsync("conv-1");
-        WorkflowEngine? engine = null;
-        var timers = new InProcessTimers(h.Clock, () => engine!);
-        engine = new WorkflowEngine(h.Store, h.Catalog, timers, [h.Publisher], h.Clock, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
-        await using var _ = engine;
-        using var __ = timers;
+        await using var harness = new EngineHarness(h.Store, h.Clock, h.Catalog, observers: [h.Publisher]);
+        var engine = harness.Engine;
         var alice = new Actor("user-id-0", "Alex Wilber", new HashSet<string> { Roles.Operator });
         var bob = new Actor("user-id-2", "Lee Gu", new HashSet<string> { Roles.Operator, "ops-manager" });
 
         var started = Assert.IsType<StartRunResult.Started>(await engine.StartAsync(new StartRunRequest("release", new Dictionary<string, string?>(), alice, "chat", ReplyTo: "conv-1")));
         var runId = started.Run.Id;
-        await WaitForAsync(h, runId, RunStatus.WaitingForApproval);
+        await harness.WaitForRunAsync(runId, RunStatus.WaitingForApproval);
         await h.AdvanceAsync(TimeSpan.FromSeconds(2));
         var decided = await engine.SendAsync(runId, new RunCommand.Decide(bob, null, ApprovalAction.Approve, null));
         Assert.Equal(CommandOutcome.Done, decided.Outcome);
-        await WaitForAsync(h, runId, RunStatus.RolledBack);
+        await harness.WaitForRunAsync(runId, RunStatus.RolledBack);
         await h.AdvanceAsync(TimeSpan.FromSeconds(3));
 
         var cards = h.Connector.Calls.Where(c => c.Activity.Attachments is { Count: > 0 }).ToArray();
@@ -69,16 +62,5 @@ public sealed class RunCardEngineTests
         Assert.Contains("<at>user-id-2</at>", texts[0], StringComparison.Ordinal);
         Assert.Contains("<at>Alex Wilber</at>", texts[1], StringComparison.Ordinal);
         await CardValidator.AssertValidAsync(cards.Select((c, i) => ($"engine-{i}", (AdaptiveCard)c.Activity.Attachments![0].Content!)));
-    }
-
-    /// <summary>The engine runs steps on its own threads; wait for it in real time, with a guard.</summary>
-    private static async Task WaitForAsync(PublisherHarness h, string runId, RunStatus status)
-    {
-        var watch = Stopwatch.StartNew();
-        while ((await h.Store.GetRunAsync(runId))?.Status != status)
-        {
-            Assert.True(watch.Elapsed < Guard, $"run {runId} did not become {status}; it is {(await h.Store.GetRunAsync(runId))?.Status}");
-            await Task.Delay(TimeSpan.FromMilliseconds(20), TimeProvider.System);
-        }
     }
 }

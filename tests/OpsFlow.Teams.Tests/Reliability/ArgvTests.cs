@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json;
-using OpsFlow.Bot.Tests;
 
 namespace OpsFlow.Teams.Tests.Reliability;
 
@@ -8,6 +7,7 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// Parameters reach processes as one argv item each, whatever they hold (issue 7, item 5): steps run programs with
 /// an argument list and no shell, so shell syntax and path traversal in a parameter are only text.
 /// </summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ArgvTests(ReliabilityFactory factory) : IClassFixture<ReliabilityFactory>
 {
     public static TheoryData<string> Values() =>
@@ -28,18 +28,16 @@ public sealed class ArgvTests(ReliabilityFactory factory) : IClassFixture<Reliab
     [MemberData(nameof(Values))]
     public async Task ParameterWithShellSyntaxOrTraversal_ReachesTheProcessAsOneArgument(string value)
     {
-        var api = new ApiClient(factory.CreateClient());
+        var api = new ApiClient(factory.CreateClient(), factory.RunChanged);
 
         var (status, body) = await api.PostAsync("/api/runs", "olivia", new { workflow = "argv", parameters = new { value } });
 
         Assert.Equal(HttpStatusCode.Created, status);
         var id = body.GetProperty("run").GetProperty("id").GetString()!;
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(20);
-        while ((await api.GetAsync($"/api/runs/{id}", "olivia")).Body.GetProperty("run").GetProperty("status").GetString() is not ("Succeeded" or "Failed"))
-        {
-            Assert.True(TimeProvider.System.GetUtcNow() < until, "the run did not finish");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
+        await Wait.UntilAsync(
+            async () => (await api.GetAsync($"/api/runs/{id}", "olivia")).Body.GetProperty("run").GetProperty("status").GetString() is "Succeeded" or "Failed",
+            "the run to finish",
+            factory.RunChanged);
 
         var log = (await api.GetAsync($"/api/runs/{id}/steps/print/log", "olivia")).Body.EnumerateArray()
             .Select(l => l.GetProperty("text").GetString()!).ToArray();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Teams.Tests.Integration;
 using Xunit.Abstractions;
 

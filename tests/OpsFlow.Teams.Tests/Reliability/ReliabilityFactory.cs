@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Scripting.Api;
@@ -48,8 +47,9 @@ public sealed class ReliabilityFactory : OpsFlowFactory
     public async Task<HttpResponseMessage> PostActivityAsync(System.Text.Json.Nodes.JsonObject activity) =>
         await CreateClient().PostAsync("/api/messages", System.Net.Http.Json.JsonContent.Create(activity));
 
-    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog)
+    protected override void AddWorkflows(InMemoryWorkflowCatalog catalog, IServiceProvider services)
     {
+        base.AddWorkflows(catalog, services);
         var leak = new WorkflowBuilder("leak", "uses a secret carelessly");
         var echo = leak.Step("echo", async ctx =>
         {

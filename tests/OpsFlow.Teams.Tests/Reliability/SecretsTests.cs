@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using OpsFlow.Bot.Tests;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Tests.Integration;
@@ -14,6 +13,7 @@ namespace OpsFlow.Teams.Tests.Reliability;
 /// a log line, the stored history, an error, the HTTP API or the dashboard's endpoints, not even in the database
 /// file, also when the step echoes it to stdout and fails with it in a process's command line.
 /// </summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class SecretsTests(ReliabilityFactory factory, ITestOutputHelper output) : IClassFixture<ReliabilityFactory>
 {
     [Fact]
@@ -26,7 +26,7 @@ public sealed class SecretsTests(ReliabilityFactory factory, ITestOutputHelper o
         var run = await WaitForFailedRunAsync(runs, conversation);
         var cards = await factory.Connector.WaitAsync(conversation, r => r.Any(x => x.Card().Contains("exited with code 3", StringComparison.Ordinal)), "the failure card");
 
-        var api = new ApiClient(factory.CreateClient());
+        var api = new ApiClient(factory.CreateClient(), factory.RunChanged);
         var places = new Dictionary<string, string>
         {
             ["cards sent to the connector"] = string.Join("\n", factory.Connector.Requests.Select(r => r.Body?.ToJsonString() ?? "")),
@@ -59,20 +59,16 @@ public sealed class SecretsTests(ReliabilityFactory factory, ITestOutputHelper o
         output.WriteLine($"{factory.Log.Events.Count} log events, {factory.Connector.Requests.Count} connector requests, {places.Count} places searched");
     }
 
-    private static async Task<RunRecord> WaitForFailedRunAsync(IRunStore runs, string conversation)
+    private async Task<RunRecord> WaitForFailedRunAsync(IRunStore runs, string conversation)
     {
-        var until = TimeProvider.System.GetUtcNow() + TimeSpan.FromSeconds(30);
-        while (true)
-        {
-            var run = (await runs.ListRunsAsync(new RunQuery { Workflow = "leak" })).Runs.FirstOrDefault(r => r.ReplyTo == conversation);
-            if (run?.Status == RunStatus.Failed)
-            {
-                return run;
-            }
-
-            Assert.True(TimeProvider.System.GetUtcNow() < until, $"the run did not fail in time; it is {run?.Status.ToString() ?? "not started"}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
+        RunRecord? run = null;
+        await Wait.UntilAsync(
+            async () => (run = (await runs.ListRunsAsync(new RunQuery { Workflow = "leak" })).Runs.FirstOrDefault(r => r.ReplyTo == conversation))?.Status == RunStatus.Failed,
+            "the run to fail",
+            factory.RunChanged,
+            TimeSpan.FromSeconds(30),
+            () => Task.FromResult($"It is {run?.Status.ToString() ?? "not started"}."));
+        return run!;
     }
 
     private static async Task<string> FirstEventAsync(HttpClient client, string runId)

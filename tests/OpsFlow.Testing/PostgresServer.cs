@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Npgsql;
 
-namespace OpsFlow.Tests.Shared;
+namespace OpsFlow.Testing;
 
 /// <summary>
 /// A throwaway PostgreSQL cluster for the tests: initdb into a temporary folder and pg_ctl start on a free port on

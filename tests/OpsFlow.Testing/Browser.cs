@@ -1,12 +1,16 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Xunit;
 
-namespace OpsFlow.Dashboard.Tests;
+namespace OpsFlow.Testing;
 
 /// <summary>
-/// Debian's Chromium driven by Playwright; Playwright never downloads a browser here. CI installs chromium;
-/// only when it is absent and OPSFLOW_ALLOW_NO_BROWSER=1 are the browser tests skipped (see BrowserFact).
+/// The one browser fixture: Debian's Chromium driven by Playwright, which never downloads a browser here. CI installs
+/// chromium; only when it is absent and OPSFLOW_ALLOW_NO_BROWSER=1 are the browser tests skipped (see
+/// <see cref="BrowserFactAttribute"/>). Pages reach only this machine: the Playground's UI asks a CDN for fonts, and
+/// an offline run must not wait on DNS for them.
 /// </summary>
-public sealed class Browser : IAsyncLifetime
+public sealed partial class Browser(int width = 1280, int height = 800) : IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
 
@@ -14,7 +18,8 @@ public sealed class Browser : IAsyncLifetime
 
     public IBrowser Instance { get; private set; } = null!;
 
-    public static string ScreenshotFolder { get; } = FindScreenshotFolder();
+    /// <summary>TestResults/screenshots at the repository root (git-ignored; CI keeps it as an artifact).</summary>
+    public static string ScreenshotFolder => RepositoryRoot.Screenshots;
 
     public async Task InitializeAsync()
     {
@@ -28,7 +33,7 @@ public sealed class Browser : IAsyncLifetime
         {
             ExecutablePath = Chromium,
             Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic", "--disable-background-networking", "--disable-component-update"],
         });
     }
 
@@ -42,34 +47,33 @@ public sealed class Browser : IAsyncLifetime
         _playwright?.Dispose();
     }
 
-    /// <summary>A page at 1280×800 acting as <paramref name="user"/> (the development-mode picker's choice), or anonymous.</summary>
-    public async Task<IPage> OpenAsync(string? user = null)
+    /// <summary>
+    /// A fresh page (own cookies and storage) acting as <paramref name="user"/> (the dashboard's development-mode
+    /// picker's choice) or anonymous, on <paramref name="url"/> once its document has loaded, or blank.
+    /// </summary>
+    public async Task<IPage> OpenAsync(string? user = null, string? url = null)
     {
-        var context = await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
+        var context = await Instance.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = width, Height = height } });
+        await context.RouteAsync(NotLocal(), route => route.AbortAsync());
         if (user is not null)
         {
             await context.AddInitScriptAsync($"localStorage.setItem('opsflow.user', {System.Text.Json.JsonSerializer.Serialize(user)});");
         }
 
-        return await context.NewPageAsync();
+        var page = await context.NewPageAsync();
+        if (url is not null)
+        {
+            await page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
+        }
+
+        return page;
     }
 
     public static Task ScreenshotAsync(IPage page, string name) =>
         page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ScreenshotFolder, $"{name}.png"), FullPage = true });
 
-    /// <summary>TestResults/screenshots at the repository root (git-ignored; CI keeps it as an artifact).</summary>
-    private static string FindScreenshotFolder()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "OpsFlow.Bot.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        var folder = Path.Combine(dir?.FullName ?? AppContext.BaseDirectory, "TestResults", "screenshots");
-        Directory.CreateDirectory(folder);
-        return folder;
-    }
+    [GeneratedRegex(@"^https?://(?!localhost[:/]|127\.0\.0\.1[:/])")]
+    private static partial Regex NotLocal();
 }
 
 /// <summary>A browser test; skipped only when Chromium is absent and the environment allows it.</summary>

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace OpsFlow.Tests.Shared;
+namespace OpsFlow.Testing;
 
 /// <summary>One call a host made to the stub connector, with the time it arrived.</summary>
 public sealed record StubConnectorCall(DateTimeOffset At, string Method, string Path, string Body)

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using OpsFlow.Engine.Ports;
 
-namespace OpsFlow.Engine.InProcess;
+namespace OpsFlow.Testing;
 
-/// <summary>Snapshots kept in memory, for tests and for a process without a database.</summary>
+/// <summary>Snapshots kept in memory, for tests and the benchmark: the product always keeps them in its database.</summary>
 public sealed class InMemoryDefinitionSnapshotStore : IDefinitionSnapshotStore
 {
     private readonly ConcurrentDictionary<string, DefinitionSnapshot> _snapshots = new(StringComparer.Ordinal);

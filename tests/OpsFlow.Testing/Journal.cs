@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OpsFlow.Engine.Tests;
+namespace OpsFlow.Testing;
 
 /// <summary>What step bodies did, in order: the evidence tests assert on.</summary>
 public sealed class Journal

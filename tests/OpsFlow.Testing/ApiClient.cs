@@ -2,10 +2,15 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 
-namespace OpsFlow.Bot.Tests;
+using Xunit;
 
-/// <summary>Raw HTTP against the API, as an operator's script would call it.</summary>
-public sealed class ApiClient(HttpClient http)
+namespace OpsFlow.Testing;
+
+/// <summary>
+/// Raw HTTP against the API, as an operator's script would call it. Waits wake on <paramref name="runChanged"/> (the
+/// host factory's <see cref="OpsFlowFactory.RunChanged"/>) when given, else poll.
+/// </summary>
+public sealed class ApiClient(HttpClient http, Signal? runChanged = null)
 {
     public async Task<(HttpStatusCode Status, JsonElement Body)> SendAsync(HttpMethod method, string path, string? user = null, string? json = null, string? idempotencyKey = null)
     {
@@ -37,21 +42,20 @@ public sealed class ApiClient(HttpClient http)
     public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? user = null) =>
         SendAsync(HttpMethod.Get, path, user);
 
+    /// <summary>Reads the run until it has <paramref name="status"/>; returns the last body read.</summary>
     public async Task<JsonElement> WaitForStatusAsync(string runId, string status)
     {
-        for (var i = 0; i < 300; i++)
-        {
-            var (code, body) = await GetAsync($"/api/runs/{runId}");
-            Assert.Equal(HttpStatusCode.OK, code);
-            if (body.GetProperty("run").GetProperty("status").GetString() == status)
+        var last = default(JsonElement);
+        return await Wait.ForAsync(
+            async () =>
             {
-                return body;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(50), TimeProvider.System);
-        }
-
-        var (_, last) = await GetAsync($"/api/runs/{runId}");
-        throw new Xunit.Sdk.XunitException($"Run {runId} never reached {status}: {last}");
+                var (code, body) = await GetAsync($"/api/runs/{runId}");
+                Assert.Equal(HttpStatusCode.OK, code);
+                return last = body;
+            },
+            body => body.GetProperty("run").GetProperty("status").GetString() == status,
+            $"run {runId} to reach {status}",
+            runChanged,
+            describe: () => Task.FromResult($"Last read: {last}"));
     }
 }

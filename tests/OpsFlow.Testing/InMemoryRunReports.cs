@@ -2,7 +2,7 @@ using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Engine.Reports;
 
-namespace OpsFlow.Engine.InProcess;
+namespace OpsFlow.Testing;
 
 /// <summary>The reports over an <see cref="InMemoryRunStore"/>, for tests: the reference the database queries must match.</summary>
 public sealed class InMemoryRunReports(InMemoryRunStore store) : IRunReports

@@ -1,7 +1,7 @@
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
-namespace OpsFlow.Engine.InProcess;
+namespace OpsFlow.Testing;
 
 /// <summary>
 /// A store in memory, for engine tests and benchmarks. It keeps the same contract as the database stores

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace OpsFlow.Tests.Shared;
+namespace OpsFlow.Testing;
 
 /// <summary>
 /// The real OpsFlow host (OpsFlow.Bot.dll, as deployed) as a process of its own on a free loopback port, configured

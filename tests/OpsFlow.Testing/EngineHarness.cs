@@ -1,0 +1,147 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.InProcess;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Telemetry;
+using Xunit;
+using Xunit.Sdk;
+
+namespace OpsFlow.Testing;
+
+/// <summary>
+/// A real engine on an in-memory store (or the test's own), in-process timers and a fake clock (or the test's own).
+/// Waits are event-driven: a <see cref="RunChangeSignal"/> observes every committed run change and wakes
+/// <see cref="Wait"/> through <see cref="Changed"/>. The engine, chat and shipped-workflow tests all drive their
+/// engine through this one.
+/// </summary>
+public sealed class EngineHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 26, 8, 0, 0, TimeSpan.Zero);
+    private readonly TimeSpan _within;
+    private readonly bool _endsAreFinal;
+    private readonly RunChangeSignal _changes = new();
+
+    /// <param name="clock">A <see cref="FakeTimeProvider"/> at <see cref="Start"/> unless given; the system clock for real timers.</param>
+    /// <param name="catalog">The workflows; an empty <see cref="InMemoryWorkflowCatalog"/> that <see cref="Add"/> fills unless given.</param>
+    /// <param name="within">How long a wait may take in real time (scripts that compile or publish need longer).</param>
+    /// <param name="endsAreFinal">A wait for a status fails as soon as the run ends otherwise, instead of at the time limit.</param>
+    public EngineHarness(
+        IRunStore? store = null,
+        TimeProvider? clock = null,
+        IWorkflowCatalog? catalog = null,
+        EngineOptions? options = null,
+        IReadOnlyList<IRunObserver>? observers = null,
+        ISecretSource? secrets = null,
+        IRunDispatcher? dispatcher = null,
+        EngineTelemetry? telemetry = null,
+        IRunOwnership? ownership = null,
+        TimeSpan? within = null,
+        bool endsAreFinal = false)
+    {
+        Time = clock ?? new FakeTimeProvider(Start);
+        Store = store ?? new InMemoryRunStore();
+        Catalog = catalog ?? new InMemoryWorkflowCatalog();
+        _within = within ?? Wait.DefaultWithin;
+        _endsAreFinal = endsAreFinal;
+        Timers = new InProcessTimers(Time, () => Engine!);
+        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], _changes], Time, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry, ownership);
+    }
+
+    public static Actor Alice { get; } = Person("alice", Roles.Operator);
+    public static Actor Bob { get; } = Person("bob", Roles.Operator, "ops-manager");
+    public static Actor Dave { get; } = Person("dave", Roles.Operator, "ops-manager");
+    public static Actor Carol { get; } = Person("carol", Roles.Admin);
+    public static Actor Victor { get; } = Person("victor", Roles.Viewer);
+
+    public TimeProvider Time { get; }
+
+    /// <summary>The fake clock the engine runs on; a harness on the system clock has none.</summary>
+    public FakeTimeProvider Clock => Time as FakeTimeProvider ?? throw new InvalidOperationException("This harness runs on a real clock.");
+
+    public IRunStore Store { get; }
+
+    public IWorkflowCatalog Catalog { get; }
+
+    public InProcessTimers Timers { get; }
+
+    public WorkflowEngine Engine { get; }
+
+    /// <summary>Pulsed at every committed run change.</summary>
+    public Signal Changed => _changes.Changed;
+
+    public static Actor Person(string id, params string[] roles) => new(id, char.ToUpperInvariant(id[0]) + id[1..], new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase));
+
+    public EngineHarness Add(WorkflowDefinition definition)
+    {
+        var catalog = Catalog as InMemoryWorkflowCatalog ?? throw new InvalidOperationException("Add needs the harness's in-memory catalog.");
+        catalog.Add(definition);
+        return this;
+    }
+
+    public async Task<RunRecord> StartAsync(string workflow, Actor? by = null, params (string Name, string Value)[] parameters)
+    {
+        var result = await Engine.StartAsync(new StartRunRequest(
+            workflow,
+            parameters.ToDictionary(p => p.Name, p => (string?)p.Value),
+            by ?? Alice,
+            "test"));
+        return Assert.IsType<StartRunResult.Started>(result).Run;
+    }
+
+    public async Task<RunRecord> WaitForRunAsync(string runId, RunStatus status)
+    {
+        var run = await Wait.ForAsync(
+            async () => (await Store.GetRunAsync(runId))!,
+            r => r.Status == status || (_endsAreFinal && StateMachine.IsTerminal(r.Status)),
+            $"run {runId} to be {status}",
+            Changed,
+            _within,
+            () => DescribeAsync(runId));
+        return run.Status == status
+            ? run
+            : throw new XunitException($"Expected run {runId} to become {status}, but it ended {run.Status}.{Environment.NewLine}{await DescribeAsync(runId)}");
+    }
+
+    public async Task<StepRecord> WaitForStepAsync(string runId, string step, StepStatus status) =>
+        (await Wait.ForAsync(
+            async () => (await Store.GetStepsAsync(runId)).SingleOrDefault(s => s.Name == step),
+            s => s?.Status == status,
+            $"step {step} of run {runId} to be {status}",
+            Changed,
+            _within,
+            () => DescribeAsync(runId)))!;
+
+    public async Task<StepRecord> StepAsync(string runId, string step) =>
+        (await Store.GetStepsAsync(runId)).Single(s => s.Name == step);
+
+    public async Task<string> HistoryTextAsync(string runId) =>
+        string.Join(Environment.NewLine, (await Store.GetHistoryAsync(runId)).Select(h => $"{h.Seq} {h.Kind} {h.Step} {h.From}->{h.To} {h.Actor}: {h.Reason}"));
+
+    /// <summary>History and every step's log: what a failing assertion should show.</summary>
+    public async Task<string> DescribeAsync(string runId)
+    {
+        var lines = new List<string> { await HistoryTextAsync(runId) };
+        foreach (var step in await Store.GetStepsAsync(runId))
+        {
+            lines.AddRange((await Store.GetStepLogAsync(runId, step.Name)).Select(l => $"  [{l.Step}#{l.Attempt} {l.Level}] {l.Text}"));
+        }
+
+        return string.Join(Environment.NewLine, lines);
+    }
+
+    /// <summary>Waits, woken by every committed change, until <paramref name="condition"/> holds; fails with the run's history.</summary>
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, string? runId = null) =>
+        Wait.UntilAsync(condition, what, Changed, _within, runId is null ? null : () => HistoryTextAsync(runId));
+
+    /// <summary>Waits until nothing more is in flight: lets background work settle before asserting "nothing happened".</summary>
+    public static async Task SettleAsync() => await Task.Delay(TimeSpan.FromMilliseconds(150), TimeProvider.System);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Engine.DisposeAsync();
+        Timers.Dispose();
+    }
+}
