@@ -180,7 +180,7 @@ public class EngineApprovalTests
         Assert.Equal(CommandOutcome.Refused, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Extend)).Outcome);
 
         harness.Clock.Advance(TimeSpan.FromHours(2));
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(RunStatus.WaitingForApproval, (await harness.Store.GetRunAsync(run.Id))!.Status);
 
         harness.Clock.Advance(TimeSpan.FromHours(1));

@@ -79,8 +79,10 @@ public class EngineCommandTests
         Assert.Equal(CommandOutcome.Done, (await harness.Engine.SendAsync(run.Id, new RunCommand.Pause(EngineHarness.Alice))).Outcome);
         _gate.SetResult();
         await harness.WaitForStepAsync(run.Id, "a", StepStatus.Succeeded);
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(["a"], _journal.Entries);
+        // A launched step is saved as running before its body starts: the store shows a launch the journal may not yet.
+        Assert.Equal(StepStatus.Pending, (await harness.StepAsync(run.Id, "b")).Status);
         Assert.Equal(RunStatus.Paused, (await harness.Store.GetRunAsync(run.Id))!.Status);
 
         Assert.Equal(CommandOutcome.Done, (await harness.Engine.SendAsync(run.Id, new RunCommand.Resume(EngineHarness.Alice))).Outcome);
@@ -243,7 +245,7 @@ public class EngineCommandTests
         var second = await harness.Engine.StartAsync(new StartRunRequest("two", new Dictionary<string, string?>(), EngineHarness.Bob, "test"));
         var queued = Assert.IsType<StartRunResult.Queued>(second);
         Assert.Equal(first.Id, queued.HolderRunId);
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(RunStatus.Pending, (await harness.Store.GetRunAsync(queued.Run.Id))!.Status);
 
         _gate.SetResult();

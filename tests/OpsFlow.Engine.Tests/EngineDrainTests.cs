@@ -33,7 +33,7 @@ public class EngineDrainTests
             await before.WaitForStepAsync(runId, "first", StepStatus.Running);
 
             var draining = before.Engine.DrainAsync(TimeSpan.FromSeconds(30));
-            await EngineHarness.SettleAsync();
+            await before.SettleAsync();
             Assert.False(draining.IsCompleted, "the drain waits for the running step");
             gate.SetResult();
 
@@ -60,7 +60,7 @@ public class EngineDrainTests
         await harness.WaitForStepAsync(runId, "only", StepStatus.Running);
 
         var draining = harness.Engine.DrainAsync(TimeSpan.FromSeconds(30));
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         gate.SetResult();
 
         Assert.Equal(0, await draining.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System));
@@ -78,7 +78,7 @@ public class EngineDrainTests
             await before.WaitForStepAsync(runId, "first", StepStatus.Running);
 
             var draining = before.Engine.DrainAsync(TimeSpan.FromSeconds(30));
-            await EngineHarness.SettleAsync();
+            await before.SettleAsync();
             before.Clock.Advance(TimeSpan.FromSeconds(30));
 
             Assert.Equal(1, await draining.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System));

@@ -29,8 +29,9 @@ public class EngineFailureTests
         Assert.Equal(EngineHarness.Start + TimeSpan.FromSeconds(30), waiting.DueAt);
 
         harness.Clock.Advance(TimeSpan.FromSeconds(29));
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(["attempt 1"], _journal.Entries);
+        Assert.Equal((1, StepStatus.Waiting), (await harness.StepAsync(run.Id, "call")) is var call ? (call.Attempt, call.Status) : default);
 
         harness.Clock.Advance(TimeSpan.FromSeconds(1));
         await harness.WaitUntilAsync(async () => (await harness.StepAsync(run.Id, "call")) is { Attempt: 2, Status: StepStatus.Waiting }, "second retry wait");
@@ -227,7 +228,7 @@ public class EngineFailureTests
         var run = await harness.StartAsync("early");
         await harness.WaitForStepAsync(run.Id, "call", StepStatus.Waiting);
         await harness.Engine.OnTimerAsync(new WorkflowTimer(run.Id, "call", TimerKind.Retry, harness.Clock.GetUtcNow(), "a stray early firing"));
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(1, attempts);
 
         harness.Clock.Advance(TimeSpan.FromMinutes(1));

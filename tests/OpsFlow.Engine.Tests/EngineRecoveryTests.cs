@@ -66,7 +66,7 @@ public class EngineRecoveryTests
         var catalog = new InMemoryWorkflowCatalog().Add(GatedWorkflow());
         await using var after = new EngineHarness(_store, catalog: catalog);
         await after.Engine.RecoverAsync();
-        await EngineHarness.SettleAsync();
+        await after.SettleAsync();
         Assert.Equal(RunStatus.WaitingForApproval, (await _store.GetRunAsync(runId))!.Status);
 
         after.Clock.Advance(TimeSpan.FromHours(1));
@@ -112,7 +112,7 @@ public class EngineRecoveryTests
         await using var after = new EngineHarness(_store, catalog: Catalog(flaky, b => b.Retry(3, TimeSpan.FromMinutes(5))));
         await after.Engine.RecoverAsync();
         after.Clock.Advance(TimeSpan.FromMinutes(4));
-        await EngineHarness.SettleAsync();
+        await after.SettleAsync();
         Assert.Equal(["a", "b#1"], _journal.Entries);
 
         after.Clock.Advance(TimeSpan.FromMinutes(1));
@@ -172,7 +172,7 @@ public class EngineRecoveryTests
 
         var run = await harness.StartAsync("resumable");
         await harness.WaitUntilAsync(() => Task.FromResult(store.Failures == 1), "the failing save");
-        await EngineHarness.SettleAsync();
+        await harness.SettleAsync();
         Assert.Equal(["a", "b#1"], _journal.Entries);
 
         harness.Clock.Advance(new EngineOptions().ReviveDelay);
@@ -203,7 +203,7 @@ public class EngineRecoveryTests
                 await harness.WaitUntilAsync(() => Task.FromResult(store.Failures == expected), $"{expected} failures");
             }
 
-            await EngineHarness.SettleAsync();
+            await harness.SettleAsync();
             Assert.Equal(expected, store.Failures);
         }
     }

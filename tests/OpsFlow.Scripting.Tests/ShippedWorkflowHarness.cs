@@ -96,52 +96,9 @@ public sealed class ShippedWorkflowHarness : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills the process of every pid file under this harness's data folder, if it runs one of our apps.</summary>
-    public void StopStartedApps()
-    {
-        var deploys = Path.Combine(DataPath, "deploy");
-        if (!Directory.Exists(deploys))
-        {
-            return;
-        }
+    /// <summary>Kills every process running from this harness's folder: the apps its deploys started (they outlive a run by design).</summary>
+    public void StopStartedApps() => OwnedProcesses.Stop(BasePath);
 
-        foreach (var pidFile in Directory.EnumerateFiles(deploys, "app.pid", SearchOption.AllDirectories))
-        {
-            if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !IsOurs(pid))
-            {
-                continue;
-            }
-
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                process.Kill(entireProcessTree: true);
-                process.WaitForExit(TimeSpan.FromSeconds(10));
-            }
-            catch (ArgumentException)
-            {
-                // It exited between the check and the kill.
-            }
-        }
-    }
-
-    /// <summary>True when <paramref name="pid"/> runs a file under this harness's folder (pids are reused).</summary>
-    public bool IsOurs(int pid)
-    {
-        if (!OperatingSystem.IsLinux())
-        {
-            try
-            {
-                using var process = Process.GetProcessById(pid);
-                return !process.HasExited;
-            }
-            catch (ArgumentException)
-            {
-                return false;
-            }
-        }
-
-        var commandLine = $"/proc/{pid}/cmdline";
-        return File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(BasePath, StringComparison.Ordinal);
-    }
+    /// <summary>True when <paramref name="pid"/> runs from this harness's folder (pids are reused, so the folder decides).</summary>
+    public bool IsOurs(int pid) => OwnedProcesses.In(BasePath).Any(p => p.Pid == pid);
 }

@@ -136,8 +136,21 @@ public sealed class EngineHarness : IAsyncDisposable
     public Task WaitUntilAsync(Func<Task<bool>> condition, string what, string? runId = null) =>
         Wait.UntilAsync(condition, what, Changed, _within, runId is null ? null : () => HistoryTextAsync(runId));
 
-    /// <summary>Waits until nothing more is in flight: lets background work settle before asserting "nothing happened".</summary>
-    public static async Task SettleAsync() => await Task.Delay(TimeSpan.FromMilliseconds(150), TimeProvider.System);
+    /// <summary>
+    /// Waits until the engine has nothing in progress (<see cref="WorkflowEngine.WhenQuiescentAsync"/>): every message
+    /// handled, every timer that fired delivered. What is asserted as "did not happen" after this could not be merely late.
+    /// </summary>
+    public async Task SettleAsync()
+    {
+        try
+        {
+            await Engine.WhenQuiescentAsync().WaitAsync(_within, TimeProvider.System);
+        }
+        catch (TimeoutException)
+        {
+            Assert.Fail($"The engine was still busy after {_within.TotalSeconds:0} s: a run keeps posting to itself, or a delivery hangs.");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

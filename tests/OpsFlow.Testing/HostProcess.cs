@@ -124,6 +124,7 @@ public sealed class HostProcess : IDisposable
         }
 
         _process.Dispose();
+        OwnedProcesses.Stop(DataPath);
         try
         {
             Directory.Delete(DataPath, recursive: true);

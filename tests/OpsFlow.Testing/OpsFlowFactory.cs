@@ -9,6 +9,7 @@ using OpsFlow.Bot.Workflows;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Ports;
 
 namespace OpsFlow.Testing;
 
@@ -142,12 +143,31 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
         return gated.Build();
     }
 
+    /// <summary>
+    /// Waits until the chat inbox holds no activity still to handle: every accepted activity's turn has run to its end
+    /// (replies sent, runs started), so "nothing was sent" can be asserted then, not after a guessed sleep. Then waits
+    /// for the engine to settle too, since a turn may have started a run.
+    /// </summary>
+    public async Task WaitForChatQuiescenceAsync()
+    {
+        var chats = Services.GetRequiredService<IChatStore>();
+        await Wait.UntilAsync(
+            async () => (await chats.GetPendingAsync(DateTimeOffset.MinValue)).Count == 0,
+            "every accepted activity to be handled",
+            RunChanged,
+            describe: async () => $"pending: {string.Join(", ", (await chats.GetPendingAsync(DateTimeOffset.MinValue)).Select(a => a.Key))}",
+            poll: TimeSpan.FromMilliseconds(20));
+        await Services.GetRequiredService<OpsFlow.Engine.Execution.WorkflowEngine>().WhenQuiescentAsync().WaitAsync(TimeSpan.FromSeconds(20), TimeProvider.System);
+    }
+
     /// <summary>A TCP port nobody listens on now.</summary>
     public static int FreePort() => HostProcess.FreePort();
 
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        // A deploy's app is started detached to outlive the host; the test that made it must not let it outlive the suite.
+        OwnedProcesses.Stop(_folder);
         SqliteConnection.ClearAllPools();
         try
         {
@@ -155,7 +175,7 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // A deployed test app may still hold a file for a moment; leftover temp files are harmless.
+            // A file may still be held for a moment; leftover temp files are harmless.
         }
     }
 }

@@ -20,6 +20,9 @@ internal sealed class EngineServices(
 {
     public EngineTelemetry Telemetry { get; } = telemetry;
 
+    /// <summary>Messages and deliveries in progress: the engine's quiescence signal.</summary>
+    public EngineActivity Activity { get; } = new();
+
     private volatile bool _draining;
 
     /// <summary>The host is stopping: steps already running finish, no new step or compensation starts.</summary>

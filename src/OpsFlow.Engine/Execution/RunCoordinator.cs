@@ -91,7 +91,15 @@ internal sealed partial class RunCoordinator : IDisposable
     {
         lock (_postGate)
         {
-            return !_closed && _inbox.Writer.TryWrite(message);
+            // Counted before it can be read: the loop's Exit for it must never come first.
+            _services.Activity.Enter();
+            if (!_closed && _inbox.Writer.TryWrite(message))
+            {
+                return true;
+            }
+
+            _services.Activity.Exit();
+            return false;
         }
     }
 
@@ -159,6 +167,7 @@ internal sealed partial class RunCoordinator : IDisposable
         {
             await foreach (var message in _inbox.Reader.ReadAllAsync(_stopping.Token))
             {
+                using var handling = new Handling(_services.Activity);
                 var answer = message as RunMessage.Command;
                 var result = await HandleAsync(message);
                 if (!await CommitAsync())
@@ -213,6 +222,7 @@ internal sealed partial class RunCoordinator : IDisposable
             while (_inbox.Reader.TryRead(out var left))
             {
                 (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {_run.Status}; nothing was done."));
+                _services.Activity.Exit();
             }
 
             _trace.End(_run, Now);
@@ -298,4 +308,10 @@ internal sealed partial class RunCoordinator : IDisposable
     private static CommandResult Ok(string message) => new(CommandOutcome.Done, message);
 
     private DateTimeOffset Now => _services.Clock.GetUtcNow();
+
+    /// <summary>One message's share of the engine's activity, given back however its handling ends.</summary>
+    private readonly struct Handling(EngineActivity activity) : IDisposable
+    {
+        public void Dispose() => activity.Exit();
+    }
 }

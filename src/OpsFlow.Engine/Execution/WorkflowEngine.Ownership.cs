@@ -110,6 +110,20 @@ public sealed partial class WorkflowEngine
     /// </summary>
     private async Task<Delivery> DeliverAsync(string runId, RunMessage message, CancellationToken cancellationToken)
     {
+        // Finding (or loading) the run is the engine's work too: a timer that fired is not quiet until it is posted.
+        _services.Activity.Enter();
+        try
+        {
+            return await PostWhenFoundAsync(runId, message, cancellationToken);
+        }
+        finally
+        {
+            _services.Activity.Exit();
+        }
+    }
+
+    private async Task<Delivery> PostWhenFoundAsync(string runId, RunMessage message, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var coordinator = await FindAsync(runId, cancellationToken);

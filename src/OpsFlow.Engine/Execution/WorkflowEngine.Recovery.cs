@@ -103,7 +103,7 @@ public sealed partial class WorkflowEngine
             {
                 timer?.Dispose();
                 Interlocked.Decrement(ref _pendingRevives);
-                _ = FindAsync(runId, CancellationToken.None);
+                _ = InActivityAsync(() => FindAsync(runId, CancellationToken.None));
             },
             null,
             delay,
@@ -120,7 +120,21 @@ public sealed partial class WorkflowEngine
     internal void Healthy(string runId) => _revives.TryRemove(runId, out _);
 
     /// <summary>A lock key is free: the oldest run queued for it may start.</summary>
-    internal void OnLockReleased(string lockKey) => _ = PromoteAsync(lockKey);
+    internal void OnLockReleased(string lockKey) => _ = InActivityAsync(() => PromoteAsync(lockKey));
+
+    /// <summary>Work the engine starts by itself (a reload, a promotion) counts towards its activity until it is done.</summary>
+    private async Task InActivityAsync(Func<Task> work)
+    {
+        _services.Activity.Enter();
+        try
+        {
+            await work();
+        }
+        finally
+        {
+            _services.Activity.Exit();
+        }
+    }
 
     private async Task PromoteAsync(string lockKey)
     {

@@ -183,6 +183,15 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     }
 
     /// <summary>
+    /// Completes the next time the engine has nothing in progress: every message posted to a run handled (its change
+    /// saved, its steps launched, its timers armed, its observers told) and every delivery done. Step bodies still
+    /// executing do not count; whatever they post when they end is new work. "Nothing else happened" is checked
+    /// against this, never against a sleep.
+    /// </summary>
+    public Task WhenQuiescentAsync(CancellationToken cancellationToken = default) =>
+        _services.Activity.WhenQuiet.WaitAsync(cancellationToken);
+
+    /// <summary>
     /// Hands the timer to its run. False when another host drives the run now: the timer must fire again a little
     /// later (a timer is never lost, and never handled by two hosts).
     /// </summary>

@@ -82,7 +82,7 @@ public sealed class AuthenticatedEndpointTests(AuthenticatedHostFactory factory)
         };
 
         var response = await PostAsync(conversation, token);
-        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        await factory.WaitForChatQuiescenceAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"a {kind} token must be refused; got {(int)response.StatusCode}");
         Assert.Empty(factory.Connector.In(conversation));

@@ -50,7 +50,7 @@ public sealed class MessagesEndpointTests(TeamsFactory factory) : IClassFixture<
         activity["type"] = "typing";
 
         var response = await factory.PostActivityAsync(activity);
-        await Task.Delay(TimeSpan.FromMilliseconds(300), TimeProvider.System);
+        await factory.WaitForChatQuiescenceAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(before, factory.Connector.Requests.Count);
