@@ -57,7 +57,13 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
         }
 
         var card = await cards.RenderAsync(runId, notice, cancellationToken);
-        cards.Refresh(runId);
+        if (notice is null)
+        {
+            // A decision changed the run: every other card of it catches up. A refused or stale click changed nothing a
+            // card shows; refreshing would overwrite, a moment later, the answer that tells this person why.
+            cards.Refresh(runId);
+        }
+
         return card is null ? InvokeResponse.Message(notice ?? result!) : InvokeResponse.Card(card);
     }
 

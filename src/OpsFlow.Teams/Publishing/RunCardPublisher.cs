@@ -41,6 +41,11 @@ public sealed partial class RunCardPublisher(
     public ValueTask OnRunChangedAsync(RunChanged change, CancellationToken cancellationToken = default)
     {
         var run = change.Run;
+        if (ChangesNothingShown(change))
+        {
+            return ValueTask.CompletedTask;
+        }
+
         lock (_gate)
         {
             if (!_slots.TryGetValue(run.Id, out var slot))
@@ -65,6 +70,13 @@ public sealed partial class RunCardPublisher(
         Wake();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>
+    /// A change that only recorded an audit entry (a refused click or command, say) and touched no step: the card would
+    /// be written again as it is, and that write would replace the refusal notice the person who clicked was just shown.
+    /// </summary>
+    private static bool ChangesNothingShown(RunChanged change) =>
+        change.Steps.Count == 0 && change.History.Count > 0 && change.History.All(h => h.Kind == HistoryKind.Audit);
 
     public async Task<AdaptiveCard?> RenderAsync(string runId, string? notice, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,5 @@
 using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Connector;
 
@@ -33,6 +34,26 @@ public sealed class RunCardPublisherTests
         Assert.All(calls, c => Assert.Equal("activity-1", c.ActivityId));
         Assert.Equal("activity-1", (await h.Chats.GetRunCardAsync("r-1"))?.ActivityId);
         Assert.Contains("attempt 1/3", CardText(calls[^1]), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AChangeThatOnlyRecordsARefusal_DoesNotRewriteTheCard_SoTheRefusalNoticeStays()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        var run = await h.CreateRunAsync("r-1", "conv-1");
+        await h.AdvanceAsync(2 * S);
+        var before = CardCalls(h).Length;
+
+        // What the engine announces when it refuses a click: no step changed, one audit entry.
+        var refusal = new HistoryEntry("r-1", 2, h.Clock.GetUtcNow(), HistoryKind.Audit, "user-id-0", "prod-approval", null, null, "refused: four-eyes");
+        await h.Publisher.OnRunChangedAsync(new RunChanged(run, [], [refusal]));
+        await h.AdvanceAsync(5 * S);
+        Assert.True(CardCalls(h).Length == before, "a refused click changes nothing the card shows; rewriting it would replace the refusal notice the person was just shown");
+
+        await h.SetStatusAsync("r-1", RunStatus.Running);
+        await h.AdvanceAsync(2 * S);
+        Assert.True(CardCalls(h).Length == before + 1, "a real change still updates the card");
     }
 
     [Fact]
