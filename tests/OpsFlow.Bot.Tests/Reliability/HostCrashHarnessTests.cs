@@ -24,10 +24,11 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
 
     /// <summary>
     /// How long after a card's POST reached the connector its id may still be nowhere durable: the answer's way back to
-    /// the host, then one append to the card journal. This is the largest window measured while the whole suite ran
-    /// beside the harness, rounded up (docs/reliability.md, "The card window"); every run prints its own figures.
+    /// the host, then one append to the card journal. Under the whole suite the window measured at most 61 ms, but
+    /// with two whole suites at once on the two cores (a Release and a Debug run) a host in its first seconds took
+    /// over 905 ms once (docs/reliability.md, "The card window"); every run prints its own figures.
     /// </summary>
-    private static readonly TimeSpan CardSaveWindow = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan CardSaveWindow = TimeSpan.FromSeconds(1);
     private readonly string _folder = Directory.CreateTempSubdirectory("opsflow-harness-").FullName;
     private readonly ConcurrentDictionary<string, bool> _approved = new();
     private readonly HashSet<int> _delivered = [];
