@@ -31,12 +31,38 @@ public sealed class ChatPage(IPage page)
             // The bot is the @ menu's first entry; before the UI has loaded its configuration it is listed under a
             // built-in name ("Test Bot"), so it is picked by position. A bot matches the mention by id, not by name.
             await Box.PressSequentiallyAsync("@");
+            await OpenMentionMenuAsync();
             await page.GetByRole(AriaRole.Menuitem).First.ClickAsync();
             await Box.PressSequentiallyAsync(" ");
         }
 
         await Box.PressSequentiallyAsync(text);
         await page.Keyboard.PressAsync("Enter");
+    }
+
+    /// <summary>
+    /// Waits until the @ menu lists someone. The Playground searches the conversation's members when the text after "@"
+    /// changes, not when the members arrive (its mention plugin's search effect depends on the query alone), so an "@"
+    /// typed before they loaded opens a menu that stays empty: the test waited 30 s for a menu item that never came.
+    /// While the page shows the menu empty, the "@" is typed again, which runs the search over the members loaded by
+    /// then.
+    /// </summary>
+    private async Task OpenMentionMenuAsync()
+    {
+        var item = page.GetByRole(AriaRole.Menuitem).First;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await item.WaitForAsync(new() { Timeout = 2_000 });
+                return;
+            }
+            catch (TimeoutException) when (attempt < 15)
+            {
+                await page.Keyboard.PressAsync("Backspace");
+                await Box.PressSequentiallyAsync("@");
+            }
+        }
     }
 
     public Task ExpectTextAsync(string text) => Expect(page.GetByText(text).First).ToBeVisibleAsync();
