@@ -124,6 +124,63 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         Assert.Contains("--status must be one of Pending, Running", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Runs_LimitOutOfRange_ExitsTwoWithTheRuleAndTheVerbsHelp()
+    {
+        var (exit, output) = await folder.RunAsync("runs", "--limit", "0");
+
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains("--limit must be a whole number from 1 to 500, got '0'", output, StringComparison.Ordinal);
+        Assert.Contains("opsflow runs [options]", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_UnknownOption_ExitsTwoSayingHowParametersAreWrittenAndStartsNothing()
+    {
+        var (exit, output) = await folder.RunAsync("run", "greet", "--loud");
+
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains("unknown option --loud: parameters are written name=value", output, StringComparison.Ordinal);
+        Assert.DoesNotMatch(@"(?m)^run [0-9a-z]{10} of ", output);
+    }
+
+    [Fact]
+    public async Task Show_WithoutARun_ExitsTwoNamingTheMissingArgument()
+    {
+        var (exit, output) = await folder.RunAsync("show");
+
+        Assert.True(exit == 2, $"exit {exit}:\n{output}");
+        Assert.Contains("Required argument 'run' missing", output, StringComparison.Ordinal);
+        Assert.Contains("opsflow show <run> [options]", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("help")]
+    [InlineData("--help")]
+    public async Task Help_ListsEveryVerbAndTheExitCodes_ExitsZero(string flag)
+    {
+        var (exit, output) = await folder.RunAsync(flag);
+
+        Assert.True(exit == 0, $"exit {exit}:\n{output}");
+        foreach (var verb in new[] { "validate", "run", "plan", "runs", "show", "package" })
+        {
+            Assert.Matches($@"(?m)^\s+{verb}\b", output);
+        }
+
+        Assert.Contains("Exit codes: 0 success, 1 failure", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpOfAVerb_ShowsItsArgumentsAndDefaults_ExitsZero()
+    {
+        var (exit, output) = await folder.RunAsync("help", "runs");
+
+        Assert.True(exit == 0, $"exit {exit}:\n{output}");
+        Assert.Contains("--limit <n>", output, StringComparison.Ordinal);
+        Assert.Contains("[default: 20]", output, StringComparison.Ordinal);
+        Assert.Contains("--status <status>", output, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(new[] { "validate" }, true)]
     [InlineData(new[] { "run", "greet" }, true)]

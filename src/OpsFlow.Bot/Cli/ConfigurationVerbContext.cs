@@ -3,10 +3,10 @@ using Spectre.Console;
 namespace OpsFlow.Bot.Cli;
 
 /// <summary>
-/// What a configuration-only verb works with: the console, the configuration the server would read
-/// (appsettings.json, environment, <c>--Section:Key=value</c> overrides) and its own arguments; no services.
+/// What a configuration-only verb works with: the console and the configuration the server would read
+/// (appsettings.json, environment, <c>--Section:Key=value</c> overrides); no services.
 /// </summary>
-internal sealed record ConfigurationVerbContext(IAnsiConsole Console, IReadOnlyList<string> ConfigurationArgs, IReadOnlyList<string> Args, CancellationToken CancellationToken)
+internal sealed record ConfigurationVerbContext(IAnsiConsole Console, IReadOnlyList<string> ConfigurationArgs, CancellationToken CancellationToken)
 {
     /// <summary>The same sources, in the same order, as <see cref="CliHost"/> and the web host.</summary>
     public IConfiguration LoadConfiguration() =>
@@ -16,7 +16,4 @@ internal sealed record ConfigurationVerbContext(IAnsiConsole Console, IReadOnlyL
             ApplicationName = typeof(CliHost).Assembly.GetName().Name,
             ContentRootPath = Directory.GetCurrentDirectory(),
         }).Configuration;
-
-    /// <summary>Parses the verb's arguments; on a bad option prints it with the help and returns null.</summary>
-    public CliArgs? Parse(params string[] knownOptions) => CliContext.ParseOrHelp(Console, Args, knownOptions);
 }

@@ -12,19 +12,8 @@ internal static class PackageVerb
     public const string DefaultOut = "artifacts/opsflow-teams.zip";
     public const string DefaultManifestFolder = "manifest";
 
-    public static async Task<int> RunAsync(ConfigurationVerbContext context)
+    public static async Task<int> RunAsync(ConfigurationVerbContext context, string output, string manifestFolder)
     {
-        if (context.Parse("out", "manifest") is not { } args)
-        {
-            return OpsFlowCommandLine.BadUsage;
-        }
-
-        if (args.Positionals.Count > 0)
-        {
-            context.Console.MarkupLineInterpolated($"[red]package takes no arguments, got '{string.Join(' ', args.Positionals)}'[/]");
-            return OpsFlowCommandLine.BadUsage;
-        }
-
         var options = context.LoadConfiguration().GetSection("OpsFlow:Teams").Get<TeamsOptions>() ?? new TeamsOptions();
         var problems = TeamsAppPackage.CheckSettings(options.AppId, options.PublicUrl);
         if (problems.Count > 0)
@@ -38,8 +27,8 @@ internal static class PackageVerb
             return OpsFlowCommandLine.BadUsage;
         }
 
-        var outFile = Path.GetFullPath(args.Option("out") ?? DefaultOut);
-        var folder = Path.GetFullPath(args.Option("manifest") ?? DefaultManifestFolder);
+        var outFile = Path.GetFullPath(output);
+        var folder = Path.GetFullPath(manifestFolder);
         try
         {
             await TeamsAppPackage.WriteAsync(folder, options.AppId!, options.PublicUrl!, outFile, context.CancellationToken);

@@ -9,14 +9,9 @@ namespace OpsFlow.Bot.Cli;
 /// <summary>`opsflow plan &lt;workflow&gt; args…`: the run planner's dry run as a table. Nothing executes.</summary>
 internal static class PlanVerb
 {
-    public static async Task<int> RunAsync(CliContext context)
+    public static async Task<int> RunAsync(CliContext context, WorkflowCall call)
     {
-        if (context.Parse() is not { } args)
-        {
-            return OpsFlowCommandLine.BadUsage;
-        }
-
-        if (!WorkflowArguments.TryBind(context, args, out var workflow, out var values))
+        if (!WorkflowArguments.TryBind(context, call, out var workflow, out var values))
         {
             return OpsFlowCommandLine.BadUsage;
         }

@@ -15,21 +15,16 @@ internal static class RunVerb
     /// <summary>Who asks when --as is not given: the local operator of appsettings.json.</summary>
     public const string DefaultUser = "local-operator";
 
-    public static async Task<int> RunAsync(CliContext context)
+    public static async Task<int> RunAsync(CliContext context, WorkflowCall call, string actAs)
     {
-        if (context.Parse("as") is not { } args)
-        {
-            return OpsFlowCommandLine.BadUsage;
-        }
-
-        if (!WorkflowArguments.TryBind(context, args, out var workflow, out var values))
+        if (!WorkflowArguments.TryBind(context, call, out var workflow, out var values))
         {
             return OpsFlowCommandLine.BadUsage;
         }
 
         var console = context.Console;
         var token = context.CancellationToken;
-        var actor = context.Host.Get<ActorDirectory>().Resolve(args.Option("as") ?? DefaultUser);
+        var actor = context.Host.Get<ActorDirectory>().Resolve(actAs);
         var parameters = values.Values.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
         var result = await context.Host.Get<WorkflowEngine>().StartAsync(new StartRunRequest(workflow.Name, parameters, actor, "cli"), token);
         if (Refusal(console, result) is { } refused)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using Spectre.Console;
@@ -8,34 +7,10 @@ namespace OpsFlow.Bot.Cli;
 /// <summary>`opsflow runs [--workflow w] [--status s] [--limit n]`: recent runs, newest first.</summary>
 internal static class RunsVerb
 {
-    public static async Task<int> RunAsync(CliContext context)
+    public static async Task<int> RunAsync(CliContext context, string? workflow, RunStatus? status, int limit)
     {
-        if (context.Parse("workflow", "status", "limit") is not { } args)
-        {
-            return OpsFlowCommandLine.BadUsage;
-        }
-
         var console = context.Console;
-        RunStatus? status = null;
-        if (args.Option("status") is { } statusText)
-        {
-            if (!Enum.TryParse<RunStatus>(statusText, ignoreCase: true, out var parsed) || int.TryParse(statusText, CultureInfo.InvariantCulture, out _))
-            {
-                console.MarkupLineInterpolated($"[red]--status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}, got '{statusText}'[/]");
-                return OpsFlowCommandLine.BadUsage;
-            }
-
-            status = parsed;
-        }
-
-        var limit = 20;
-        if (args.Option("limit") is { } limitText && (!int.TryParse(limitText, CultureInfo.InvariantCulture, out limit) || limit is < 1 or > 500))
-        {
-            console.MarkupLineInterpolated($"[red]--limit must be a whole number from 1 to 500, got '{limitText}'[/]");
-            return OpsFlowCommandLine.BadUsage;
-        }
-
-        var query = new RunQuery { Workflow = args.Option("workflow"), Status = status, Take = limit };
+        var query = new RunQuery { Workflow = workflow, Status = status, Take = limit };
         var page = await context.Host.Get<IRunStore>().ListRunsAsync(query, context.CancellationToken);
         if (page.Runs.Count == 0)
         {

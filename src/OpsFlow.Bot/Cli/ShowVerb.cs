@@ -7,31 +7,20 @@ namespace OpsFlow.Bot.Cli;
 /// <summary>`opsflow show &lt;run&gt; [--log &lt;step&gt;]`: a run, its steps and its history; or one step's log.</summary>
 internal static class ShowVerb
 {
-    public static async Task<int> RunAsync(CliContext context)
+    public static async Task<int> RunAsync(CliContext context, string runId, string? logOfStep)
     {
-        if (context.Parse("log") is not { } args)
-        {
-            return OpsFlowCommandLine.BadUsage;
-        }
-
         var console = context.Console;
-        if (args.Positionals.Count != 1)
-        {
-            console.MarkupLine("[red]usage: opsflow show <run> [[--log <step>]][/]");
-            return OpsFlowCommandLine.BadUsage;
-        }
-
         var store = context.Host.Get<IRunStore>();
         var token = context.CancellationToken;
-        var run = await store.GetRunAsync(args.Positionals[0], token);
+        var run = await store.GetRunAsync(runId, token);
         if (run is null)
         {
-            console.MarkupLineInterpolated($"[red]there is no run '{args.Positionals[0]}'. List recent runs with: opsflow runs[/]");
+            console.MarkupLineInterpolated($"[red]there is no run '{runId}'. List recent runs with: opsflow runs[/]");
             return OpsFlowCommandLine.Failure;
         }
 
         var steps = await store.GetStepsAsync(run.Id, token);
-        if (args.Option("log") is { } stepName)
+        if (logOfStep is { } stepName)
         {
             if (!steps.Any(s => string.Equals(s.Name, stepName, StringComparison.Ordinal)))
             {

@@ -9,17 +9,6 @@ internal static class ValidateVerb
 {
     public static Task<int> RunAsync(CliContext context)
     {
-        if (context.Parse() is not { } args)
-        {
-            return Task.FromResult(OpsFlowCommandLine.BadUsage);
-        }
-
-        if (args.Positionals.Count > 0)
-        {
-            context.Console.MarkupLineInterpolated($"[red]validate takes no arguments, got '{string.Join(' ', args.Positionals)}'[/]");
-            return Task.FromResult(OpsFlowCommandLine.BadUsage);
-        }
-
         // The host loaded the folder at start, exactly as the server would; this reports what that load found.
         var console = context.Console;
         var catalog = context.Host.Get<ScriptWorkflowCatalog>();

@@ -10,29 +10,29 @@ namespace OpsFlow.Bot.Cli;
 /// </summary>
 internal static class WorkflowArguments
 {
-    public static bool TryBind(CliContext context, CliArgs args, out WorkflowDescriptor workflow, out ParameterValues values)
+    public static bool TryBind(CliContext context, WorkflowCall call, out WorkflowDescriptor workflow, out ParameterValues values)
     {
         var console = context.Console;
         var catalog = context.Host.Get<IWorkflowCatalog>();
         workflow = null!;
         values = ParameterValues.Empty;
-        if (args.Positionals.Count == 0)
+        if (call.Workflow is null)
         {
             console.MarkupLine("[red]name a workflow.[/]");
             WriteWorkflows(console, catalog);
             return false;
         }
 
-        var found = catalog.Find(args.Positionals[0]);
+        var found = catalog.Find(call.Workflow);
         if (found is null)
         {
-            console.MarkupLineInterpolated($"[red]there is no workflow '{args.Positionals[0]}'.[/]");
+            console.MarkupLineInterpolated($"[red]there is no workflow '{call.Workflow}'.[/]");
             WriteWorkflows(console, catalog);
             return false;
         }
 
         workflow = found;
-        var parsed = ParameterArguments.Parse(found.Parameters, args.Positionals.Skip(1).ToArray());
+        var parsed = ParameterArguments.Parse(found.Parameters, call.Arguments.ToArray());
         var errors = parsed.Errors.Concat(ParameterBinder.Bind(found.Parameters, parsed.Values, out values)).ToArray();
         if (errors.Length == 0)
         {

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using OpsFlow.Engine.Model;
+
+namespace OpsFlow.Bot.Cli;
+
+/// <summary>
+/// The verbs of `opsflow`, their arguments and options, as System.CommandLine commands. Parsing, typo suggestions and
+/// help are the library's; each action hands typed values to its verb through <see cref="CliSession"/>.
+/// </summary>
+internal static class CliCommands
+{
+    public const int DefaultLimit = 20;
+    public const int MaxLimit = 500;
+
+    /// <summary>
+    /// The root is named `opsflow` rather than a RootCommand named after the executable, so usage lines read as people
+    /// type them (the wrapper script, not OpsFlow.Bot or a test host).
+    /// </summary>
+    public static Command Create(CliSession session)
+    {
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, start and watch runs, dry-run a workflow, list and show runs, on the server's configuration and database.");
+        root.Subcommands.Add(Validate(session));
+        root.Subcommands.Add(Run(session));
+        root.Subcommands.Add(Plan(session));
+        root.Subcommands.Add(Runs(session));
+        root.Subcommands.Add(Show(session));
+        root.Subcommands.Add(Package(session));
+        CliHelp.Install(root);
+        return root;
+    }
+
+    /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
+    public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "validate", "run", "plan", "runs", "show", "package", "help",
+    };
+
+    private static Command Validate(CliSession session)
+    {
+        var command = new Command("validate", "Load every workflow script as the server does at start; print each workflow with its version, or each problem as file:line:col.");
+        command.SetAction((_, token) => session.RunAsync("validate", ValidateVerb.RunAsync, token));
+        return command;
+    }
+
+    private static Command Run(CliSession session)
+    {
+        var workflow = WorkflowArgument();
+        var parameters = ParametersArgument();
+        var actAs = new Option<string>("--as")
+        {
+            Description = "The user id the run is requested by; roles come from OpsFlow:Access as for chat.",
+            HelpName = "user",
+            DefaultValueFactory = _ => RunVerb.DefaultUser,
+        };
+        var command = new Command("run", "Start a run and watch its steps until it ends.") { workflow, parameters, actAs };
+        command.SetAction((result, token) => session.RunAsync(
+            "run",
+            context => RunVerb.RunAsync(context, new WorkflowCall(result.GetValue(workflow), result.GetValue(parameters) ?? []), result.GetRequiredValue(actAs)),
+            token));
+        return command;
+    }
+
+    private static Command Plan(CliSession session)
+    {
+        var workflow = WorkflowArgument();
+        var parameters = ParametersArgument();
+        var command = new Command("plan", "Dry run: the steps that would run, in order, with branches resolved; nothing executes.") { workflow, parameters };
+        command.SetAction((result, token) => session.RunAsync(
+            "plan",
+            context => PlanVerb.RunAsync(context, new WorkflowCall(result.GetValue(workflow), result.GetValue(parameters) ?? [])),
+            token));
+        return command;
+    }
+
+    private static Command Runs(CliSession session)
+    {
+        var workflow = new Option<string?>("--workflow") { Description = "Only runs of this workflow.", HelpName = "name" };
+        var status = new Option<RunStatus?>("--status")
+        {
+            Description = $"Only runs in this status: {string.Join(", ", Enum.GetNames<RunStatus>())}.",
+            HelpName = "status",
+            CustomParser = ParseStatus,
+        };
+        var limit = new Option<int>("--limit")
+        {
+            Description = $"How many runs, 1 to {MaxLimit}.",
+            HelpName = "n",
+            DefaultValueFactory = _ => DefaultLimit,
+            CustomParser = ParseLimit,
+        };
+        var command = new Command("runs", "Recent runs, newest first.") { workflow, status, limit };
+        command.SetAction((result, token) => session.RunAsync(
+            "runs",
+            context => RunsVerb.RunAsync(context, result.GetValue(workflow), result.GetValue(status), result.GetValue(limit)),
+            token));
+        return command;
+    }
+
+    private static Command Show(CliSession session)
+    {
+        var run = new Argument<string>("run") { Description = "The run's id (opsflow runs lists them)." };
+        var log = new Option<string?>("--log") { Description = "Print this step's log lines instead.", HelpName = "step" };
+        var command = new Command("show", "A run with its parameters, steps and history; or one step's log.") { run, log };
+        command.SetAction((result, token) => session.RunAsync(
+            "show",
+            context => ShowVerb.RunAsync(context, result.GetRequiredValue(run), result.GetValue(log)),
+            token));
+        return command;
+    }
+
+    private static Command Package(CliSession session)
+    {
+        var output = new Option<string>("--out")
+        {
+            Description = "Where to write the zip.",
+            HelpName = "file",
+            DefaultValueFactory = _ => PackageVerb.DefaultOut,
+        };
+        var manifest = new Option<string>("--manifest")
+        {
+            Description = "The folder of the manifest template and icons.",
+            HelpName = "folder",
+            DefaultValueFactory = _ => PackageVerb.DefaultManifestFolder,
+        };
+        var command = new Command("package", "The Teams app package (zip) for OpsFlow:Teams:AppId and OpsFlow:Teams:PublicUrl; needs no database.") { output, manifest };
+        command.SetAction((result, token) => session.RunWithConfigurationAsync(
+            context => PackageVerb.RunAsync(context, result.GetRequiredValue(output), result.GetRequiredValue(manifest)),
+            token));
+        return command;
+    }
+
+    private static Argument<string?> WorkflowArgument() => new("workflow")
+    {
+        Description = "The workflow's name; without it the workflows are listed.",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static Argument<string[]> ParametersArgument()
+    {
+        var parameters = new Argument<string[]>("parameters")
+        {
+            Description = "Its parameters as in chat: positional in declaration order, or name=value; quote a value with spaces.",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+
+        // An unknown option would otherwise be taken for a parameter value and fail later with a puzzling message.
+        parameters.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith("--", StringComparison.Ordinal)))
+            {
+                result.AddError($"unknown option {token.Value}: parameters are written name=value (or positionally), e.g. {token.Value[2..].Split('=')[0]}=…");
+            }
+        });
+        return parameters;
+    }
+
+    private static RunStatus? ParseStatus(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        // Enum.TryParse also takes numbers ("--status 3"), which nobody means.
+        if (Enum.TryParse<RunStatus>(text, ignoreCase: true, out var status) && !int.TryParse(text, CultureInfo.InvariantCulture, out _))
+        {
+            return status;
+        }
+
+        result.AddError($"--status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}, got '{text}'");
+        return null;
+    }
+
+    private static int ParseLimit(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        if (int.TryParse(text, CultureInfo.InvariantCulture, out var limit) && limit is >= 1 and <= MaxLimit)
+        {
+            return limit;
+        }
+
+        result.AddError($"--limit must be a whole number from 1 to {MaxLimit}, got '{text}'");
+        return DefaultLimit;
+    }
+}
+
+/// <summary>The workflow a `run` or `plan` names and the arguments after it, still as typed.</summary>
+internal sealed record WorkflowCall(string? Workflow, IReadOnlyList<string> Arguments);
