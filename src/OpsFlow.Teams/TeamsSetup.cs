@@ -49,7 +49,7 @@ public static class TeamsSetup
 
         // --- connector client ---
         services.TryAddSingleton(configuration.GetSection(ConnectorOptions.Section).Get<ConnectorOptions>() ?? new ConnectorOptions());
-        services.AddHttpClient<IConnectorClient, ConnectorClient>();
+        services.AddHttpClient<IConnectorClient, ConnectorClient>().AddConnectorResilience();
 
         // --- cards and the run card publisher ---
         Publishing.PublishingSetup.AddOpsFlowRunCards(services);

@@ -1,6 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
-using OpsFlow.Teams.Auth;
 using OpsFlow.Teams.Ports;
 using OpsFlow.Teams.Protocol;
 
@@ -8,17 +9,12 @@ namespace OpsFlow.Teams.Connector;
 
 /// <summary>
 /// The Bot Connector REST API over a typed HttpClient: v3 conversation activities and members at the conversation's
-/// serviceUrl, with a Bearer token when <see cref="IBotTokenSource"/> has one, and retries (see the other part).
+/// serviceUrl. The client's handlers (<see cref="ConnectorResilience"/>) add the Bearer token and retry; what reaches
+/// this class is the call's final answer, which it turns into a result or a <see cref="ConnectorException"/>.
 /// </summary>
-public sealed partial class ConnectorClient(
-    HttpClient http,
-    IBotTokenSource tokens,
-    ConnectorOptions options,
-    TimeProvider time,
-    ILogger<ConnectorClient> logger,
-    TeamsTelemetry? telemetry = null) : IConnectorClient
+public sealed class ConnectorClient(HttpClient http, ILogger<ConnectorClient> logger) : IConnectorClient
 {
-    private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
+    private const int MaxErrorTextLength = 500;
 
     public async Task<string?> SendAsync(ConversationReference conversation, Activity activity, CancellationToken cancellationToken = default)
     {
@@ -81,6 +77,86 @@ public sealed partial class ConnectorClient(
         {
             return null;
         }
+    }
+
+    private async Task<Answer> CallAsync(HttpMethod method, Uri url, byte[]? body, string conversationId, CancellationToken cancellationToken, bool notFoundIsAnswer = false)
+    {
+        using var request = Request(method, url, body, conversationId);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw GaveUp(request, null, "network error", $"network error: {ex.Message}", ex);
+        }
+        catch (Polly.Timeout.TimeoutRejectedException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw GaveUp(request, null, "timed out", $"no answer within {ex.Timeout}", ex);
+        }
+
+        using (response)
+        {
+            var text = await response.Content.ReadAsStringAsync(cancellationToken);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode || (notFoundIsAnswer && response.StatusCode == HttpStatusCode.NotFound))
+            {
+                return new Answer(status, text);
+            }
+
+            var failure = $"{response.ReasonPhrase}: {ErrorText(text)}";
+            if (!RetryDelays.IsRetriable(response.StatusCode))
+            {
+                ConnectorLog.Failed(logger, method.Method, conversationId, ConnectorAttempts.Attempts(request), status, response.ReasonPhrase);
+                throw new ConnectorException($"{method} {url.AbsolutePath} was refused with {status} ({failure})", status);
+            }
+
+            throw GaveUp(request, status, response.ReasonPhrase ?? string.Empty, failure, null);
+        }
+    }
+
+    private ConnectorException GaveUp(HttpRequestMessage request, int? status, string logged, string failure, Exception? error)
+    {
+        var attempts = ConnectorAttempts.Attempts(request);
+        ConnectorLog.Failed(logger, request.Method.Method, ConnectorAttempts.Conversation(request), attempts, status, logged);
+        return new ConnectorException($"{request.Method} {request.RequestUri?.AbsolutePath} still failed after {attempts} attempts ({status} {failure})", status, error);
+    }
+
+    private static HttpRequestMessage Request(HttpMethod method, Uri url, byte[]? body, string conversationId)
+    {
+        var request = new HttpRequestMessage(method, url);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        ConnectorAttempts.SetConversation(request, conversationId);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(body);
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+        }
+
+        return request;
+    }
+
+    /// <summary>The connector's {"error": {"code", "message"}} as "code: message", else the text itself, trimmed and bounded.</summary>
+    internal static string ErrorText(string body)
+    {
+        var text = body.Trim();
+        try
+        {
+            using var json = JsonDocument.Parse(text);
+            if (json.RootElement.ValueKind == JsonValueKind.Object && json.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.Object)
+            {
+                var code = error.TryGetProperty("code", out var c) ? c.ToString() : null;
+                var message = error.TryGetProperty("message", out var m) ? m.ToString() : null;
+                text = string.Join(": ", new[] { code, message }.Where(s => !string.IsNullOrWhiteSpace(s)));
+            }
+        }
+        catch (JsonException)
+        {
+            // Not JSON: the text as it came.
+        }
+
+        return text.Length == 0 ? "no error text" : text.Length > MaxErrorTextLength ? text[..MaxErrorTextLength] + "…" : text;
     }
 
     private sealed record Answer(int Status, string Body);

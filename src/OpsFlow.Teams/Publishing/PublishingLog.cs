@@ -54,9 +54,9 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 4211, Level = LogLevel.Warning, Message = "Could not look for cards left behind by the previous process; they catch up at their run's next change")]
     public static partial void CatchUpFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 4212, Level = LogLevel.Debug, Message = "The {Kind} notification of run {RunId} is not sent here: {Claim}")]
+    [LoggerMessage(EventId = 4216, Level = LogLevel.Debug, Message = "The {Kind} notification of run {RunId} is not sent here: {Claim}")]
     public static partial void NoticeClaimedElsewhere(ILogger logger, string kind, string runId, NoticeClaim claim);
 
-    [LoggerMessage(EventId = 4213, Level = LogLevel.Warning, Message = "Could not give up the claim on notification {Key}; it lapses by itself")]
+    [LoggerMessage(EventId = 4217, Level = LogLevel.Warning, Message = "Could not give up the claim on notification {Key}; it lapses by itself")]
     public static partial void NoticeReleaseFailed(ILogger logger, Exception exception, string key);
 }

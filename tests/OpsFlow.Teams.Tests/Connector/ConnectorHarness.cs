@@ -1,10 +1,15 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Auth;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Ports;
 
 namespace OpsFlow.Teams.Tests.Connector;
 
-/// <summary>A <see cref="ConnectorClient"/> wired to the stub connector, a watched fake clock and a fixed token.</summary>
+/// <summary>
+/// A <see cref="ConnectorClient"/> wired as the host wires it (typed client plus <see cref="ConnectorResilience"/>),
+/// in front of the stub connector, on a watched fake clock, with a fixed token.
+/// </summary>
 internal sealed class ConnectorHarness
 {
     public const string Token = "secret-token-value";
@@ -22,10 +27,23 @@ internal sealed class ConnectorHarness
 
     public ListLogger<ConnectorClient> Logger { get; } = new();
 
-    public ConnectorClient Create() => new(new HttpClient(Stub), Tokens, Options, Clock, Logger);
+    public ConnectorClient Create()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<ILogger<ConnectorClient>>(Logger);
+        services.AddSingleton<TimeProvider>(Clock);
+        services.AddSingleton(Options);
+        services.AddSingleton<IBotTokenSource>(Tokens);
+        services.AddHttpClient<ConnectorClient>().AddConnectorResilience().ConfigurePrimaryHttpMessageHandler(() => Stub);
+        return services.BuildServiceProvider().GetRequiredService<ConnectorClient>();
+    }
 
-    /// <summary>A wait between attempts, as opposed to the per-attempt timeout's timer.</summary>
-    public bool IsWait(TimeSpan due) => due != Options.AttemptTimeout;
+    /// <summary>
+    /// A wait between attempts, as opposed to the per-attempt timeout's timer (created with no due time and armed
+    /// later, or created with the attempt timeout).
+    /// </summary>
+    public bool IsWait(TimeSpan due) => due != Options.AttemptTimeout && due != Timeout.InfiniteTimeSpan;
 
     public sealed class FixedTokens(string? token) : IBotTokenSource
     {
