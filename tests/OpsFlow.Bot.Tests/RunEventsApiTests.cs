@@ -88,15 +88,26 @@ public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<Op
         Assert.Equal("HTTP 503", kept.GetProperty("steps")[0].GetProperty("error").GetString());
     }
 
-    /// <summary>The data of the next event, or null when the stream ends; keep-alive comments are skipped.</summary>
+    /// <summary>The data of the next "run" event, or null when the stream ends; keep-alive events are skipped.</summary>
     private static async Task<string?> ReadEventAsync(StreamReader stream, CancellationToken cancellationToken)
     {
         string? data = null;
+        string? type = null;
         while (await stream.ReadLineAsync(cancellationToken) is { } line)
         {
             if (line.Length == 0 && data is not null)
             {
-                return data;
+                if (type == "run")
+                {
+                    return data;
+                }
+
+                (data, type) = (null, null);
+            }
+
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+            {
+                type = line["event: ".Length..];
             }
 
             if (line.StartsWith("data: ", StringComparison.Ordinal))

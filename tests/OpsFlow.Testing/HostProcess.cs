@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
@@ -106,6 +107,26 @@ public sealed class HostProcess : IDisposable
         }
 
         throw new TimeoutException($"Host {Name} was not ready within {within}.");
+    }
+
+    /// <summary>
+    /// SIGSTOP: the process stays exactly where it is (no step ends, no write lands) until <see cref="ResumeAsync"/> or
+    /// <see cref="KillAsync"/>, so a test can look at what it is doing and kill it in that very state.
+    /// </summary>
+    public Task SuspendAsync(CancellationToken cancellationToken = default) => SignalAsync("-STOP", cancellationToken);
+
+    /// <summary>SIGCONT after <see cref="SuspendAsync"/>.</summary>
+    public Task ResumeAsync(CancellationToken cancellationToken = default) => SignalAsync("-CONT", cancellationToken);
+
+    private async Task SignalAsync(string signal, CancellationToken cancellationToken)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", [signal, _process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw new InvalidOperationException($"could not run kill {signal}");
+        await kill.WaitForExitAsync(cancellationToken);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill {signal} {_process.Id} exited {kill.ExitCode}");
+        }
     }
 
     /// <summary>SIGKILL: the process gets no chance to stop its runs, release leases or tell Quartz.</summary>

@@ -1,8 +1,6 @@
-using System.Text;
-using System.Text.Json;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Http.Json;
-using Microsoft.Extensions.Options;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.Http.HttpResults;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
@@ -12,7 +10,8 @@ namespace OpsFlow.Bot.Api;
 /// GET /api/runs/{id}/events: the run as Server-Sent Events. Each event carries the whole run exactly as
 /// GET /api/runs/{id} answers it, so a page renders events and plain reads the same way. This host's engine says
 /// when the run changed; with several hosts the run may be executing on another, whose changes this engine never
-/// sees, so the stream also looks at the run's version in the database every <see cref="SharedPoll"/>.
+/// sees, so the stream also looks at the run's version in the database every <see cref="SharedPoll"/>. ASP.NET Core's
+/// ServerSentEventsResult writes the stream (headers, framing, no buffering, JSON with the API's options).
 /// </summary>
 internal static class RunEventEndpoints
 {
@@ -22,73 +21,76 @@ internal static class RunEventEndpoints
     /// <summary>Several hosts: how often a stream re-reads a run that may be executing on another host.</summary>
     public static readonly TimeSpan SharedPoll = TimeSpan.FromSeconds(1);
 
-    private static readonly byte[] KeepAliveComment = Encoding.UTF8.GetBytes(": keep-alive\n\n");
+    /// <summary>The event a quiet stream sends; a page listens to "run" events only, so it never sees these.</summary>
+    public const string KeepAliveEvent = "keep-alive";
 
-    public static void MapRunEventEndpoints(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", StreamAsync);
+    public static void MapRunEventEndpoints(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", OpenAsync);
 
-    private static async Task StreamAsync(string id, HttpContext http, IRunStore store, RunEventHub hub, IOptions<JsonOptions> json, TimeProvider clock)
+    private static async Task<Results<ServerSentEventsResult<RunDetails?>, ProblemHttpResult>> OpenAsync(
+        string id, HttpContext http, IRunStore store, RunEventHub hub, TimeProvider clock)
     {
         var cancellationToken = http.RequestAborted;
         var shared = http.RequestServices.GetService<IRunOwnership>()?.IsShared == true;
         // Subscribe before the first read, so that a change committed in between is not missed.
-        using var subscription = hub.Subscribe(id);
+        var subscription = hub.Subscribe(id);
         var details = await ReadAsync(store, id, cancellationToken);
         if (details is null)
         {
-            await RunEndpoints.Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.").ExecuteAsync(http);
-            return;
+            subscription.Dispose();
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run '{id}'. GET /api/runs lists recent runs.");
         }
 
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
-        try
+        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, shared, clock, cancellationToken));
+    }
+
+    /// <summary>The run now, then after every change it sees, until the run is terminal or the viewer leaves.</summary>
+    private static async IAsyncEnumerable<SseItem<RunDetails?>> StreamAsync(
+        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, bool shared, TimeProvider clock,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var owned = subscription;
+        yield return Run(details);
+        var id = details.Run.Id;
+        var sent = details.Run.Version;
+        var lastWrite = clock.GetUtcNow();
+        var changes = subscription.Changed.Reader;
+        Task<bool>? changed = null;
+        while (!StateMachine.IsTerminal(details.Run.Status))
         {
-            await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
-            var sent = details.Run.Version;
-            var lastWrite = clock.GetUtcNow();
-            var changes = subscription.Changed.Reader;
-            Task<bool>? changed = null;
-            while (!StateMachine.IsTerminal(details.Run.Status))
+            changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
+            if (await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
             {
-                changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
-                if (await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
+                changed = null;
+                changes.TryRead(out _);
+            }
+            else if (!shared || (await store.GetRunAsync(id, cancellationToken))?.Version == sent)
+            {
+                if (clock.GetUtcNow() - lastWrite >= KeepAlive)
                 {
-                    changed = null;
-                    changes.TryRead(out _);
-                }
-                else if (!shared || (await store.GetRunAsync(id, cancellationToken))?.Version == sent)
-                {
-                    if (clock.GetUtcNow() - lastWrite >= KeepAlive)
-                    {
-                        await http.Response.Body.WriteAsync(KeepAliveComment, cancellationToken);
-                        await http.Response.Body.FlushAsync(cancellationToken);
-                        lastWrite = clock.GetUtcNow();
-                    }
-
-                    continue;
-                }
-
-                details = await ReadAsync(store, id, cancellationToken);
-                if (details is null)
-                {
-                    return;
-                }
-
-                // A change already shown (read right after subscribing) is not sent twice.
-                if (details.Run.Version != sent)
-                {
-                    sent = details.Run.Version;
-                    await WriteAsync(http, details, json.Value.SerializerOptions, cancellationToken);
+                    yield return new SseItem<RunDetails?>(null, KeepAliveEvent);
                     lastWrite = clock.GetUtcNow();
                 }
+
+                continue;
+            }
+
+            if (await ReadAsync(store, id, cancellationToken) is not { } read)
+            {
+                yield break;
+            }
+
+            details = read;
+            // A change already shown (read right after subscribing) is not sent twice.
+            if (details.Run.Version != sent)
+            {
+                sent = details.Run.Version;
+                yield return Run(details);
+                lastWrite = clock.GetUtcNow();
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The viewer left.
-        }
     }
+
+    private static SseItem<RunDetails?> Run(RunDetails details) => new(details, "run");
 
     /// <summary>True when this host's engine announced a change; false when <paramref name="wait"/> passed first.</summary>
     private static async Task<bool> WaitAsync(Task<bool> changed, TimeSpan wait, TimeProvider clock, CancellationToken cancellationToken)
@@ -111,13 +113,5 @@ internal static class RunEventEndpoints
         var run = await store.GetRunAsync(id, cancellationToken);
         return run is null ? null
             : new RunDetails(run, await store.GetStepsAsync(id, cancellationToken), await store.GetHistoryAsync(id, cancellationToken));
-    }
-
-    private static async Task WriteAsync(HttpContext http, RunDetails details, JsonSerializerOptions options, CancellationToken cancellationToken)
-    {
-        // Serialized JSON has no raw line breaks (they are escaped inside strings), so one data line holds it all.
-        var payload = $"event: run\ndata: {JsonSerializer.Serialize(details, options)}\n\n";
-        await http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(payload), cancellationToken);
-        await http.Response.Body.FlushAsync(cancellationToken);
     }
 }

@@ -49,11 +49,20 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         }
 
         await Task.WhenAll(sends);
+        // A is frozen while the journal is read, and killed still frozen: the steps it shows in flight are in flight at
+        // the kill. (Read first and kill after, and a loaded machine let A finish them in between: nothing was cut.)
         await Wait.UntilAsync(
-            () =>
+            async () =>
             {
+                await a.SuspendAsync();
                 var onA = StepJournal.Read(journal).Where(e => e.ProcessId == a.ProcessId).ToArray();
-                return onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3;
+                if (onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3)
+                {
+                    return true;
+                }
+
+                await a.ResumeAsync();
+                return false;
             }, "host A to have run steps of 15 runs and be executing more", within: TimeSpan.FromSeconds(90), poll: TimeSpan.FromMilliseconds(100));
         var killedAt = TimeProvider.System.GetUtcNow().UtcTicks;
         await a.KillAsync();
