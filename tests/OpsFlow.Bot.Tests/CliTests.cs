@@ -22,7 +22,7 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         var (exit, output) = await folder.RunAsync("run", "greet", "ada lovelace", "loud=yes");
 
         Assert.True(exit == 0, $"exit {exit}:\n{output}");
-        Assert.Contains("hello Running 50% warming up", output, StringComparison.Ordinal);
+        Assert.Contains("hello ▶ Running 50% warming up", output, StringComparison.Ordinal);
         Assert.Contains("hello ✓ Succeeded", output, StringComparison.Ordinal);
         Assert.Contains("shout ✓ Succeeded", output, StringComparison.Ordinal);
         Assert.Contains("celebrate ✓ Succeeded", output, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         Assert.Contains("the web host resumes it at its next start", output, StringComparison.Ordinal);
 
         var (_, show) = await folder.RunAsync("show", id);
-        Assert.Matches(@"status\s+WaitingForApproval", show);
+        Assert.Matches(@"status\s+⏳ WaitingForApproval", show);
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         var (showExit, show) = await folder.RunAsync("show", id);
         Assert.True(showExit == 0, $"exit {showExit}:\n{show}");
         Assert.Contains("name=grace loud=false", show, StringComparison.Ordinal);
-        Assert.Matches(@"│ shout\s+│ Skipped", show);
+        Assert.Matches(@"│ shout\s+│ ↷ Skipped", show);
         Assert.Contains("requested by local-operator via cli with name=grace loud=false", show, StringComparison.Ordinal);
         Assert.Contains("run: Running → Succeeded", show, StringComparison.Ordinal);
         Assert.Contains("step hello: Running → Succeeded", show, StringComparison.Ordinal);

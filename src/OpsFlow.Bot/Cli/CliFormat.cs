@@ -4,38 +4,12 @@ using Spectre.Console;
 
 namespace OpsFlow.Bot.Cli;
 
-/// <summary>How the command line writes statuses, times and versions: the seed's colours and symbols (PRODUCT §7).</summary>
+/// <summary>How the command line writes statuses (<see cref="StatusVocabulary"/>), times, durations and versions.</summary>
 internal static class CliFormat
 {
-    public static string Status(RunStatus status) => Markup(status.ToString(), status switch
-    {
-        RunStatus.Pending => "blue",
-        RunStatus.Running or RunStatus.RollingBack => "yellow",
-        RunStatus.WaitingForApproval or RunStatus.Paused => "darkorange",
-        RunStatus.Succeeded => "green",
-        RunStatus.Failed or RunStatus.RolledBack => "red",
-        _ => "grey",
-    }, status switch
-    {
-        RunStatus.Succeeded => "✓ ",
-        RunStatus.Failed or RunStatus.RolledBack => "✗ ",
-        _ => string.Empty,
-    });
+    public static string Status(RunStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
-    public static string Status(StepStatus status) => Markup(status.ToString(), status switch
-    {
-        StepStatus.Pending => "blue",
-        StepStatus.Running or StepStatus.Compensating => "yellow",
-        StepStatus.Waiting => "darkorange",
-        StepStatus.Succeeded or StepStatus.Compensated => "green",
-        StepStatus.Failed or StepStatus.TimedOut or StepStatus.CompensationFailed => "red",
-        _ => "grey",
-    }, status switch
-    {
-        StepStatus.Succeeded => "✓ ",
-        StepStatus.Failed or StepStatus.TimedOut or StepStatus.CompensationFailed => "✗ ",
-        _ => string.Empty,
-    });
+    public static string Status(StepStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
     /// <summary>A workflow version (a script's content hash) as people compare it: its first 12 characters.</summary>
     public static string ShortHash(string? version) => version is null ? "built-in" : version[..Math.Min(12, version.Length)];
@@ -44,15 +18,7 @@ internal static class CliFormat
         at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
     /// <summary>From start to end, or to now while it is still going.</summary>
-    public static string Duration(DateTimeOffset? started, DateTimeOffset? ended, DateTimeOffset now) =>
-        started is null ? "-" : Duration((ended ?? now) - started.Value);
-
-    public static string Duration(TimeSpan span) => span switch
-    {
-        { TotalSeconds: < 60 } => span.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture) + "s",
-        { TotalHours: < 1 } => $"{(int)span.TotalMinutes}m{span.Seconds:00}s",
-        _ => $"{(int)span.TotalHours}h{span.Minutes:00}m",
-    };
+    public static string Duration(DateTimeOffset? started, DateTimeOffset? ended, DateTimeOffset now) => DurationText.Between(started, ended, now);
 
     /// <summary>A script file as a path people can open: relative to the current folder when it is inside it.</summary>
     public static string ScriptPath(string workflowsRoot, string file)
@@ -63,5 +29,16 @@ internal static class CliFormat
         return shown.Replace('\\', '/');
     }
 
-    private static string Markup(string text, string colour, string symbol) => $"[{colour}]{symbol}{text}[/]";
+    /// <summary>The status name (what --status takes) behind the shared symbol, in the tone's terminal colour.</summary>
+    private static string Markup(string text, StatusLook look) => $"[{Colour(look.Tone)}]{look.Symbol} {text}[/]";
+
+    private static string Colour(StatusTone tone) => tone switch
+    {
+        StatusTone.Pending => "blue",
+        StatusTone.Running => "yellow",
+        StatusTone.Approval => "darkorange",
+        StatusTone.Succeeded => "green",
+        StatusTone.Failed => "red",
+        _ => "grey",
+    };
 }

@@ -62,6 +62,7 @@ internal static class DashboardSetup
             });
         });
         api.MapRunGraph();
+        api.MapVocabularyScript();
         return app;
     }
 

@@ -56,7 +56,7 @@ internal static class RunCardSteps
 
     private static ColumnSet Row(RunCardView view, StepView step, bool first)
     {
-        var (symbol, color) = StatusStyle.Of(step.Record.Status);
+        var (symbol, color) = StatusStyle.Of(step.Record.Status, waitsForPeople: step.Kind == StepKind.Approval);
         var name = new TextBlock(step.Name) { Weight = step.Record.Status is StepStatus.Running or StepStatus.Waiting ? "bolder" : null };
         var items = new List<CardElement> { name };
         if (Detail(view, step) is { Length: > 0 } detail)

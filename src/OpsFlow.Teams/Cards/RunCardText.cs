@@ -6,17 +6,7 @@ namespace OpsFlow.Teams.Cards;
 /// <summary>How the run card words things: durations, times, status names, trimmed log lines.</summary>
 public static class RunCardText
 {
-    public static string Duration(TimeSpan span)
-    {
-        if (span < TimeSpan.Zero)
-        {
-            span = TimeSpan.Zero;
-        }
-
-        return span.TotalSeconds < 60 ? $"{(int)span.TotalSeconds} s"
-            : span.TotalMinutes < 60 ? $"{(int)span.TotalMinutes} min {span.Seconds} s"
-            : $"{(int)span.TotalHours} h {span.Minutes} min";
-    }
+    public static string Duration(TimeSpan span) => DurationText.Of(span);
 
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 

@@ -3,46 +3,33 @@ using OpsFlow.Engine.Model;
 namespace OpsFlow.Teams.Cards;
 
 /// <summary>
-/// The seed's status colours and symbols (PRODUCT §7), in Adaptive Card terms: pending blue (accent), running
-/// yellow (warning), succeeded green ✓ (good), failed red ✗ (attention), skipped grey (subtle), approval orange.
-/// Adaptive Cards have no orange, so a waiting approval is warning-coloured with its own symbol.
+/// <see cref="StatusVocabulary"/> in Adaptive Card terms. Adaptive Cards have no orange and no blue text colour of
+/// their own: approval is "warning" (with its own symbol) and pending is "accent".
 /// </summary>
 public static class StatusStyle
 {
-    public static (string Symbol, string Color) Of(StepStatus status) => status switch
-    {
-        StepStatus.Pending => ("○", "accent"),
-        StepStatus.Running => ("▶", "warning"),
-        StepStatus.Waiting => ("⏳", "warning"),
-        StepStatus.Succeeded => ("✓", "good"),
-        StepStatus.Failed or StepStatus.TimedOut or StepStatus.CompensationFailed => ("✗", "attention"),
-        StepStatus.Compensating => ("↶", "warning"),
-        StepStatus.Compensated => ("↶", "default"),
-        StepStatus.Skipped or StepStatus.Cancelled => ("–", "default"),
-        _ => ("?", "default"),
-    };
+    public static (string Symbol, string Color) Of(StepStatus status, bool waitsForPeople = false) => Style(StatusVocabulary.Of(status, waitsForPeople));
 
-    public static (string Symbol, string Color) Of(RunStatus status) => status switch
-    {
-        RunStatus.Pending => ("○", "accent"),
-        RunStatus.Running => ("▶", "warning"),
-        RunStatus.WaitingForApproval => ("⏳", "warning"),
-        RunStatus.Paused => ("⏸", "default"),
-        RunStatus.Succeeded => ("✓", "good"),
-        RunStatus.Failed => ("✗", "attention"),
-        RunStatus.RollingBack => ("↶", "attention"),
-        RunStatus.RolledBack => ("↶", "attention"),
-        RunStatus.Cancelled => ("–", "default"),
-        _ => ("?", "default"),
-    };
+    public static (string Symbol, string Color) Of(RunStatus status) => Style(StatusVocabulary.Of(status));
 
     /// <summary>The container style that tints a card's header for a run status.</summary>
-    public static string ContainerOf(RunStatus status) => status switch
+    public static string ContainerOf(RunStatus status) => StatusVocabulary.Of(status).Tone switch
     {
-        RunStatus.Succeeded => "good",
-        RunStatus.Failed or RunStatus.RollingBack or RunStatus.RolledBack => "attention",
-        RunStatus.WaitingForApproval or RunStatus.Running => "warning",
-        RunStatus.Pending => "accent",
+        StatusTone.Succeeded => "good",
+        StatusTone.Failed => "attention",
+        StatusTone.Running or StatusTone.Approval => "warning",
+        StatusTone.Pending => "accent",
         _ => "emphasis",
     };
+
+    public static string Color(StatusTone tone) => tone switch
+    {
+        StatusTone.Pending => "accent",
+        StatusTone.Running or StatusTone.Approval => "warning",
+        StatusTone.Succeeded => "good",
+        StatusTone.Failed => "attention",
+        _ => "default",
+    };
+
+    private static (string Symbol, string Color) Style(StatusLook look) => (look.Symbol, Color(look.Tone));
 }

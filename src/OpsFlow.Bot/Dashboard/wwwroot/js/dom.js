@@ -44,15 +44,15 @@ export function formatTime(iso) {
   return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** As DurationText in the engine writes it (a browser test holds the two together): 850 ms, 12.5 s, 3 min 20 s, 1 h 5 min. */
 export function formatDuration(ms) {
   if (ms === null || ms === undefined || Number.isNaN(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m} min ${s % 60} s`;
-  const hours = Math.floor(m / 60);
-  return `${hours} h ${m % 60} min`;
+  const span = Math.max(0, ms);
+  if (span < 1000) return `${Math.round(span)} ms`;
+  if (span < 60000) return `${Number((span / 1000).toFixed(1))} s`;
+  const minutes = Math.floor(span / 60000);
+  if (minutes < 60) return `${minutes} min ${Math.floor(span / 1000) % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 export function between(startIso, endIso, now = Date.now()) {
