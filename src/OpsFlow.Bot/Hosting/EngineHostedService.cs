@@ -56,6 +56,6 @@ internal sealed partial class EngineHostedService(
         return builder.ConnectionString;
     }
 
-    [LoggerMessage(2000, LogLevel.Information, "Database ready ({ConnectionString})")]
+    [LoggerMessage(9001, LogLevel.Information, "Database ready ({ConnectionString})")]
     private static partial void LogDatabaseReady(ILogger logger, string connectionString);
 }
