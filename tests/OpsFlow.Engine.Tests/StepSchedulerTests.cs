@@ -26,6 +26,13 @@ public sealed class StepSchedulerTests
         return steps;
     }
 
+    /// <summary>What the scheduler starts or decides in a run that has done nothing yet, four steps at a time.</summary>
+    private static IReadOnlyList<StepDecision> ReadyFromTheStart(WorkflowBuilder workflow)
+    {
+        var definition = workflow.Build();
+        return new StepScheduler(definition, NoParameters).Ready(States(definition), Now, limit: 4);
+    }
+
     private static string Describe(IEnumerable<StepDecision> decisions) =>
         string.Join(", ", decisions.Select(d => $"{d.GetType().Name} {d.Step}"));
 
@@ -42,9 +49,8 @@ public sealed class StepSchedulerTests
         var a = w.Step("a", _ => { });
         var b = w.Step("b", _ => { });
         w.Step("join", _ => { }).After(a, b);
-        var definition = w.Build();
 
-        var decisions = new StepScheduler(definition, NoParameters).Ready(States(definition), Now, limit: 4);
+        var decisions = ReadyFromTheStart(w);
 
         Expect("Start a, Start b", decisions, "the join waits for both branches");
     }
@@ -72,9 +78,8 @@ public sealed class StepSchedulerTests
         // Declared before the step it depends on, so only a second pass over the graph can start it.
         w.Step("after", _ => { }).After("maybe");
         w.Step("maybe", _ => { }).When(() => false);
-        var definition = w.Build();
 
-        var decisions = new StepScheduler(definition, NoParameters).Ready(States(definition), Now, limit: 4);
+        var decisions = ReadyFromTheStart(w);
 
         Expect("Skip maybe, Start after", decisions, "a skipped step counts as done for the steps after it");
     }
@@ -85,9 +90,8 @@ public sealed class StepSchedulerTests
         var w = new WorkflowBuilder("skip");
         var maybe = w.Step("maybe", _ => { }).When(() => false);
         w.Step("strict", _ => { }).After(maybe).SkipWhenDependencySkipped();
-        var definition = w.Build();
 
-        var decisions = new StepScheduler(definition, NoParameters).Ready(States(definition), Now, limit: 4);
+        var decisions = ReadyFromTheStart(w);
 
         Expect("Skip maybe, Skip strict", decisions, "SkipWhenDependencySkipped opts out of counting a skip as done");
         Assert.True(decisions[1].Reason.Contains("'maybe'", StringComparison.Ordinal), $"the reason names the skipped dependency: {decisions[1].Reason}");
@@ -146,9 +150,8 @@ public sealed class StepSchedulerTests
     {
         var w = new WorkflowBuilder("gate");
         w.Approval("ok").Approvers("role:ops-manager").Timeout(TimeSpan.FromHours(2));
-        var definition = w.Build();
 
-        var decisions = new StepScheduler(definition, NoParameters).Ready(States(definition), Now, limit: 4);
+        var decisions = ReadyFromTheStart(w);
 
         var request = Assert.IsType<StepDecision.RequestApproval>(Assert.Single(decisions));
         Assert.True(request.Due == Now.AddHours(2), $"the deadline is the timeout after now, not {request.Due:u}");
