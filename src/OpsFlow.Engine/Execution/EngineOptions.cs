@@ -21,7 +21,10 @@ public sealed class EngineOptions
     /// </summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Log lines kept per step attempt; past it the oldest are dropped with a note. Default 2,000.</summary>
+    /// <summary>
+    /// Log lines kept per step attempt: the first ones. Later lines are dropped; the log says where it was cut and, when
+    /// the attempt ends, how many lines were dropped (docs/engine.md, "Step logs"). Default 2,000.
+    /// </summary>
     public int MaxLogLinesPerAttempt { get; set; } = 2_000;
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
@@ -10,63 +9,58 @@ using OpsFlow.Engine.Telemetry;
 namespace OpsFlow.Engine.Execution;
 
 /// <summary>
-/// Owns one active run. Messages (step results, timers, commands) are handled one at a time, so the run's
-/// state needs no locks. Each message's changes are saved in one transaction before anything acts on them:
-/// steps start, timers are armed, observers hear, and commands answer only after the save.
+/// Owns one active run: the run's one message loop. Messages (step results, timers, commands) are handled one at a
+/// time, so the run's state needs no locks. Handling a message goes through the run's parts (docs/engine.md, "One
+/// coordinator per run"): <see cref="RunFlow"/> and <see cref="RunCommands"/> decide, with the pure
+/// <see cref="StepScheduler"/>, and record in <see cref="RunChanges"/>; the change is saved in one transaction before
+/// anything acts on it; then <see cref="RunEffects"/> starts attempts on the <see cref="AttemptRunner"/>, arms timers,
+/// and observers hear. Commands answer only after the save.
 /// </summary>
-internal sealed partial class RunCoordinator : IDisposable
+internal sealed class RunCoordinator : IDisposable
 {
     private readonly Channel<RunMessage> _inbox = Channel.CreateUnbounded<RunMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly EngineServices _services;
-    private readonly WorkflowDefinition _definition;
-    private readonly ParameterValues _parameters;
-    private readonly Dictionary<string, StepRecord> _steps;
-    // The steps as the store holds them: what each change says it replaces (RunChange.SavedSteps).
-    private readonly Dictionary<string, StepRecord> _savedSteps;
-    private readonly Dictionary<string, StepDefinition> _stepDefinitions;
-    private readonly ConcurrentDictionary<string, (int Attempt, CancellationTokenSource Cancel)> _inFlight = new(StringComparer.Ordinal);
-    private readonly ConcurrentQueue<StepLogLine> _logs = new();
-    private readonly ConcurrentDictionary<string, (int Percent, string? Text)> _progress = new(StringComparer.Ordinal);
+    private readonly StepScheduler _scheduler;
+    private readonly RunChanges _changes;
+    private readonly RunEffects _effects;
+    private readonly StepLogSink _sink;
+    private readonly AttemptRunner _attempts;
+    private readonly RunFlow _flow;
+    private readonly RunCommands _commands;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _postGate = new();
+    private readonly ActivityContext _origin;
+    private readonly RunTrace _trace;
     private bool _closed;
-
-    // Changes of the message being handled; saved together by CommitAsync.
-    private readonly List<HistoryEntry> _history = [];
-    private readonly HashSet<string> _dirtySteps = new(StringComparer.Ordinal);
-    private readonly List<Action> _afterCommit = [];
-    private RunRecord _run;
-    private long _expectedVersion;
-    private bool _holdsLock;
-    private string? _releaseLock;
     private Task? _loop;
     private volatile TaskCompletionSource _idleSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _idle;
     private volatile bool _ended;
     private bool _startedOnce;
-    private bool _launchQueued;
-    private readonly ActivityContext _origin;
-    private readonly RunTrace _trace;
 
     public RunCoordinator(EngineServices services, WorkflowDefinition definition, RunSnapshot snapshot, bool holdsLock, ActivityContext origin = default)
     {
+        var run = snapshot.Run;
+        var parameters = new ParameterValues(run.Parameters);
         _origin = origin;
-        _trace = new RunTrace(services.Telemetry, snapshot.Run.Id, snapshot.Run.Workflow);
         _services = services;
-        _definition = definition;
-        _run = snapshot.Run;
-        _expectedVersion = snapshot.Run.Version;
-        _parameters = new ParameterValues(snapshot.Run.Parameters);
-        _steps = snapshot.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        _savedSteps = new Dictionary<string, StepRecord>(_steps, StringComparer.Ordinal);
-        _stepDefinitions = definition.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
-        _holdsLock = holdsLock || snapshot.Run.LockKey is null;
+        _trace = new RunTrace(services.Telemetry, run.Id, run.Workflow);
+        _scheduler = new StepScheduler(definition, parameters);
+        _changes = new RunChanges(snapshot, holdsLock, services.Store, services.Clock, services.Logger);
+        _effects = new RunEffects(run.Id, services);
+        _sink = new StepLogSink(run.Id, services.Options, services.Masker, services.Clock, () => Post(new RunMessage.Flush()));
+        _attempts = new AttemptRunner(services, run.Id, run.Workflow, parameters, _trace, _sink, Post, _stopping.Token);
+        var approvals = new ApprovalDecisions(services, definition, _scheduler, _changes, _effects);
+        _flow = new RunFlow(services, definition, _scheduler, _changes, _effects, _attempts, approvals, _trace, _stopping.Token);
+        _commands = new RunCommands(services, _changes, _effects, _attempts, approvals, _stopping.Token);
     }
 
-    public string RunId => _run.Id;
+    public string RunId => _changes.RunId;
+
+    private RunRecord Run => _changes.Run;
 
     /// <summary>Step bodies and compensations executing now.</summary>
-    public int StepsInFlight => _inFlight.Count;
+    public int StepsInFlight => _attempts.Count;
 
     /// <summary>The loop has ended and the coordinator is letting its run go.</summary>
     public bool IsEnding { get; private set; }
@@ -76,7 +70,7 @@ internal sealed partial class RunCoordinator : IDisposable
 
     public void Start(bool recovering)
     {
-        _trace.Begin(_run, recovering, _origin, Now);
+        _trace.Begin(Run, recovering, _origin, Now);
         // The run outlives whatever started it: nothing of the caller's context (its span, its log scopes) flows in.
         using (ExecutionContext.SuppressFlow())
         {
@@ -111,7 +105,7 @@ internal sealed partial class RunCoordinator : IDisposable
     {
         lock (_postGate)
         {
-            if (_inbox.Reader.Count > 0 || !_inFlight.IsEmpty)
+            if (_inbox.Reader.Count > 0 || !_attempts.IsIdle)
             {
                 return false;
             }
@@ -146,23 +140,12 @@ internal sealed partial class RunCoordinator : IDisposable
     private async Task CancelEverythingAsync()
     {
         await _stopping.CancelAsync();
-        foreach (var (_, cancel) in _inFlight.Values)
-        {
-            try
-            {
-                await cancel.CancelAsync();
-            }
-            catch (ObjectDisposedException)
-            {
-                // The step settled on the loop meanwhile (Settle disposes its token): nothing left to cancel. A stop
-                // comes from another thread, so it can see an attempt the loop is just forgetting.
-            }
-        }
+        await _attempts.CancelAllAsync();
     }
 
     private async Task LoopAsync()
     {
-        using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = _run.Workflow });
+        using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = Run.Workflow });
         try
         {
             await foreach (var message in _inbox.Reader.ReadAllAsync(_stopping.Token))
@@ -177,23 +160,17 @@ internal sealed partial class RunCoordinator : IDisposable
                     break;
                 }
 
-                if (_launchQueued && (_idle || !_startedOnce))
+                if (_effects.HasLaunches && (_idle || !_startedOnce))
                 {
                     // Before the steps start: once the scheduler knows the run executes, a crash from here on is
                     // recovered through it.
                     await _services.BusyAsync(RunId, _stopping.Token);
                 }
 
-                _launchQueued = false;
-                foreach (var action in _afterCommit)
-                {
-                    action();
-                }
-
-                _afterCommit.Clear();
+                _effects.Run();
                 NoteIdleOrBusy();
-                answer?.Done.TrySetResult(result with { Run = _run });
-                if (StateMachine.IsTerminal(_run.Status))
+                answer?.Done.TrySetResult(result with { Run = Run });
+                if (StateMachine.IsTerminal(Run.Status))
                 {
                     break;
                 }
@@ -221,11 +198,11 @@ internal sealed partial class RunCoordinator : IDisposable
             _inbox.Writer.TryComplete();
             while (_inbox.Reader.TryRead(out var left))
             {
-                (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {_run.Status}; nothing was done."));
+                (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {Run.Status}; nothing was done."));
                 _services.Activity.Exit();
             }
 
-            _trace.End(_run, Now);
+            _trace.End(Run, Now);
             IsEnding = true;
             // Released before it is detached: until then a message for the run waits for this coordinator's end
             // instead of claiming the run again and losing the new lease to this release.
@@ -247,24 +224,17 @@ internal sealed partial class RunCoordinator : IDisposable
             var signal = _idleSignal;
             if (_ended || _idle)
             {
-                return _run.Status;
+                return Run.Status;
             }
 
             await signal.Task.WaitAsync(cancellationToken);
         }
     }
 
-    /// <summary>Steps start only after the save (commit before act); an idle run starting one tells the dispatcher first.</summary>
-    private void QueueLaunch(Action launch)
-    {
-        _launchQueued = true;
-        _afterCommit.Add(launch);
-    }
-
     /// <summary>Busy → idle wakes whoever waits in <see cref="WhenIdleAsync"/>.</summary>
     private void NoteIdleOrBusy()
     {
-        var idle = _inFlight.IsEmpty;
+        var idle = _attempts.IsIdle;
         _startedOnce = true;
         _idle = idle;
         if (idle)
@@ -276,36 +246,72 @@ internal sealed partial class RunCoordinator : IDisposable
 
     private async Task<CommandResult> HandleAsync(RunMessage message)
     {
+        var result = CommandAnswers.Done(string.Empty);
         switch (message)
         {
             case RunMessage.Kick kick:
-                await OnKickAsync(kick.Recovering);
-                Advance();
-                return Ok(string.Empty);
+                await _flow.KickAsync(kick.Recovering);
+                break;
             case RunMessage.StepFinished finished:
-                OnStepFinished(finished);
-                Advance();
-                return Ok(string.Empty);
+                _flow.OnStepFinished(finished);
+                break;
             case RunMessage.CompensationFinished compensated:
-                OnCompensationFinished(compensated);
-                Advance();
-                return Ok(string.Empty);
+                _flow.OnCompensationFinished(compensated);
+                break;
             case RunMessage.TimerFired fired:
-                OnTimer(fired.Timer);
-                Advance();
-                return Ok(string.Empty);
+                _flow.OnTimer(fired.Timer);
+                break;
             case RunMessage.Flush:
-                return Ok(string.Empty);
-            case RunMessage.Command command:
-                var result = await OnCommandAsync(command.Request);
-                Advance();
                 return result;
+            case RunMessage.Command command:
+                result = await _commands.HandleAsync(command.Request);
+                break;
             default:
                 throw new InvalidOperationException($"Unknown message {message.GetType().Name}.");
         }
+
+        _flow.Advance();
+        return result;
     }
 
-    private static CommandResult Ok(string message) => new(CommandOutcome.Done, message);
+    /// <summary>Saves what the last message changed with the log lines and progress waiting, then tells observers. False when the save failed.</summary>
+    private async Task<bool> CommitAsync()
+    {
+        var logs = _sink.TakeLines();
+        foreach (var (step, percent, text) in _sink.TakeProgress())
+        {
+            if (_changes.Steps.TryGetValue(step, out var record) && record.Status == StepStatus.Running)
+            {
+                _changes.UpdateStep(step, s => s with { ProgressPercent = percent, ProgressText = text });
+            }
+        }
+
+        SavedChange? saved;
+        try
+        {
+            saved = await _changes.SaveAsync(logs, _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            Log.CommitFailed(_services.Logger, ex, RunId);
+            return false;
+        }
+
+        if (saved is null)
+        {
+            return true;
+        }
+
+        if (saved.FirstSinceReload)
+        {
+            _services.Healthy(RunId);
+        }
+
+        var change = saved.Change;
+        _trace.Committed(change.History, Run, name => _changes.Steps[name], _scheduler.KindOf);
+        await _services.NotifyAsync(new RunChanged(Run, change.Steps, change.History), _stopping.Token);
+        return true;
+    }
 
     private DateTimeOffset Now => _services.Clock.GetUtcNow();
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
@@ -12,17 +11,19 @@ namespace OpsFlow.Engine.Execution;
 /// The engine's front door: starts runs, routes commands and timers to the run they concern, and resumes
 /// every active run after a restart. Each active run has one <see cref="RunCoordinator"/>.
 /// </summary>
-public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
+public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<string, RunCoordinator> _active = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _loading = new(1, 1);
-    private readonly ConcurrentDictionary<string, int> _revives = new(StringComparer.Ordinal);
     private readonly IRunStore _store;
     private readonly IWorkflowCatalog _catalog;
     private readonly TimeProvider _clock;
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly EngineServices _services;
+    private readonly RunLeases _leases;
+    private readonly ActiveRuns _runs;
+    private readonly RunMailRelay _mail;
+    private readonly RunRevival _revival;
+    private readonly LeaseKeeper _keeper;
     private volatile bool _stopped;
     private int _disposed;
 
@@ -44,13 +45,19 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         _clock = clock;
         _options = options;
         _logger = logger;
-        _ownership = ownership ?? SingleHostOwnership.Instance;
+        var owners = ownership ?? SingleHostOwnership.Instance;
+        // Lease renewal starts with the first claim, which comes after construction.
+        _leases = new RunLeases(owners, clock, options, logger, () => _keeper!.Start());
         _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance,
-            telemetry ?? new EngineTelemetry(clock), _ownership);
+            telemetry ?? new EngineTelemetry(clock), owners);
+        _runs = new ActiveRuns(store, catalog, _services, _leases, logger, () => _stopped);
+        _mail = new RunMailRelay(owners, store, clock, options, logger, _services.Telemetry, _runs, _leases, () => _stopped);
+        _revival = new RunRevival(store, clock, options, logger, _services.Activity, _runs, () => _stopped);
+        _keeper = new LeaseKeeper(owners, clock, options, logger, _runs, _leases, _mail, () => _stopped);
     }
 
     /// <summary>Runs this engine is driving now.</summary>
-    public int ActiveRunCount => _active.Count;
+    public int ActiveRunCount => _runs.Count;
 
     public async Task<StartRunResult> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
     {
@@ -111,7 +118,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
             $"requested by {actor.Label} via {request.Trigger}{(described.Length == 0 ? string.Empty : $" with {described}")}");
         // Several hosts: the new run's lease is taken before the run exists, so a host that dies right after creating
         // it leaves a lease that expires, and another host takes the run over (a lease without a run is cleared).
-        if (!await ClaimAsync(run.Id, cancellationToken))
+        if (!await _leases.ClaimAsync(run.Id, cancellationToken))
         {
             throw new InvalidOperationException($"Run id {run.Id} is leased already; nothing was created.");
         }
@@ -120,15 +127,15 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         switch (result)
         {
             case CreateRunResult.Duplicate duplicate:
-                await ReleaseAsync(run.Id);
+                await _leases.ReleaseAsync(run.Id);
                 return new StartRunResult.Duplicate(duplicate.Existing);
             case CreateRunResult.LockHeld held:
-                await ReleaseAsync(run.Id);
+                await _leases.ReleaseAsync(run.Id);
                 return new StartRunResult.LockHeld(run.LockKey!, held.Holder);
             case CreateRunResult.Created made:
                 Log.RunCreated(_logger, run.Id, run.Workflow, actor.Label, request.Trigger);
                 origin?.SetTag("opsflow.run.id", run.Id);
-                await AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired, origin?.Context ?? default), cancellationToken);
+                await _runs.AttachNewAsync(new RunCoordinator(_services, definition, new RunSnapshot(made.Run, steps), made.LockAcquired, origin?.Context ?? default), cancellationToken);
 
                 return made.LockAcquired
                     ? new StartRunResult.Started(made.Run)
@@ -145,25 +152,27 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     public async Task<CommandResult> SendAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
     {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var delivery = await DeliverAsync(runId, new RunMessage.Command(command, done), cancellationToken);
+        var delivery = await _runs.DeliverAsync(runId, new RunMessage.Command(command, done), cancellationToken);
         return delivery switch
         {
             Delivery.Delivered => await done.Task.WaitAsync(cancellationToken),
-            Delivery.HeldElsewhere => await MailAsync(runId, command, cancellationToken),
-            _ => await NotDeliveredAsync(runId, cancellationToken),
+            Delivery.HeldElsewhere => await _mail.MailAsync(runId, command, () => SendAsync(runId, command, cancellationToken), cancellationToken),
+            _ => await _runs.NotDeliveredAsync(runId, cancellationToken),
         };
     }
 
-    /// <summary>Why a command reached no run: it does not exist, it ended, or it cannot be loaded here.</summary>
-    private async Task<CommandResult> NotDeliveredAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>True when another live host holds the run's lease: it drives the run, and this host must not.</summary>
+    public Task<bool> IsHeldElsewhereAsync(string runId, CancellationToken cancellationToken = default) =>
+        _leases.IsHeldElsewhereAsync(runId, cancellationToken);
+
+    /// <summary>Resumes every active run from the database. Call once at start, before taking requests.</summary>
+    public async Task<int> RecoverAsync(CancellationToken cancellationToken = default)
     {
-        var run = await _store.GetRunAsync(runId, cancellationToken);
-        return run switch
-        {
-            null => CommandResult.NotFound(runId),
-            _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
-            _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
-        };
+        var started = _clock.GetTimestamp();
+        _keeper.Start();
+        var resumed = await _runs.RecoverAsync(cancellationToken);
+        Log.Recovered(_logger, resumed, _clock.GetElapsedTime(started).TotalMilliseconds);
+        return resumed;
     }
 
     /// <summary>
@@ -173,7 +182,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     /// </summary>
     public async Task<RunStatus?> DriveAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var coordinator = await FindAsync(runId, cancellationToken);
+        var coordinator = await _runs.FindAsync(runId, cancellationToken);
         if (coordinator is null)
         {
             return null;
@@ -200,7 +209,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         Log.TimerFired(_logger, timer.Purpose);
         try
         {
-            return await DeliverAsync(timer.RunId, new RunMessage.TimerFired(timer), cancellationToken) != Delivery.HeldElsewhere;
+            return await _runs.DeliverAsync(timer.RunId, new RunMessage.TimerFired(timer), cancellationToken) != Delivery.HeldElsewhere;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -218,7 +227,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
     public async Task<int> DrainAsync(TimeSpan grace, CancellationToken cancellationToken = default)
     {
         _services.Draining = true;
-        var coordinators = _active.Values.ToArray();
+        var coordinators = _runs.Coordinators;
         var busy = coordinators.Sum(c => c.StepsInFlight);
         Log.Draining(_logger, busy, coordinators.Length, grace);
         var left = 0;
@@ -228,7 +237,7 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         }
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
-            left = _active.Values.Sum(c => c.StepsInFlight);
+            left = _runs.Coordinators.Sum(c => c.StepsInFlight);
         }
 
         Log.Drained(_logger, busy - left, left);
@@ -245,98 +254,21 @@ public sealed partial class WorkflowEngine : IWorkflowTimerHandler, IAsyncDispos
         }
 
         _stopped = true;
-        if (_renewal is not null)
-        {
-            await _renewal.DisposeAsync();
-        }
-
-        if (_mailPoll is not null)
-        {
-            await _mailPoll.DisposeAsync();
-        }
-
-        var coordinators = _active.Values.ToArray();
-        await Task.WhenAll(coordinators.Select(c => c.StopAsync()));
-        foreach (var coordinator in coordinators)
-        {
-            coordinator.Dispose();
-        }
-
-        _loading.Dispose();
+        await _keeper.DisposeAsync();
+        await _runs.DisposeAsync();
     }
 
-    internal void Detach(RunCoordinator coordinator) =>
-        _active.TryRemove(new KeyValuePair<string, RunCoordinator>(coordinator.RunId, coordinator));
+    // The way back from a run's coordinator (through EngineServices) to the parts that own what it asks about.
+    internal Task ReleaseAsync(string runId) => _leases.ReleaseAsync(runId);
 
-    private void Attach(RunCoordinator coordinator, bool recovering)
-    {
-        _active[coordinator.RunId] = coordinator;
-        coordinator.Start(recovering);
-    }
+    internal void Detach(RunCoordinator coordinator) => _runs.Detach(coordinator);
 
-    /// <summary>
-    /// Attaches a just-created run under the loading gate, so a command or timer that raced ahead and loaded the
-    /// run from the store already cannot leave two coordinators driving it.
-    /// </summary>
-    private async Task AttachNewAsync(RunCoordinator coordinator, CancellationToken cancellationToken)
-    {
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            if (!_active.ContainsKey(coordinator.RunId))
-            {
-                Attach(coordinator, recovering: false);
-            }
-            else
-            {
-                coordinator.Dispose();
-            }
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
+    internal void ReviveLater(string runId) => _revival.ReviveLater(runId);
 
-    /// <summary>
-    /// The run's coordinator; loads a non-terminal run that has none (after a failed save, say, or when it went idle
-    /// on a host that shares the database) if this host can claim it. Null when it ended or another host drives it.
-    /// </summary>
-    private async Task<RunCoordinator?> FindAsync(string runId, CancellationToken cancellationToken)
-    {
-        if (_active.TryGetValue(runId, out var coordinator) || _stopped)
-        {
-            return coordinator;
-        }
+    internal void Healthy(string runId) => _revival.Healthy(runId);
 
-        await _loading.WaitAsync(cancellationToken);
-        try
-        {
-            if (_active.TryGetValue(runId, out coordinator))
-            {
-                return coordinator;
-            }
+    internal void OnLockReleased(string lockKey) => _revival.LockReleased(lockKey);
 
-            var run = await _store.GetRunAsync(runId, cancellationToken);
-            if (run is null || StateMachine.IsTerminal(run.Status) || !await ClaimAsync(runId, cancellationToken))
-            {
-                return null;
-            }
-
-            // Read again once the run is ours: another host may have changed it up to the moment it let it go.
-            run = _ownership.IsShared ? await _store.GetRunAsync(runId, cancellationToken) : run;
-            if (run is null || StateMachine.IsTerminal(run.Status))
-            {
-                await ReleaseAsync(runId);
-                return null;
-            }
-
-            var steps = await _store.GetStepsAsync(runId, cancellationToken);
-            return await ResumeAsync(new RunSnapshot(run, steps), cancellationToken);
-        }
-        finally
-        {
-            _loading.Release();
-        }
-    }
+    /// <summary>Reloads waiting for their delay; tests wait for one to be armed before they move a fake clock.</summary>
+    internal int PendingRevives => _revival.Pending;
 }

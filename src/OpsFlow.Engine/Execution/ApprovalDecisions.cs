@@ -1,0 +1,152 @@
+using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
+
+namespace OpsFlow.Engine.Execution;
+
+/// <summary>
+/// The approval rules of PRODUCT §6 (docs/engine.md, "Approvals"), enforced on the coordinator's loop whatever the
+/// client shows: decisions, extensions and timeouts of a run's approval steps. It keeps no state of its own: votes,
+/// deadlines and escalations are in the step records of <see cref="RunChanges"/>.
+/// </summary>
+internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinition workflow, StepScheduler scheduler, RunChanges changes, RunEffects effects)
+{
+    private DateTimeOffset Now => services.Clock.GetUtcNow();
+
+    private string RunId => changes.RunId;
+
+    public CommandResult Decide(RunCommand.Decide command)
+    {
+        var actor = command.Actor;
+        var verb = command.Action.ToString().ToLowerInvariant();
+        var waiting = scheduler.WaitingApprovals(changes.Steps);
+        var step = command.Step is null
+            ? waiting.Count == 1 ? waiting[0] : null
+            : waiting.FirstOrDefault(s => s.Name == command.Step);
+        if (step is null)
+        {
+            var why = command.Step is not null && changes.Steps.TryGetValue(command.Step, out var named)
+                ? $"approval '{named.Name}' is {named.Status}; it is no longer waiting for a decision"
+                : waiting.Count > 1
+                    ? $"run {RunId} waits for several approvals ({string.Join(", ", waiting.Select(s => s.Name))}); name one"
+                    : $"run {RunId} is {changes.Run.Status} and waits for no approval";
+            return Refuse(actor, verb, why);
+        }
+
+        var policy = scheduler.Definition(step.Name).Approval!;
+        var approvers = ApprovalRules.CurrentApprovers(policy, step.Escalated);
+        if (ApprovalRules.IsSelfApproval(actor, changes.Run, workflow.AllowSelfApproval) && command.Action != ApprovalAction.Extend)
+        {
+            return Refuse(actor, verb, $"you started run {RunId}; someone else must decide '{step.Name}' (four-eyes rule)", forbidden: true);
+        }
+
+        if (!ApprovalRules.IsApprover(actor, approvers))
+        {
+            var who = approvers.Count == 0 ? "an operator" : string.Join(", ", approvers);
+            return Refuse(actor, verb, $"only {who} may decide '{step.Name}'", forbidden: true);
+        }
+
+        return command.Action switch
+        {
+            ApprovalAction.Approve => Approve(step, policy, actor, command.Reason),
+            ApprovalAction.Reject => Reject(step, actor, command.Reason),
+            _ => Extend(step, policy, actor),
+        };
+    }
+
+    private CommandResult Approve(StepRecord step, ApprovalPolicy policy, Actor actor, string? reason)
+    {
+        if (step.Votes.Any(v => v.Approved && string.Equals(v.ActorId, actor.Id, StringComparison.OrdinalIgnoreCase)))
+        {
+            var so = step.Votes.Count(v => v.Approved);
+            return Refuse(actor, "approve", $"you already approved '{step.Name}'; {so} of {policy.Required} approvals so far");
+        }
+
+        var vote = new ApprovalVote(actor.Id, actor.DisplayName, Approved: true, reason, Now);
+        var votes = step.Votes.Append(vote).ToArray();
+        var count = votes.Count(v => v.Approved);
+        if (count < policy.Required)
+        {
+            changes.UpdateStep(step.Name, s => s with { Votes = votes });
+            changes.Audit(step.Name, actor.Label, $"approved by {actor.Label} ({count} of {policy.Required})");
+            return CommandAnswers.Done($"Approval recorded: {count} of {policy.Required} for '{step.Name}'.");
+        }
+
+        ResumeFromApproval(actor);
+        effects.CancelTimer(step.Name, TimerKind.ApprovalTimeout);
+        var names = string.Join(", ", votes.Where(v => v.Approved).Select(v => v.ActorName));
+        changes.MoveStep(step.Name, StepStatus.Succeeded, actor.Label, $"approved by {names}", s => s with
+        {
+            Votes = votes,
+            DueAt = null,
+            CompletedSeq = StepScheduler.NextCompletedSeq(changes.Steps),
+        });
+        return CommandAnswers.Done($"'{step.Name}' is approved; run {RunId} goes on.");
+    }
+
+    private CommandResult Reject(StepRecord step, Actor actor, string? reason)
+    {
+        var why = string.IsNullOrWhiteSpace(reason) ? "no reason given" : reason;
+        var vote = new ApprovalVote(actor.Id, actor.DisplayName, Approved: false, reason, Now);
+        ResumeFromApproval(actor);
+        effects.CancelTimer(step.Name, TimerKind.ApprovalTimeout);
+        changes.MoveStep(step.Name, StepStatus.Failed, actor.Label, $"rejected by {actor.Label}: {why}", s => s with
+        {
+            Votes = [.. s.Votes, vote],
+            DueAt = null,
+            Error = $"rejected by {actor.DisplayName}: {why}",
+        });
+        return CommandAnswers.Done($"'{step.Name}' is rejected; run {RunId} stops.");
+    }
+
+    private CommandResult Extend(StepRecord step, ApprovalPolicy policy, Actor actor)
+    {
+        if (step.Extensions >= policy.MaxExtensions)
+        {
+            return Refuse(actor, "extend", $"'{step.Name}' was already extended {step.Extensions} time(s), the most allowed");
+        }
+
+        var due = (step.DueAt ?? Now) + policy.ExtendBy;
+        changes.UpdateStep(step.Name, s => s with { DueAt = due, Extensions = s.Extensions + 1 });
+        changes.Audit(step.Name, actor.Label, $"extended by {actor.Label} by {policy.ExtendBy}; new deadline {due:u}");
+        ArmTimer(step.Name, due);
+        return CommandAnswers.Done($"'{step.Name}' now waits until {due:u}.");
+    }
+
+    /// <summary>The deadline passed: escalated once when the policy says so, otherwise the approval times out.</summary>
+    public void TimedOut(StepRecord step)
+    {
+        var policy = scheduler.Definition(step.Name).Approval!;
+        var late = step.DueAt is { } deadline ? StepScheduler.Lateness(deadline, Now) : string.Empty;
+        if (policy.OnTimeout == ApprovalTimeoutAction.Escalate && !step.Escalated)
+        {
+            var due = Now + policy.Timeout;
+            changes.UpdateStep(step.Name, s => s with { Escalated = true, DueAt = due });
+            changes.Audit(step.Name, RunChanges.System, $"approval timed out{late}; escalated to {string.Join(", ", policy.EscalateTo)} until {due:u}");
+            ArmTimer(step.Name, due);
+            return;
+        }
+
+        ResumeFromApproval(null);
+        changes.MoveStep(step.Name, StepStatus.TimedOut, RunChanges.System, $"approval timed out: nobody decided in time{late}", s => s with
+        {
+            DueAt = null,
+            Error = "approval timed out",
+        });
+    }
+
+    /// <summary>A decision ends the wait: the run is Running again (it may go straight on to Failed).</summary>
+    private void ResumeFromApproval(Actor? actor)
+    {
+        if (changes.Run.Status == RunStatus.WaitingForApproval)
+        {
+            changes.MoveRun(RunStatus.Running, actor?.Label ?? RunChanges.System, "an approval was decided");
+        }
+    }
+
+    private void ArmTimer(string step, DateTimeOffset due) =>
+        effects.ArmTimer(changes.Steps[step], scheduler.Definition(step), TimerKind.ApprovalTimeout, due);
+
+    private CommandResult Refuse(Actor actor, string action, string why, bool forbidden = false) =>
+        CommandAnswers.Refuse(changes, services.Logger, actor, action, why, forbidden);
+}
