@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace OpsFlow.Teams.Tests.Reliability;
 
 /// <summary>
-/// Parameters reach processes as one argv item each, whatever they hold (issue 7, item 5): steps run programs with
+/// Parameters reach processes as one argv item each, whatever they hold (docs/reliability.md, "Malformed input"): steps run programs with
 /// an argument list and no shell, so shell syntax and path traversal in a parameter are only text.
 /// </summary>
 [Trait(Categories.Name, Categories.Slow)]

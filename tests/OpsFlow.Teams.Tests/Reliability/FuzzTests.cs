@@ -8,7 +8,7 @@ using Xunit.Abstractions;
 namespace OpsFlow.Teams.Tests.Reliability;
 
 /// <summary>
-/// Malformed input (issue 7, item 5): random and mutated activities, bytes that are not JSON or not UTF-8, deep
+/// Malformed input (docs/reliability.md, "Malformed input"): random and mutated activities, bytes that are not JSON or not UTF-8, deep
 /// nesting and huge bodies against /api/messages and the HTTP API of the real host. No answer may be a 5xx, the
 /// host must still answer afterwards, and its memory must come back down. The seed is printed; set
 /// OPSFLOW_FUZZ_SEED to replay or vary it.

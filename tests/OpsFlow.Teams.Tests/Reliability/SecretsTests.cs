@@ -9,7 +9,7 @@ using Xunit.Abstractions;
 namespace OpsFlow.Teams.Tests.Reliability;
 
 /// <summary>
-/// A secret a step uses never leaves the process in clear (issue 7, item 6): not in a card sent to the connector,
+/// A secret a step uses never leaves the process in clear (docs/reliability.md, "Secrets"): not in a card sent to the connector,
 /// a log line, the stored history, an error, the HTTP API or the dashboard's endpoints, not even in the database
 /// file, also when the step echoes it to stdout and fails with it in a process's command line.
 /// </summary>
