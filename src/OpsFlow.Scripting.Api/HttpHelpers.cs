@@ -59,8 +59,8 @@ public static class HttpHelpers
         var started = ctx.Clock.GetTimestamp();
         try
         {
-            using var response = await Client.SendAsync(request, linked.Token).ConfigureAwait(false);
-            var text = await response.Content.ReadAsStringAsync(linked.Token).ConfigureAwait(false);
+            using var response = await Client.SendAsync(request, linked.Token);
+            var text = await response.Content.ReadAsStringAsync(linked.Token);
             var reply = new HttpReply((int)response.StatusCode, text, ctx.Clock.GetElapsedTime(started));
             ctx.Log($"{method} {url} → {reply.Status} in {reply.Elapsed.TotalMilliseconds:0} ms");
             return reply;
@@ -96,7 +96,7 @@ public static class HttpHelpers
             ctx.Progress(100 * (attempt - 1) / attempts, $"health check {attempt}/{attempts}");
             try
             {
-                var reply = await ctx.Http(HttpMethod.Get, url, timeout: TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+                var reply = await ctx.Http(HttpMethod.Get, url, timeout: TimeSpan.FromSeconds(5));
                 if (reply.Status == expectStatus && (expectBody is null || reply.Body.Contains(expectBody, StringComparison.Ordinal)))
                 {
                     ctx.Log($"healthy: {url} answered {reply.Status}");
@@ -113,7 +113,7 @@ public static class HttpHelpers
             ctx.LogWarning($"not healthy yet ({attempt}/{attempts}): {last}");
             if (attempt < attempts)
             {
-                await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ctx.Clock, ctx.CancellationToken).ConfigureAwait(false);
+                await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ctx.Clock, ctx.CancellationToken);
             }
         }
 

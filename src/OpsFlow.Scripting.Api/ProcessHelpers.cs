@@ -60,7 +60,7 @@ public static class ProcessHelpers
         using (token.Register(() => KillTree(process)))
         {
             // Not cancellable: after a kill we still wait for the exit, so no orphan outlives the step.
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None);
         }
 
         token.ThrowIfCancellationRequested();

@@ -48,13 +48,13 @@ public static class ServiceHelpers
         using (process)
         {
             var wait = grace ?? TimeSpan.FromSeconds(10);
-            if (!OperatingSystem.IsWindows() && await Terminate(processId).ConfigureAwait(false))
+            if (!OperatingSystem.IsWindows() && await Terminate(processId))
             {
                 using var limit = new CancellationTokenSource(wait, ctx.Clock);
                 using var linked = CancellationTokenSource.CreateLinkedTokenSource(limit.Token, ctx.CancellationToken);
                 try
                 {
-                    await process.WaitForExitAsync(linked.Token).ConfigureAwait(false);
+                    await process.WaitForExitAsync(linked.Token);
                     ctx.Log($"process {processId} stopped");
                     return true;
                 }
@@ -65,7 +65,7 @@ public static class ServiceHelpers
             }
 
             ProcessHelpers.KillTree(process);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None);
             ctx.Log($"process {processId} killed");
             return true;
         }
@@ -106,7 +106,7 @@ public static class ServiceHelpers
         using var kill = new Process { StartInfo = ProcessHelpers.StartInfo("sh", ["-c", "kill -TERM \"$1\"", "opsflow-stop", processId.ToString(System.Globalization.CultureInfo.InvariantCulture)], null, null) };
         kill.Start();
         kill.StandardInput.Close();
-        await kill.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        await kill.WaitForExitAsync(CancellationToken.None);
         return kill.ExitCode == 0;
     }
 

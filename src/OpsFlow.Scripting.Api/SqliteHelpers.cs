@@ -52,7 +52,7 @@ public static class SqliteHelpers
                 // The copy inherits WAL mode from a live database; a backup should be one self-contained file.
                 Execute(to, "PRAGMA journal_mode=DELETE");
             },
-            ctx.CancellationToken).ConfigureAwait(false);
+            ctx.CancellationToken);
         File.Move(partial, target);
         var size = new FileInfo(target).Length;
         ctx.Log($"backup written: {size} bytes");

@@ -46,7 +46,7 @@ internal sealed class ScriptCache(ScriptingOptions options, ILogger logger, Scri
         telemetry.Loaded(image is null ? "compile" : "disk");
         if (image is null)
         {
-            await _compiling.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await _compiling.WaitAsync(cancellationToken);
             try
             {
                 if (TryTake(source.Hash) is { } raced)

@@ -23,7 +23,7 @@ internal static partial class ScriptDeclarer
         try
         {
             // On the pool, so a script that loops forever costs a thread, not the caller.
-            await Task.Run(() => script.RunAsync(globals), cancellationToken).WaitAsync(timeout, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => script.RunAsync(globals), cancellationToken).WaitAsync(timeout, clock, cancellationToken);
         }
         catch (TimeoutException)
         {

@@ -11,7 +11,7 @@ public sealed partial class ScriptWorkflowCatalog
     /// </summary>
     public async Task<IReadOnlyList<ScriptFileStatus>> ReloadAsync(CancellationToken cancellationToken = default)
     {
-        await _reloading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _reloading.WaitAsync(cancellationToken);
         try
         {
             var started = _clock.GetTimestamp();
@@ -22,7 +22,7 @@ public sealed partial class ScriptWorkflowCatalog
             foreach (var file in WorkflowFiles())
             {
                 var previous = before.ByFile.GetValueOrDefault(file);
-                var (entry, problems) = await LoadFileAsync(file, previous, cancellationToken).ConfigureAwait(false);
+                var (entry, problems) = await LoadFileAsync(file, previous, cancellationToken);
                 if (entry is not null && workflows.TryGetValue(entry.Descriptor.Name, out var owner))
                 {
                     problems = [new ScriptProblem(file, 0, 0, $"workflow '{entry.Descriptor.Name}' is declared by {owner.File} already; workflow names must be unique.")];
@@ -85,15 +85,15 @@ public sealed partial class ScriptWorkflowCatalog
         WorkflowDefinition described;
         try
         {
-            var script = await _cache.GetAsync(source, cancellationToken).ConfigureAwait(false);
-            described = await ScriptDeclarer.DeclareAsync(script, source, ScriptMode.Describe, ParameterValues.Empty, _environment, _options.DeclareTimeout, _clock, cancellationToken).ConfigureAwait(false);
+            var script = await _cache.GetAsync(source, cancellationToken);
+            described = await ScriptDeclarer.DeclareAsync(script, source, ScriptMode.Describe, ParameterValues.Empty, _environment, _options.DeclareTimeout, _clock, cancellationToken);
         }
         catch (ScriptException ex)
         {
             return (null, ex.Problems);
         }
 
-        await _snapshots.SaveAsync(source.ToSnapshot(described.Name, _clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await _snapshots.SaveAsync(source.ToSnapshot(described.Name, _clock.GetUtcNow()), cancellationToken);
         Log.Loaded(_logger, described.Name, file, source.Hash[..12]);
         return (new Entry(file, source, described.Descriptor), []);
     }

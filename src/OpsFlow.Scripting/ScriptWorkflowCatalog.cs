@@ -62,11 +62,11 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
 
     public async ValueTask<WorkflowDefinition> MaterializeAsync(string workflow, string? version, ParameterValues parameters, CancellationToken cancellationToken = default)
     {
-        var source = await SourceForAsync(workflow, version, cancellationToken).ConfigureAwait(false);
+        var source = await SourceForAsync(workflow, version, cancellationToken);
         try
         {
-            var script = await _cache.GetAsync(source, cancellationToken).ConfigureAwait(false);
-            return await ScriptDeclarer.DeclareAsync(script, source, ScriptMode.Materialize, parameters, _environment, _options.DeclareTimeout, _clock, cancellationToken).ConfigureAwait(false);
+            var script = await _cache.GetAsync(source, cancellationToken);
+            return await ScriptDeclarer.DeclareAsync(script, source, ScriptMode.Materialize, parameters, _environment, _options.DeclareTimeout, _clock, cancellationToken);
         }
         catch (ScriptException ex)
         {
@@ -94,7 +94,7 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
             throw new KeyNotFoundException($"No workflow named '{workflow}' is loaded.");
         }
 
-        var snapshot = await _snapshots.FindAsync(version, cancellationToken).ConfigureAwait(false)
+        var snapshot = await _snapshots.FindAsync(version, cancellationToken)
             ?? throw new KeyNotFoundException($"The code of workflow '{workflow}' version {version[..Math.Min(12, version.Length)]} is not stored; the run cannot be resumed with it.");
         return ScriptSource.FromSnapshot(snapshot);
     }

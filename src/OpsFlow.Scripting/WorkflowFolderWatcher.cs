@@ -73,7 +73,7 @@ public sealed class WorkflowFolderWatcher : IDisposable
     {
         try
         {
-            var statuses = await _catalog.ReloadAsync(_stopping.Token).ConfigureAwait(false);
+            var statuses = await _catalog.ReloadAsync(_stopping.Token);
             Interlocked.Increment(ref _reloads);
             Reloaded?.Invoke(statuses);
         }
