@@ -1,14 +1,17 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
-using OpsFlow.Testing;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
+using OpsFlow.Testing;
 
 namespace OpsFlow.Bench;
 
@@ -17,28 +20,28 @@ internal sealed class BenchEngine : IRunObserver, IAsyncDisposable
 {
     private static readonly Actor Runner = new("bench", "Bench", new HashSet<string> { Roles.Operator });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RunRecord>> _ends = new();
-    private readonly ServiceProvider? _services;
-    private readonly InProcessTimers _timers;
+    private readonly ServiceProvider _services;
 
     public BenchEngine(string? databaseFile, InMemoryWorkflowCatalog catalog)
     {
-        IRunStore store;
+        var services = new ServiceCollection()
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            .AddSingleton<IWorkflowCatalog>(catalog)
+            .AddSingleton<IRunObserver>(this)
+            .AddOpsFlowEngine();
         if (databaseFile is null)
         {
-            store = new InMemoryRunStore();
+            services.AddSingleton<IRunStore>(new InMemoryRunStore());
         }
         else
         {
-            _services = new ServiceCollection()
-                .AddSingleton(TimeProvider.System)
-                .AddOpsFlowSqlite($"Data Source={databaseFile}")
-                .BuildServiceProvider();
-            store = _services.GetRequiredService<IRunStore>();
+            services.AddOpsFlowSqlite($"Data Source={databaseFile}");
         }
 
-        Store = store;
-        _timers = new InProcessTimers(TimeProvider.System, () => Engine!);
-        Engine = new WorkflowEngine(store, catalog, _timers, [this], TimeProvider.System, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+        _services = services.BuildServiceProvider();
+        Store = _services.GetRequiredService<IRunStore>();
+        Engine = _services.GetRequiredService<WorkflowEngine>();
     }
 
     public WorkflowEngine Engine { get; }
@@ -47,9 +50,9 @@ internal sealed class BenchEngine : IRunObserver, IAsyncDisposable
 
     public async Task MigrateAsync()
     {
-        if (_services is not null)
+        if (_services.GetService<DatabaseMigrator>() is { } migrator)
         {
-            await _services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+            await migrator.MigrateAsync();
         }
     }
 
@@ -75,12 +78,8 @@ internal sealed class BenchEngine : IRunObserver, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
-        _timers.Dispose();
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
+        // The container disposes the engine first (it was made after its timers), then the timers and the store.
+        await _services.DisposeAsync();
 
         SqliteConnection.ClearAllPools();
     }

@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 
 namespace OpsFlow.Bench;
 

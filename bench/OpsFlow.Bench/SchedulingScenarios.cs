@@ -8,7 +8,9 @@ using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 using OpsFlow.Scheduling;
 using Quartz;
 
@@ -169,8 +171,7 @@ internal static class SchedulingScenarios
                 .AddSingleton(TimeProvider.System)
                 .AddOpsFlowSqlite(connectionString)
                 .AddSingleton<IWorkflowCatalog>(catalog)
-                .AddSingleton(new EngineOptions())
-                .AddSingleton<WorkflowEngine>();
+                .AddOpsFlowEngine();
             if (ends is not null)
             {
                 services.AddSingleton(ends);
@@ -178,11 +179,7 @@ internal static class SchedulingScenarios
 
             if (quartz)
             {
-                services.AddOpsFlowQuartz(connectionString);
-            }
-            else
-            {
-                services.AddSingleton<IWorkflowTimers>(sp => new InProcessTimers(TimeProvider.System, () => sp.GetRequiredService<WorkflowEngine>()));
+                services.AddOpsFlowScheduling(retention => retention.StepLogDays = 0);
             }
 
             var provider = services.BuildServiceProvider();

@@ -6,6 +6,8 @@ using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Playground;
 using OpsFlow.Bot.Telemetry;
 using OpsFlow.Bot.Workflows;
+using OpsFlow.Engine.Setup;
+using OpsFlow.Scheduling;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
 
@@ -26,7 +28,9 @@ builder.Services.AddOpsFlowRecovery();
 builder.Services.AddOpsFlowBuiltInWorkflows();
 builder.Services.AddOpsFlowScripts(builder.Configuration);
 builder.Services.AddOpsFlowScriptWatcher();
+// Quartz in the same database: timers, runs as recoverable jobs, schedules (its tables come with the migrations).
 builder.Services.AddOpsFlowScheduling(builder.Configuration);
+builder.Services.AddOpsFlowDeclaredSchedules();
 builder.Services.AddOpsFlowAccess(builder.Configuration);
 // Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
 builder.Services.AddOpsFlowTeams(builder.Configuration);

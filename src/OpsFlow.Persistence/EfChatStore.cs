@@ -4,7 +4,7 @@ using OpsFlow.Teams.Ports;
 namespace OpsFlow.Persistence;
 
 /// <summary>The chat channel's durable state in the chat_* tables; writes go through the single writer.</summary>
-internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes) : IChatStore
+internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes, DatabaseProvider provider) : IChatStore
 {
     public Task SaveConversationAsync(ConversationReference reference, CancellationToken cancellationToken = default) =>
         Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
@@ -113,14 +113,7 @@ internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes
         reads.RunAsync(async db =>
         {
             var posted = Mapping.Ticks(card.PostedAt);
-            if (db.Database.IsSqlite())
-            {
-                // SQLite's own busy handler retries within milliseconds of the writer's commit, rather than in the
-                // coarser steps of the driver's retry loop.
-                await db.Database.OpenConnectionAsync(cancellationToken);
-                await db.Database.ExecuteSqlRawAsync("PRAGMA busy_timeout=10000", cancellationToken);
-            }
-
+            await provider.PrepareLoneCommitAsync(db, cancellationToken);
             await db.Database.ExecuteSqlAsync(
                 $"""
                 INSERT INTO "chat_run_cards" ("RunId", "ConversationId", "ActivityId", "PostedAt") VALUES ({card.RunId}, {card.ConversationId}, {card.ActivityId}, {posted})

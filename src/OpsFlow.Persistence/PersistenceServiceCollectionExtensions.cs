@@ -1,50 +1,45 @@
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Ports;
 
 namespace OpsFlow.Persistence;
 
 public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>
-    /// The EF Core run store on SQLite. The file's folder is created if missing; call
-    /// <see cref="DatabaseMigrator.MigrateAsync"/> at start to apply migrations.
+    /// For a provider's registration (AddOpsFlowSqlite, AddOpsFlowPostgres): the EF Core stores on the database that
+    /// <paramref name="configure"/> sets up, the provider's description of it (<see cref="OpsFlowDatabase"/>, which the
+    /// scheduler reads) and what it does differently (<typeparamref name="TProvider"/>). Call
+    /// <see cref="DatabaseMigrator.MigrateAsync"/> at start to apply the provider's migrations.
     /// </summary>
-    public static IServiceCollection AddOpsFlowSqlite(this IServiceCollection services, string connectionString)
+    /// <exception cref="InvalidOperationException">A database is registered already: a host keeps its state in one.</exception>
+    public static IServiceCollection AddOpsFlowDatabase<TProvider>(
+        this IServiceCollection services, Func<IServiceProvider, OpsFlowDatabase> describe, Action<IServiceProvider, DbContextOptionsBuilder> configure)
+        where TProvider : DatabaseProvider
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (!string.IsNullOrEmpty(builder.DataSource) && builder.DataSource != ":memory:")
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(describe);
+        if (services.Any(d => d.ServiceType == typeof(OpsFlowDatabase)))
         {
-            var folder = Path.GetDirectoryName(Path.GetFullPath(builder.DataSource));
-            if (!string.IsNullOrEmpty(folder))
-            {
-                Directory.CreateDirectory(folder);
-            }
+            throw new InvalidOperationException(
+                "A database is registered already: call one of AddOpsFlowSqlite and AddOpsFlowPostgres, once (OpsFlow:Database:Provider chooses in the host).");
         }
 
-        // Readers use pooled contexts; Microsoft.Data.Sqlite retries a busy database until the command timeout. Its
-        // calls block, so they run on threads of their own (DatabaseThreads), not the pool's.
-        services.TryAddSingleton<DatabaseThreads>(_ => new DatabaseThreads());
-        return services.AddOpsFlowStores(options => options.UseSqlite(builder.ConnectionString));
-    }
-
-    /// <summary>
-    /// The EF Core stores on the database <paramref name="configure"/> chooses: how each provider registers
-    /// (AddOpsFlowSqlite here, AddOpsFlowPostgres in OpsFlow.Persistence.Postgres).
-    /// </summary>
-    public static IServiceCollection AddOpsFlowStores(this IServiceCollection services, Action<DbContextOptionsBuilder> configure)
-    {
+        services.AddSingleton(describe);
+        services.AddSingleton<DatabaseProvider, TProvider>();
         services.AddPooledDbContextFactory<OpsFlowDbContext>(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DatabaseReads(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetService<DatabaseThreads>()));
-        services.TryAddSingleton(sp => new WriteQueue(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetService<DatabaseThreads>()));
+        services.TryAddSingleton(sp => new WriteQueue(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetRequiredService<DatabaseProvider>(), sp.GetService<DatabaseThreads>()));
         services.TryAddSingleton<IRunStore, EfRunStore>();
         services.TryAddSingleton<IRunReports, EfRunReports>();
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();
-        services.TryAddSingleton<OpsFlow.Teams.Ports.IChatStore, EfChatStore>();
+        // The chat channel keeps its state in memory until a database owns it: this replaces that default whichever
+        // was registered first, so there is one chat store and it is this one.
+        services.RemoveAll<IChatStore>();
+        services.AddSingleton<IChatStore, EfChatStore>();
         services.TryAddSingleton<DatabaseMigrator>();
         return services;
     }
@@ -54,14 +49,18 @@ public static class PersistenceServiceCollectionExtensions
     /// holds its lease. <paramref name="hostId"/> names this host in the leases; by default the machine name, the
     /// process id and a random suffix, so that two processes never share one.
     /// </summary>
-    public static IServiceCollection AddOpsFlowRunLeases(this IServiceCollection services, string? hostId = null)
+    public static IServiceCollection AddOpsFlowRunLeases(this IServiceCollection services, string? hostId = null) =>
+        services.AddOpsFlowRunLeases(_ => hostId);
+
+    /// <inheritdoc cref="AddOpsFlowRunLeases(IServiceCollection, string?)"/>
+    public static IServiceCollection AddOpsFlowRunLeases(this IServiceCollection services, Func<IServiceProvider, string?> hostId)
     {
-        hostId ??= $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}";
+        ArgumentNullException.ThrowIfNull(hostId);
         services.TryAddSingleton<IRunOwnership>(sp => new EfRunOwnership(
             sp.GetRequiredService<DatabaseReads>(),
             sp.GetRequiredService<WriteQueue>(),
             sp.GetRequiredService<TimeProvider>(),
-            hostId));
+            hostId(sp) ?? $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid().ToString("n")[..6]}"));
         return services;
     }
 }

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace OpsFlow.Persistence;
@@ -20,12 +19,14 @@ internal sealed class WriteQueue : IAsyncDisposable
     private const int MaxBatch = 256;
     private readonly Channel<WriteOp> _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IDbContextFactory<OpsFlowDbContext> _contexts;
+    private readonly DatabaseProvider _provider;
     private readonly Task _writer;
 
     /// <param name="threads">Where the writer runs when the driver blocks (SQLite): never on a pool thread.</param>
-    public WriteQueue(IDbContextFactory<OpsFlowDbContext> contexts, DatabaseThreads? threads = null)
+    public WriteQueue(IDbContextFactory<OpsFlowDbContext> contexts, DatabaseProvider provider, DatabaseThreads? threads = null)
     {
         _contexts = contexts;
+        _provider = provider;
         _writer = threads is null ? Task.Run(WriteLoopAsync) : threads.RunAsync(WriteLoopAsync, CancellationToken.None);
     }
 
@@ -60,33 +61,12 @@ internal sealed class WriteQueue : IAsyncDisposable
     }
 
     /// <summary>
-    /// A context on the writer's own connection, opened once. On SQLite, WAL with synchronous=NORMAL keeps every
-    /// committed transaction across a process crash (kill -9) at a fraction of FULL's fsync cost; a power cut may
-    /// lose the last few commits, never consistency. Other databases take the context as configured.
+    /// A context on the writer's own connection, opened once and set up by the provider (on SQLite, the write pragmas).
     /// </summary>
     private async Task<OpsFlowDbContext> WriterContextAsync()
     {
-        if (_db is null)
-        {
-            var db = await _contexts.CreateDbContextAsync();
-            if (db.Database.IsSqlite())
-            {
-                _connection = new SqliteConnection(db.Database.GetConnectionString());
-                await db.DisposeAsync();
-                await _connection.OpenAsync();
-                await using var pragmas = _connection.CreateCommand();
-                pragmas.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;";
-                await pragmas.ExecuteNonQueryAsync();
-                db = new OpsFlowDbContext(new DbContextOptionsBuilder<OpsFlowDbContext>().UseSqlite(_connection).Options);
-            }
-            else
-            {
-                await db.Database.OpenConnectionAsync();
-            }
-
-            _db = db; // reused for every batch; its change tracker is cleared after each write
-        }
-
+        // Reused for every batch; its change tracker is cleared after each write.
+        _db ??= await _provider.OpenWriterAsync(_contexts, CancellationToken.None);
         return _db;
     }
 
@@ -97,15 +77,8 @@ internal sealed class WriteQueue : IAsyncDisposable
             await _db.DisposeAsync();
             _db = null;
         }
-
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-            _connection = null;
-        }
     }
 
-    private SqliteConnection? _connection;
     private OpsFlowDbContext? _db;
 
     private Task<T> Enqueue<T>(WriteOp<T> op)

@@ -3,7 +3,7 @@ namespace OpsFlow.Scheduling;
 /// <summary>Quartz's cluster on PostgreSQL (section "OpsFlow:Cluster" of appsettings.json; see docs/scale-out.md).</summary>
 public sealed class ClusterOptions
 {
-    /// <summary>True once Quartz is clustered (AddOpsFlowQuartzCluster); not a setting.</summary>
+    /// <summary>True when Quartz is clustered: the database is shared by hosts (OpsFlowDatabase.SharedByHosts); not a setting.</summary>
     public bool Enabled { get; internal set; }
 
     /// <summary>How often each host tells the cluster it is alive. Default 5 s.</summary>

@@ -1,6 +1,7 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using OpsFlow.Engine.Execution;
+using Microsoft.Extensions.Options;
 using OpsFlow.Engine.Ports;
 using Quartz;
 
@@ -8,64 +9,91 @@ namespace OpsFlow.Scheduling;
 
 public static class SchedulingServiceCollectionExtensions
 {
+    /// <summary>The configuration section of <see cref="ClusterOptions"/>.</summary>
+    public const string ClusterSection = "OpsFlow:Cluster";
+
+    /// <summary>The configuration section of <see cref="RetentionOptions"/>.</summary>
+    public const string RetentionSection = "OpsFlow:Retention";
+
     /// <summary>How late a firing must be to count as missed (and, for a schedule, to be reported late).</summary>
     public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(10);
 
     /// <summary>The retention job, for an operator (or a test) that wants to run it now.</summary>
     public static JobKey StepLogRetentionJob => QuartzKeys.RetentionJob;
 
-    /// <summary>
-    /// Quartz with its ADO job store in OpsFlow's SQLite database (its tables are created at start when missing),
-    /// owning the engine's timers and the recurring schedules. Not clustered: Quartz refuses clustering on SQLite,
-    /// so one host per database file. Registers the hosted service that starts and stops the scheduler.
-    /// </summary>
-    /// <param name="retention">When given (and its days are positive), a daily job trims old step logs.</param>
-    public static IServiceCollection AddOpsFlowQuartz(this IServiceCollection services, string sqliteConnectionString, RetentionOptions? retention = null)
+    /// <summary>The scheduler with <see cref="ClusterOptions"/> and <see cref="RetentionOptions"/> from their sections of <paramref name="configuration"/>.</summary>
+    /// <inheritdoc cref="AddOpsFlowScheduling(IServiceCollection, Action{RetentionOptions}?, Action{ClusterOptions}?)" path="/remarks"/>
+    public static IServiceCollection AddOpsFlowScheduling(this IServiceCollection services, IConfiguration configuration)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(sqliteConnectionString);
-        return services.AddQuartzStore(store => store.UseSqlite(sqliteConnectionString), retention);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ClusterOptions>().Bind(configuration.GetSection(ClusterSection));
+        return services.AddOpsFlowScheduling(retention => configuration.GetSection(RetentionSection).Bind(retention));
     }
 
     /// <summary>
-    /// Quartz clustered on OpsFlow's PostgreSQL database (its tables are created at start when missing; hosts
-    /// starting together find the ones the first created): every host shares the timers, the schedules and the
-    /// run jobs, a trigger fires on one host only, and the run jobs of a host that stops checking in are recovered
-    /// by another host after <see cref="ClusterOptions.CheckinInterval"/> plus <see cref="ClusterOptions.CheckinMisfireThreshold"/>.
+    /// Quartz with its ADO job store in OpsFlow's database, owning the engine's timers, the runs as recoverable jobs and
+    /// the recurring schedules; and the hosted service that starts and stops it.
     /// </summary>
-    public static IServiceCollection AddOpsFlowQuartzCluster(this IServiceCollection services, string postgresConnectionString, ClusterOptions? cluster = null, RetentionOptions? retention = null)
+    /// <remarks>
+    /// The database is the one the persistence provider registered (<see cref="OpsFlowDatabase"/>): the scheduler chooses
+    /// none and brings no driver, and the provider's migrations create its tables. Hosts that share the database run
+    /// Quartz clustered (PostgreSQL); SQLite is one host per file. This replaces the engine's in-process timers, whichever
+    /// was registered first. The options are checked at start; a <paramref name="retention"/> with positive
+    /// <see cref="RetentionOptions.StepLogDays"/> schedules a daily job that trims old step logs.
+    /// </remarks>
+    public static IServiceCollection AddOpsFlowScheduling(
+        this IServiceCollection services, Action<RetentionOptions>? retention = null, Action<ClusterOptions>? cluster = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(postgresConnectionString);
-        cluster ??= new ClusterOptions();
-        cluster.Enabled = true;
-        services.AddSingleton(cluster);
-        return services.AddQuartzStore(
-            store =>
-            {
-                store.UsePostgres(postgresConnectionString);
-                store.UseClustering(clustering =>
-                {
-                    clustering.CheckinInterval = cluster.CheckinInterval;
-                    clustering.CheckinMisfireThreshold = cluster.CheckinMisfireThreshold;
-                });
-            },
-            retention);
+        ArgumentNullException.ThrowIfNull(services);
+        var retentionOptions = services.AddOptions<RetentionOptions>().ValidateOnStart();
+        var clusterOptions = services.AddOptions<ClusterOptions>().ValidateOnStart()
+            .PostConfigure<OpsFlowDatabase>((options, database) => options.Enabled = database.SharedByHosts);
+        if (retention is not null)
+        {
+            retentionOptions.Configure(retention);
+        }
+
+        if (cluster is not null)
+        {
+            clusterOptions.Configure(cluster);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RetentionOptions>, RetentionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
+        // The jobs take the options as plain objects.
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RetentionOptions>>().Value);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value);
+        services.AddOptions<QuartzOptions>().Configure<OpsFlowDatabase, ClusterOptions>(QuartzStore.Apply);
+        AddQuartz(services, RetentionAtRegistration(retention));
+        // The engine's in-process timers are its default; this adapter owns the port, in whichever order both register.
+        services.RemoveAll<IWorkflowTimers>();
+        services.AddSingleton<IWorkflowTimers, QuartzWorkflowTimers>();
+        services.TryAddSingleton<IRunDispatcher, QuartzRunDispatcher>();
+        services.TryAddSingleton<QuartzRunSchedules>();
+        services.TryAddSingleton<IRunSchedules>(sp => sp.GetRequiredService<QuartzRunSchedules>());
+        return services;
     }
 
-    private static IServiceCollection AddQuartzStore(this IServiceCollection services, Action<IPersistentStoreBuilder> database, RetentionOptions? retention)
+    /// <summary>Whether (and when) the retention job runs decides what Quartz is given at registration, so it is read now.</summary>
+    private static RetentionOptions RetentionAtRegistration(Action<RetentionOptions>? configure)
     {
-        retention ??= new RetentionOptions { StepLogDays = 0 };
-        services.AddSingleton(retention);
-        services.TryAddSingleton(new ClusterOptions());
+        var retention = new RetentionOptions();
+        configure?.Invoke(retention);
+        return retention;
+    }
+
+    private static void AddQuartz(IServiceCollection services, RetentionOptions retention)
+    {
+        if (services.Any(d => d.ServiceType == typeof(QuartzRunSchedules)))
+        {
+            return;
+        }
+
         services.AddQuartz(quartz =>
         {
             // A run's job waits (asynchronously) while the run executes: allow as many as runs may execute at once.
             quartz.UseDefaultThreadPool(maxConcurrency: 500);
-            quartz.UsePersistentStore(store =>
-            {
-                database(store);
-                store.ProvisionSchema();
-                store.UseSystemTextJsonSerializer();
-            });
+            quartz.UsePersistentStore(QuartzStore.Use);
             quartz.AddTriggerListener<SchedulingTelemetry>();
             quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
             quartz.AddJobType<RunJob>();
@@ -78,18 +106,12 @@ public static class SchedulingServiceCollectionExtensions
                     .WithCronSchedule(retention.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             }
         });
-        // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
-        // re-run at the next start, as after a crash.
         // A firing more than this late counts as missed, and the misfire policy applies: fire once, now. Quartz's 60 s
         // default would replay every missed slot of a short schedule one by one after a short outage.
         services.Configure<QuartzOptions>(options => options.Properties["quartz.jobStore.misfireThreshold"] =
             ((long)MisfireThreshold.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Jobs hand work to the engine and return, so stopping need not wait for them; a step still running is
+        // re-run at the next start, as after a crash.
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = false);
-        services.AddSingleton<IWorkflowTimers, QuartzWorkflowTimers>();
-        services.AddSingleton<IWorkflowTimerHandler>(sp => sp.GetRequiredService<WorkflowEngine>());
-        services.AddSingleton<IRunDispatcher, QuartzRunDispatcher>();
-        services.AddSingleton<QuartzRunSchedules>();
-        services.AddSingleton<IRunSchedules>(sp => sp.GetRequiredService<QuartzRunSchedules>());
-        return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 using Xunit.Abstractions;
 
 namespace OpsFlow.Bot.Tests;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 
 namespace OpsFlow.Bot.Tests;
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using OpsFlow.Bot.Health;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 using Quartz;
 
 namespace OpsFlow.Bot.Tests;

@@ -5,13 +5,16 @@
 // the test compares with the database after killing this process several times.
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 
 if (args.Length != 3)
 {
@@ -23,14 +26,14 @@ var journal = new JournalFile(args[1]);
 var runs = int.Parse(args[2], CultureInfo.InvariantCulture);
 await using var services = new ServiceCollection()
     .AddSingleton(TimeProvider.System)
+    .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
     .AddOpsFlowSqlite($"Data Source={args[0]}")
+    .AddSingleton<IWorkflowCatalog>(new InMemoryWorkflowCatalog().Add(CrashWorkflow.Build(journal)))
+    .AddOpsFlowEngine()
     .BuildServiceProvider();
 await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
 var store = services.GetRequiredService<IRunStore>();
-var catalog = new InMemoryWorkflowCatalog().Add(CrashWorkflow.Build(journal));
-WorkflowEngine? engine = null;
-using var timers = new InProcessTimers(TimeProvider.System, () => engine!);
-engine = new WorkflowEngine(store, catalog, timers, [], TimeProvider.System, new EngineOptions(), NullLogger<WorkflowEngine>.Instance);
+var engine = services.GetRequiredService<WorkflowEngine>();
 
 var resumed = await engine.RecoverAsync();
 Console.WriteLine($"resumed {resumed}");

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using OpsFlow.Persistence.Sqlite;
 
 namespace OpsFlow.Persistence.Tests;
 

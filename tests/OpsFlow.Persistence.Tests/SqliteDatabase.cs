@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence.Sqlite;
 
 namespace OpsFlow.Persistence.Tests;
 

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
+using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 using Quartz;
 
 namespace OpsFlow.Scheduling.Tests;
@@ -69,9 +72,11 @@ public sealed class SchedulingHost : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkflowCatalog>(catalog);
-        builder.Services.AddSingleton(new EngineOptions());
-        builder.Services.AddSingleton<WorkflowEngine>();
-        builder.Services.AddOpsFlowQuartz($"Data Source={Path.Combine(folder, "opsflow.db")}");
+        builder.Services.AddOpsFlowEngine();
+        // Quartz's tables are the SQLite provider's to create; the runs stay in the test's store.
+        var database = await MigratedSqliteAsync(Path.Combine(folder, "opsflow.db"));
+        builder.Services.AddSingleton(database);
+        builder.Services.AddOpsFlowScheduling(retention => retention.StepLogDays = 0);
         if (timers is not null)
         {
             builder.Services.AddSingleton<IWorkflowTimerHandler>(timers);
@@ -80,6 +85,14 @@ public sealed class SchedulingHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         return new SchedulingHost(host);
+    }
+
+    /// <summary>The file migrated by the SQLite provider, described as that provider describes it to the scheduler.</summary>
+    private static async Task<OpsFlowDatabase> MigratedSqliteAsync(string file)
+    {
+        await using var sqlite = new ServiceCollection().AddOpsFlowSqlite($"Data Source={file}").BuildServiceProvider();
+        await sqlite.GetRequiredService<DatabaseMigrator>().MigrateAsync();
+        return sqlite.GetRequiredService<OpsFlowDatabase>();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Definitions;
@@ -5,6 +7,7 @@ using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Engine.Telemetry;
 using Xunit;
 using Xunit.Sdk;
@@ -23,6 +26,7 @@ public sealed class EngineHarness : IAsyncDisposable
     private readonly TimeSpan _within;
     private readonly bool _endsAreFinal;
     private readonly RunChangeSignal _changes = new();
+    private readonly ServiceProvider _services;
 
     /// <param name="clock">A <see cref="FakeTimeProvider"/> at <see cref="Start"/> unless given; the system clock for real timers.</param>
     /// <param name="catalog">The workflows; an empty <see cref="InMemoryWorkflowCatalog"/> that <see cref="Add"/> fills unless given.</param>
@@ -46,8 +50,27 @@ public sealed class EngineHarness : IAsyncDisposable
         Catalog = catalog ?? new InMemoryWorkflowCatalog();
         _within = within ?? Wait.DefaultWithin;
         _endsAreFinal = endsAreFinal;
-        Timers = new InProcessTimers(Time, () => Engine!);
-        Engine = new WorkflowEngine(Store, Catalog, Timers, [.. observers ?? [], _changes], Time, options ?? new EngineOptions(), NullLogger<WorkflowEngine>.Instance, secrets, dispatcher, telemetry, ownership);
+        // Wired as every host wires it (AddOpsFlowEngine), with the test's stand-ins for the ports.
+        var services = new ServiceCollection()
+            .AddSingleton(Time)
+            .AddSingleton(Store)
+            .AddSingleton(Catalog)
+            .AddSingleton(typeof(ILogger<>), typeof(NullLogger<>))
+            // The test's options object itself, so that a test that keeps it sees what the engine sees.
+            .AddSingleton(options ?? new EngineOptions())
+            .AddOpsFlowEngine();
+        foreach (var observer in (IEnumerable<IRunObserver>)[.. observers ?? [], _changes])
+        {
+            services.AddSingleton(observer);
+        }
+
+        AddIfGiven(services, secrets);
+        AddIfGiven(services, dispatcher);
+        AddIfGiven(services, telemetry);
+        AddIfGiven(services, ownership);
+        _services = services.BuildServiceProvider();
+        Timers = _services.GetRequiredService<InProcessTimers>();
+        Engine = _services.GetRequiredService<WorkflowEngine>();
     }
 
     public static Actor Alice { get; } = Person("alice", Roles.Operator);
@@ -71,6 +94,15 @@ public sealed class EngineHarness : IAsyncDisposable
 
     /// <summary>Pulsed at every committed run change.</summary>
     public Signal Changed => _changes.Changed;
+
+    private static void AddIfGiven<T>(IServiceCollection services, T? instance)
+        where T : class
+    {
+        if (instance is not null)
+        {
+            services.AddSingleton(instance);
+        }
+    }
 
     public static Actor Person(string id, params string[] roles) => new(id, char.ToUpperInvariant(id[0]) + id[1..], new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase));
 
@@ -154,7 +186,7 @@ public sealed class EngineHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await Engine.DisposeAsync();
-        Timers.Dispose();
+        // The engine first (it was made after its timers), then the timers; the test's own stand-ins are left alone.
+        await _services.DisposeAsync();
     }
 }

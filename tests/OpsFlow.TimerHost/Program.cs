@@ -10,7 +10,9 @@ using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Sqlite;
 using OpsFlow.Scheduling;
 using Quartz;
 
@@ -37,12 +39,11 @@ internal static class TimerHostProgram
             .AddSingleton(journal)
             .AddOpsFlowSqlite(connectionString)
             .AddSingleton<IWorkflowCatalog>(TimerWorkflows.Catalog(scenario, journal))
-            .AddSingleton(new EngineOptions())
-            .AddSingleton<WorkflowEngine>()
+            .AddOpsFlowEngine()
             // Registered before Quartz's hosted service: its StartingAsync (migrate, sync, recover) completes before any
             // hosted service's StartAsync, so Quartz never fires a timer for a run the engine has not loaded yet.
             .AddHostedService(sp => new ScenarioHostedService(scenario, sp))
-            .AddOpsFlowQuartz(connectionString);
+            .AddOpsFlowScheduling(retention => retention.StepLogDays = 0);
         // The test compresses minutes into seconds: a cron every 5 s and a few seconds of downtime. Quartz treats a
         // firing as missed (misfire: fire once) only when it is more than this late; the default 60 s would replay
         // every 5-s slot of a short outage instead, which with minute-or-longer schedules cannot happen in production.

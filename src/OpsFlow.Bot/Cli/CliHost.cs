@@ -1,6 +1,7 @@
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Workflows;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
 
 namespace OpsFlow.Bot.Cli;

@@ -1,30 +1,19 @@
-using OpsFlow.Persistence;
-
 namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
-/// Which database the host uses: OpsFlow:Database:Provider (Sqlite by default, or Postgres) and
-/// ConnectionStrings:OpsFlow. PostgreSQL is what several hosts share: with it, Quartz runs clustered.
+/// Which persistence provider the host registers: OpsFlow:Database:Provider (Sqlite by default, or Postgres). Read when
+/// services are registered, since the provider decides which services exist; a wrong name fails the start here.
 /// </summary>
-internal sealed record DatabaseSettings(bool IsPostgres, string ConnectionString)
+internal static class DatabaseSettings
 {
-    public static DatabaseSettings From(IConfiguration configuration)
+    public static bool IsPostgres(IConfiguration configuration)
     {
         var provider = configuration["OpsFlow:Database:Provider"] ?? "Sqlite";
-        var isPostgres = provider.ToUpperInvariant() switch
+        return provider.ToUpperInvariant() switch
         {
             "SQLITE" => false,
             "POSTGRES" or "POSTGRESQL" => true,
             _ => throw new InvalidOperationException($"OpsFlow:Database:Provider is '{provider}'; use Sqlite (the default) or Postgres."),
         };
-        var connectionString = configuration.GetConnectionString("OpsFlow");
-        if (isPostgres && (connectionString is null || connectionString == PersistenceOptions.DefaultConnectionString))
-        {
-            throw new InvalidOperationException(
-                "OpsFlow:Database:Provider is Postgres but ConnectionStrings:OpsFlow is not a PostgreSQL connection string "
-                + "(e.g. Host=db;Database=opsflow;Username=opsflow;Password=…).");
-        }
-
-        return new DatabaseSettings(isPostgres, connectionString ?? PersistenceOptions.DefaultConnectionString);
     }
 }

@@ -1,4 +1,5 @@
 using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.Ports;
 using OpsFlow.Persistence;
 
 namespace OpsFlow.Bot.Hosting;
@@ -14,13 +15,13 @@ internal sealed partial class EngineHostedService(
     WorkflowEngine engine,
     EngineOptions options,
     IEnumerable<IStartupStep> startupSteps,
-    IConfiguration configuration,
+    OpsFlowDatabase database,
     ILogger<EngineHostedService> logger) : IHostedLifecycleService
 {
     public async Task StartingAsync(CancellationToken cancellationToken)
     {
         await migrator.MigrateAsync(cancellationToken);
-        LogDatabaseReady(logger, WithoutSecrets(configuration.GetConnectionString("OpsFlow") ?? PersistenceOptions.DefaultConnectionString));
+        LogDatabaseReady(logger, WithoutSecrets(database.ConnectionString));
         foreach (var step in startupSteps)
         {
             await step.RunAsync(cancellationToken);

@@ -1,10 +1,8 @@
 using Microsoft.AspNetCore.DataProtection;
 using OpsFlow.Engine.Execution;
-using OpsFlow.Engine.InProcess;
-using OpsFlow.Engine.Ports;
-using OpsFlow.Engine.Telemetry;
 using OpsFlow.Persistence;
 using OpsFlow.Persistence.Postgres;
+using OpsFlow.Persistence.Sqlite;
 
 namespace OpsFlow.Bot.Hosting;
 
@@ -16,40 +14,31 @@ internal static class EngineSetup
     /// </summary>
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
-        var database = DatabaseSettings.From(configuration);
+        var connectionString = configuration.GetConnectionString("OpsFlow");
         // Sign-in cookies must read the same on every host (and after a host is rebuilt): their keys live in the database.
         services.AddDataProtection().SetApplicationName("OpsFlow").PersistKeysToOpsFlowDatabase();
-        return database.IsPostgres
-            ? services.AddOpsFlowPostgres(database.ConnectionString, configuration["OpsFlow:Cluster:HostId"])
-            : services.AddOpsFlowSqlite(database.ConnectionString);
+        return DatabaseSettings.IsPostgres(configuration)
+            ? services.AddOpsFlowPostgres(options =>
+            {
+                options.ConnectionString = connectionString ?? "";
+                options.HostId = configuration["OpsFlow:Cluster:HostId"];
+            })
+            : services.AddOpsFlowSqlite(options => options.ConnectionString = connectionString ?? options.ConnectionString);
     }
 
-    /// <summary>The engine and its in-process timers. Nothing here starts or resumes runs by itself.</summary>
-    public static IServiceCollection AddOpsFlowEngine(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The hosted service that migrates, loads workflows and resumes every active run at start, and drains the engine at
+    /// stop. Only the long-lived server adds it: a short-lived process (the command line) must not take over runs it did
+    /// not start.
+    /// </summary>
+    public static IServiceCollection AddOpsFlowRecovery(this IServiceCollection services)
     {
-        var options = configuration.GetSection("OpsFlow:Engine").Get<EngineOptions>() ?? new EngineOptions();
-        services.AddSingleton(options);
         // The host must wait for the engine's grace period, and leave the other services time to stop after it.
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = Max(host.ShutdownTimeout, options.ShutdownGracePeriod + TimeSpan.FromSeconds(15)));
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<InProcessTimers>(sp => new InProcessTimers(
-            sp.GetRequiredService<TimeProvider>(),
-            () => sp.GetRequiredService<WorkflowEngine>()));
-        services.AddSingleton<IWorkflowTimers>(sp => sp.GetRequiredService<InProcessTimers>());
-        services.AddSingleton<EngineTelemetry>();
-        services.AddSingleton<WorkflowEngine>();
+        services.AddOptions<HostOptions>().Configure<EngineOptions>((host, engine) =>
+            host.ShutdownTimeout = Max(host.ShutdownTimeout, engine.ShutdownGracePeriod + TimeSpan.FromSeconds(15)));
+        services.AddHostedService<EngineHostedService>();
         return services;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
-
-    /// <summary>
-    /// The hosted service that migrates, loads workflows and resumes every active run at start. Only the long-lived
-    /// server adds it: a short-lived process (the command line) must not take over runs it did not start.
-    /// </summary>
-    public static IServiceCollection AddOpsFlowRecovery(this IServiceCollection services)
-    {
-        services.AddHostedService<EngineHostedService>();
-        return services;
-    }
 }

@@ -6,24 +6,11 @@ namespace OpsFlow.Bot.Hosting;
 internal static partial class SchedulingSetup
 {
     /// <summary>
-    /// Quartz in the OpsFlow database owns every timer (retry delays, approval deadlines) and the recurring
-    /// schedules; schedules declared in scripts are brought in line at start and after every script reload.
-    /// For the long-lived server only: the command line keeps its timers in process (see docs/cli.md).
+    /// Schedules declared in scripts are brought in line with Quartz at start and after every script reload. For the
+    /// long-lived server only, beside AddOpsFlowScheduling: the command line keeps its timers in process (see docs/cli.md).
     /// </summary>
-    public static IServiceCollection AddOpsFlowScheduling(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddOpsFlowDeclaredSchedules(this IServiceCollection services)
     {
-        var retention = configuration.GetSection("OpsFlow:Retention").Get<RetentionOptions>() ?? new RetentionOptions();
-        var database = DatabaseSettings.From(configuration);
-        if (database.IsPostgres)
-        {
-            // Several hosts on one PostgreSQL database: Quartz runs clustered (docs/scale-out.md).
-            services.AddOpsFlowQuartzCluster(database.ConnectionString, configuration.GetSection("OpsFlow:Cluster").Get<ClusterOptions>(), retention);
-        }
-        else
-        {
-            services.AddOpsFlowQuartz(database.ConnectionString, retention);
-        }
-
         services.AddSingleton<IStartupStep, DeclaredSchedulesSync>();
         services.AddHostedService<DeclaredSchedulesFollower>();
         return services;

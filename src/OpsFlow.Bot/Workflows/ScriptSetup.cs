@@ -2,7 +2,6 @@ using OpsFlow.Bot.Hosting;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Scripting;
-using OpsFlow.Scripting.Api;
 
 namespace OpsFlow.Bot.Workflows;
 
@@ -14,21 +13,8 @@ internal static class ScriptSetup
     /// </summary>
     public static IServiceCollection AddOpsFlowScripts(this IServiceCollection services, IConfiguration configuration)
     {
-        var options = configuration.GetSection("OpsFlow:Scripts").Get<ScriptingOptions>() ?? new ScriptingOptions();
-        options.WorkflowsPath = Path.GetFullPath(configuration["OpsFlow:WorkflowsPath"] ?? options.WorkflowsPath);
-        options.CachePath = Path.GetFullPath(options.CachePath);
-        options.DataPath = Path.GetFullPath(options.DataPath);
-        services.AddSingleton(options);
-        services.AddSingleton<IScriptEnvironment>(_ =>
-        {
-            Directory.CreateDirectory(options.DataPath);
-            var settings = configuration.GetSection("OpsFlow:WorkflowSettings").AsEnumerable(makePathsRelative: true)
-                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-            return new ScriptEnvironment(settings, options.DataPath);
-        });
+        services.AddOpsFlowScripting(configuration);
         services.AddSingleton<ISecretSource, ConfigurationSecrets>();
-        services.AddSingleton<ScriptTelemetry>();
-        services.AddSingleton<ScriptWorkflowCatalog>();
         services.AddSingleton<IWorkflowCatalog>(sp => new CompositeWorkflowCatalog(
         [
             sp.GetRequiredService<InMemoryWorkflowCatalog>(),

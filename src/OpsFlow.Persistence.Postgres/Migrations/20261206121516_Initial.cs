@@ -1,4 +1,5 @@
 ﻿using Microsoft.EntityFrameworkCore.Migrations;
+using OpsFlow.Engine.Ports;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
@@ -44,6 +45,21 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "chat_notices",
+                columns: table => new
+                {
+                    Key = table.Column<string>(type: "text", nullable: false),
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Claimant = table.Column<string>(type: "text", nullable: false),
+                    ClaimedAt = table.Column<long>(type: "bigint", nullable: false),
+                    SentAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_chat_notices", x => x.Key);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "chat_run_cards",
                 columns: table => new
                 {
@@ -55,6 +71,20 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_chat_run_cards", x => x.RunId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "data_protection_keys",
+                columns: table => new
+                {
+                    Id = table.Column<int>(type: "integer", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    FriendlyName = table.Column<string>(type: "text", nullable: true),
+                    Xml = table.Column<string>(type: "text", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_data_protection_keys", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -129,6 +159,24 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "run_mailbox",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    RunId = table.Column<string>(type: "text", nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    PostedAt = table.Column<long>(type: "bigint", nullable: false),
+                    TakenBy = table.Column<string>(type: "text", nullable: true),
+                    Answer = table.Column<string>(type: "text", nullable: true),
+                    AnsweredAt = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_run_mailbox", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "runs",
                 columns: table => new
                 {
@@ -139,6 +187,7 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     ParametersJson = table.Column<string>(type: "text", nullable: false),
                     RequestedById = table.Column<string>(type: "text", nullable: false),
                     RequestedByName = table.Column<string>(type: "text", nullable: false),
+                    RequestedByAliases = table.Column<string>(type: "text", nullable: true),
                     Trigger = table.Column<string>(type: "text", nullable: false),
                     LockKey = table.Column<string>(type: "text", nullable: true),
                     RequestId = table.Column<string>(type: "text", nullable: true),
@@ -222,6 +271,11 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 columns: new[] { "DoneAt", "ReceivedAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_chat_notices_ClaimedAt",
+                table: "chat_notices",
+                column: "ClaimedAt");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_definition_sources_Workflow_SavedAt",
                 table: "definition_sources",
                 columns: new[] { "Workflow", "SavedAt" });
@@ -230,6 +284,11 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 name: "IX_run_leases_Holder",
                 table: "run_leases",
                 column: "Holder");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_run_mailbox_RunId_TakenBy",
+                table: "run_mailbox",
+                columns: new[] { "RunId", "TakenBy" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_runs_EndedAt",
@@ -272,11 +331,16 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 table: "steps",
                 column: "RunId",
                 filter: "\"Status\" IN ('Failed', 'TimedOut')");
+
+            // The scheduler's tables (Quartz's job store) in the same database: this provider owns every table of it.
+            SchedulerSchema.Create(migrationBuilder, SchedulerTables.Script(), OpsFlowDatabase.SchedulerTablePrefix);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            SchedulerSchema.Drop(migrationBuilder, SchedulerTables.Script(), OpsFlowDatabase.SchedulerTablePrefix);
+
             migrationBuilder.DropTable(
                 name: "chat_conversations");
 
@@ -284,7 +348,13 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                 name: "chat_inbox");
 
             migrationBuilder.DropTable(
+                name: "chat_notices");
+
+            migrationBuilder.DropTable(
                 name: "chat_run_cards");
+
+            migrationBuilder.DropTable(
+                name: "data_protection_keys");
 
             migrationBuilder.DropTable(
                 name: "definition_sources");
@@ -300,6 +370,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
 
             migrationBuilder.DropTable(
                 name: "run_leases");
+
+            migrationBuilder.DropTable(
+                name: "run_mailbox");
 
             migrationBuilder.DropTable(
                 name: "runs");
