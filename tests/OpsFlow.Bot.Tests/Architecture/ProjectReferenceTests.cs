@@ -1,0 +1,83 @@
+namespace OpsFlow.Bot.Tests.Architecture;
+
+/// <summary>
+/// Dependencies point inward: every project may use the engine, the engine uses none of them, adapters do not know
+/// each other, and only the host knows everything. A reference that points outward compiles fine and is found months
+/// later, when the adapter cannot be replaced; this fails the build's tests the day it is added. Read from the compiled
+/// assemblies, so a reference counts when code uses it.
+/// </summary>
+public sealed class ProjectReferenceTests
+{
+    /// <summary>What each product assembly may reference among the product's own; a new project must be added here.</summary>
+    private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
+    {
+        ["OpsFlow.Engine"] = [],
+        ["OpsFlow.Scripting.Api"] = ["OpsFlow.Engine"],
+        ["OpsFlow.Scripting"] = ["OpsFlow.Engine", "OpsFlow.Scripting.Api"],
+        ["OpsFlow.Scheduling"] = ["OpsFlow.Engine"],
+        ["OpsFlow.Teams"] = ["OpsFlow.Engine"],
+        ["OpsFlow.Persistence"] = ["OpsFlow.Engine"],
+        ["OpsFlow.Persistence.Sqlite"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
+        ["OpsFlow.Persistence.Postgres"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
+    };
+
+    /// <summary>
+    /// The one known exception, until the chat ports (IChatStore and its records) move to a project without the Teams
+    /// protocol: the EF chat store implements a port that lives in OpsFlow.Teams. Delete this line when they move.
+    /// </summary>
+    private static readonly (string From, string To)[] KnownExceptions = [("OpsFlow.Persistence", "OpsFlow.Teams")];
+
+    /// <summary>Database drivers and providers, which only the persistence provider projects (and the host) may use.</summary>
+    private static readonly string[] DatabaseDrivers = ["Microsoft.Data.Sqlite", "Npgsql", "Microsoft.EntityFrameworkCore.Sqlite", "Npgsql.EntityFrameworkCore.PostgreSQL"];
+
+    [Fact]
+    public void EveryProductAssembly_ReferencesOnlyTheProjectsItsLayerMay()
+    {
+        var outward = new List<string>();
+        foreach (var assembly in ProductAssemblies.All().Where(a => a.GetName().Name != "OpsFlow.Bot"))
+        {
+            var name = assembly.GetName().Name!;
+            Assert.True(Allowed.TryGetValue(name, out var allowed), $"{name} is not in the table of allowed references: add it, with what it may use");
+            outward.AddRange(assembly.GetReferencedAssemblies()
+                .Where(ProductAssemblies.IsProduct)
+                .Select(r => r.Name!)
+                .Where(r => !allowed.Contains(r) && !KnownExceptions.Contains((name, r)))
+                .Select(r => $"{name} -> {r}"));
+        }
+
+        Assert.True(outward.Count == 0, "references that point outward:\n" + string.Join("\n", outward));
+    }
+
+    [Fact]
+    public void KnownExceptions_AreStillNeeded()
+    {
+        // An exception nobody needs any more would quietly allow the reference back.
+        foreach (var (from, to) in KnownExceptions)
+        {
+            Assert.Contains(References(from), r => r == to);
+        }
+    }
+
+    [Theory]
+    [InlineData("OpsFlow.Engine")]
+    [InlineData("OpsFlow.Persistence")]
+    [InlineData("OpsFlow.Scheduling")]
+    [InlineData("OpsFlow.Teams")]
+    [InlineData("OpsFlow.Scripting")]
+    public void ProviderFreeAssembly_UsesNoDatabaseDriver(string assembly)
+    {
+        // The database is the persistence provider's choice: Quartz and the stores get it from OpsFlowDatabase.
+        Assert.Empty(References(assembly).Intersect(DatabaseDrivers));
+    }
+
+    [Fact]
+    public void TheScan_SeesEveryProjectOfTheTable()
+    {
+        // The scan starts at the host and follows references: a project it cannot reach would pass unchecked.
+        var scanned = ProductAssemblies.All().Select(a => a.GetName().Name).ToArray();
+        Assert.All(Allowed.Keys, project => Assert.Contains(project, scanned));
+    }
+
+    private static string[] References(string assembly) =>
+        ProductAssemblies.All().Single(a => a.GetName().Name == assembly).GetReferencedAssemblies().Select(r => r.Name!).ToArray();
+}
