@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
 
@@ -35,11 +37,16 @@ public sealed class QuartzTimerTests
     {
         var log = new TimerLog();
         await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        // Nothing fires while the scheduler stands by, so "before it is due" holds however slow the machine is; a
+        // timer left behind by a broken cancel would still fire (late) once the scheduler runs again.
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby();
         var timer = Timer("build", TimeSpan.FromSeconds(1));
         await host.Timers.ScheduleAsync(timer);
         await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(timer.DueAt, TimeSpan.FromSeconds(1.5)));
 
         await host.Timers.CancelAsync("run1", "build", TimerKind.Retry);
+        await scheduler.Start();
         await log.WaitForSentinelAsync();
 
         Assert.Empty(log.Fired);
@@ -50,11 +57,15 @@ public sealed class QuartzTimerTests
     {
         var log = new TimerLog();
         await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
+        // As above: the replacement is in place before anything can fire, however slow the machine is.
+        var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.Standby();
         await host.Timers.ScheduleAsync(Timer("build", TimeSpan.FromSeconds(1)));
         var later = Timer("build", TimeSpan.FromSeconds(2)) with { Purpose = "retry 3 of 3 of step build" };
 
         await host.Timers.ScheduleAsync(later);
         await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(later.DueAt, TimeSpan.FromSeconds(1)));
+        await scheduler.Start();
         await log.WaitForAnyAsync("the replacing timer to fire");
         await log.WaitForSentinelAsync();
 
