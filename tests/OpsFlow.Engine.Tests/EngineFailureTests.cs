@@ -64,16 +64,18 @@ public class EngineFailureTests
     public async Task Timeout_CancelsTheStepsToken_AndTheStepEndsTimedOut()
     {
         var sawCancel = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var workflow = new WorkflowBuilder("slow");
         workflow.Step("hang", async ctx =>
         {
             ctx.CancellationToken.Register(() => sawCancel.TrySetResult());
+            entered.TrySetResult();
             await Task.Delay(Timeout.InfiniteTimeSpan, ctx.Clock, ctx.CancellationToken);
         }).Timeout(TimeSpan.FromMinutes(10));
         await using var harness = new EngineHarness().Add(workflow.Build());
 
         var run = await harness.StartAsync("slow");
-        await harness.WaitForStepAsync(run.Id, "hang", StepStatus.Running);
+        await AttemptStartedAsync(entered);
         harness.Clock.Advance(TimeSpan.FromMinutes(10));
 
         var failed = await harness.WaitForRunAsync(run.Id, RunStatus.Failed);
@@ -86,12 +88,17 @@ public class EngineFailureTests
     public async Task Timeout_OfAStepThatIgnoresItsToken_StillEndsTheAttempt()
     {
         var release = new TaskCompletionSource();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var workflow = new WorkflowBuilder("stubborn");
-        workflow.Step("ignore", _ => release.Task).Timeout(TimeSpan.FromSeconds(30));
+        workflow.Step("ignore", _ =>
+        {
+            entered.TrySetResult();
+            return release.Task;
+        }).Timeout(TimeSpan.FromSeconds(30));
         await using var harness = new EngineHarness().Add(workflow.Build());
 
         var run = await harness.StartAsync("stubborn");
-        await harness.WaitForStepAsync(run.Id, "ignore", StepStatus.Running);
+        await AttemptStartedAsync(entered);
         harness.Clock.Advance(TimeSpan.FromSeconds(30));
 
         await harness.WaitForStepAsync(run.Id, "ignore", StepStatus.TimedOut);
@@ -235,4 +242,11 @@ public class EngineFailureTests
         await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
         Assert.Equal(2, attempts);
     }
+
+    /// <summary>
+    /// Waits until the step's body runs. Its record says Running as soon as the attempt is saved, but its timeout is armed
+    /// on the clock only when the attempt starts executing; advancing the clock before that (a loaded machine) would let
+    /// the timeout start from the advanced time and never fire.
+    /// </summary>
+    private static Task AttemptStartedAsync(TaskCompletionSource entered) => entered.Task.WaitAsync(Wait.DefaultWithin);
 }
