@@ -16,7 +16,7 @@ internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, ClusterO
 
     public async Task RunBusyAsync(string runId, CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
         var job = JobBuilder.Create<RunJob>()
             .WithIdentity(runId, RunGroup)
             .WithDescription($"executes run {runId}")
@@ -32,9 +32,9 @@ internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, ClusterO
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         // Busy again while the last job still waits: its trigger is kept; the job already covers the run.
-        if (!await scheduler.Exists(job.Key, cancellationToken).ConfigureAwait(false))
+        if (!await scheduler.Exists(job.Key, cancellationToken))
         {
-            await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, cancellationToken);
         }
         else if (cluster.Enabled)
         {
@@ -46,7 +46,7 @@ internal sealed class QuartzRunDispatcher(ISchedulerFactory schedulers, ClusterO
                 .StartNow()
                 .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
                 .Build();
-            await scheduler.ScheduleJob(job, again, new ScheduleJobOptions { Replace = true }, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleJob(job, again, new ScheduleJobOptions { Replace = true }, cancellationToken);
         }
     }
 }
@@ -71,8 +71,8 @@ internal sealed class RunJob(WorkflowEngine engine, ClusterOptions cluster, Time
         var watching = false;
         while (true)
         {
-            var status = await engine.DriveAsync(runId, cancellationToken).ConfigureAwait(false);
-            if (status is not null || !await engine.IsHeldElsewhereAsync(runId, cancellationToken).ConfigureAwait(false))
+            var status = await engine.DriveAsync(runId, cancellationToken);
+            if (status is not null || !await engine.IsHeldElsewhereAsync(runId, cancellationToken))
             {
                 Log.RunIdle(logger, runId, status?.ToString() ?? "not active");
                 return;
@@ -84,7 +84,7 @@ internal sealed class RunJob(WorkflowEngine engine, ClusterOptions cluster, Time
                 watching = true;
             }
 
-            await Task.Delay(cluster.WatchInterval, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(cluster.WatchInterval, clock, cancellationToken);
         }
     }
 }

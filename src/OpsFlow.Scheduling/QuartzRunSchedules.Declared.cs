@@ -14,8 +14,8 @@ public sealed partial class QuartzRunSchedules
     /// </summary>
     public async Task<int> SyncDeclaredAsync(CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        var existing = (await TriggersAsync(scheduler, QuartzKeys.DeclaredScheduleGroup, cancellationToken).ConfigureAwait(false))
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        var existing = (await TriggersAsync(scheduler, QuartzKeys.DeclaredScheduleGroup, cancellationToken))
             .ToDictionary(t => t.Key.Name, StringComparer.Ordinal);
         var wanted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var workflow in catalog.List())
@@ -40,14 +40,14 @@ public sealed partial class QuartzRunSchedules
                 }
 
                 var trigger = CronTrigger(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cron!, zone!, data, $"{workflow.Name}, declared at {where}");
-                await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken).ConfigureAwait(false);
+                await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
             }
         }
 
         var stale = existing.Keys.Where(id => !wanted.Contains(id)).ToArray();
         foreach (var id in stale)
         {
-            await scheduler.UnscheduleJob(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken).ConfigureAwait(false);
+            await scheduler.UnscheduleJob(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken);
         }
 
         Log.DeclaredSchedulesSynced(logger, wanted.Count, stale.Length);

@@ -19,11 +19,11 @@ public sealed partial class QuartzRunSchedules(
 {
     public async Task<IReadOnlyList<RunSchedule>> ListAsync(CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
         var schedules = new List<RunSchedule>();
         foreach (var group in new[] { QuartzKeys.DeclaredScheduleGroup, QuartzKeys.ScheduleGroup })
         {
-            foreach (var trigger in await TriggersAsync(scheduler, group, cancellationToken).ConfigureAwait(false))
+            foreach (var trigger in await TriggersAsync(scheduler, group, cancellationToken))
             {
                 schedules.Add(ScheduleData.Read(trigger));
             }
@@ -47,23 +47,23 @@ public sealed partial class QuartzRunSchedules(
 
         var id = "s-" + Guid.NewGuid().ToString("N")[..8];
         var data = ScheduleData.Write(schedule.Workflow, schedule.Cron, schedule.Parameters, schedule.Conversation, schedule.RequestedBy.Id, declaredIn: null);
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        await scheduler.ScheduleTrigger(CronTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cron!, zone!, data, $"{schedule.Workflow} by {schedule.RequestedBy.Id}"), TriggerConflict.Throw, cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.ScheduleTrigger(CronTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cron!, zone!, data, $"{schedule.Workflow} by {schedule.RequestedBy.Id}"), TriggerConflict.Throw, cancellationToken);
         Log.ScheduleAdded(logger, id, schedule.Workflow, schedule.Cron, zone!.Id, schedule.RequestedBy.Id);
-        var stored = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken).ConfigureAwait(false);
+        var stored = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken);
         return new ScheduleResult(stored is null ? null : ScheduleData.Read(stored), []);
     }
 
     public async Task<ScheduleResult> RemoveAsync(string id, Actor requestedBy, CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        if (await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken).ConfigureAwait(false) is { } declared)
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        if (await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken) is { } declared)
         {
             var source = ScheduleData.Read(declared).DeclaredIn;
             return new ScheduleResult(null, [$"Schedule {id} is declared in {source}; change or remove it there."]);
         }
 
-        var trigger = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken).ConfigureAwait(false);
+        var trigger = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken);
         if (trigger is null)
         {
             return new ScheduleResult(null, [$"There is no schedule {id}; list them with /schedules."], NotFound: true);
@@ -75,7 +75,7 @@ public sealed partial class QuartzRunSchedules(
         }
 
         var removed = ScheduleData.Read(trigger);
-        await scheduler.UnscheduleJob(trigger.Key, cancellationToken).ConfigureAwait(false);
+        await scheduler.UnscheduleJob(trigger.Key, cancellationToken);
         Log.ScheduleRemoved(logger, id, requestedBy.Id);
         return new ScheduleResult(removed, []);
     }
@@ -111,8 +111,8 @@ public sealed partial class QuartzRunSchedules(
 
     private static async Task<IReadOnlyList<ITrigger>> TriggersAsync(IScheduler scheduler, string group, CancellationToken cancellationToken)
     {
-        var page = await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(group), Take = 10_000 }, cancellationToken).ConfigureAwait(false);
+        var page = await scheduler.QueryTriggers(new TriggerQuery { Group = GroupMatcher<TriggerKey>.GroupEquals(group), Take = 10_000 }, cancellationToken);
         var keys = page.Items.Select(h => h.Key).ToArray();
-        return keys.Length == 0 ? [] : (await scheduler.GetTriggers(keys, cancellationToken).ConfigureAwait(false)).OfType<ITrigger>().ToArray();
+        return keys.Length == 0 ? [] : (await scheduler.GetTriggers(keys, cancellationToken)).OfType<ITrigger>().ToArray();
     }
 }

@@ -13,7 +13,7 @@ internal sealed class QuartzWorkflowTimers(ISchedulerFactory schedulers, TimePro
 {
     public async Task ScheduleAsync(WorkflowTimer timer, CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
         var trigger = TriggerBuilder.Create(clock)
             .WithIdentity(QuartzKeys.Timer(timer.RunId, timer.Step, timer.Kind))
             .ForJob(QuartzKeys.TimerJob)
@@ -26,13 +26,13 @@ internal sealed class QuartzWorkflowTimers(ISchedulerFactory schedulers, TimePro
             .UsingJobData(TimerData.Purpose, timer.Purpose)
             .WithSchedule(SimpleScheduleBuilder.Create().WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
-        await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScheduleTrigger(trigger, TriggerConflict.Replace, cancellationToken);
     }
 
     public async Task CancelAsync(string runId, string step, TimerKind kind, CancellationToken cancellationToken = default)
     {
-        var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
-        await scheduler.UnscheduleJob(QuartzKeys.Timer(runId, step, kind), cancellationToken).ConfigureAwait(false);
+        var scheduler = await schedulers.GetScheduler(cancellationToken);
+        await scheduler.UnscheduleJob(QuartzKeys.Timer(runId, step, kind), cancellationToken);
     }
 }
 
@@ -70,12 +70,12 @@ internal sealed class WorkflowTimerJob(IWorkflowTimerHandler engine, ClusterOpti
         var timer = TimerData.Read(context.MergedJobDataMap);
         var late = context.FireTimeUtc - timer.DueAt;
         Log.TimerFiring(logger, timer.Purpose, timer.RunId, timer.Step, late.TotalSeconds >= 1 ? $"{late.TotalSeconds:0} s late" : "on time", context.Recovering);
-        if (!await engine.OnTimerAsync(timer, cancellationToken).ConfigureAwait(false))
+        if (!await engine.OnTimerAsync(timer, cancellationToken))
         {
             // Another host drives the run now: the same trigger fires again shortly (Quartz keeps a trigger that its
             // own job rescheduled), until the run is free or that host has it.
             var again = context.Trigger.GetTriggerBuilder().StartAt(clock.GetUtcNow() + cluster.WatchInterval).Build();
-            await context.Scheduler.RescheduleJob(context.Trigger.Key, again, cancellationToken).ConfigureAwait(false);
+            await context.Scheduler.RescheduleJob(context.Trigger.Key, again, cancellationToken);
             Log.TimerDeferred(logger, timer.Purpose, timer.RunId);
         }
     }

@@ -25,7 +25,7 @@ internal sealed class ScheduledRunJob(WorkflowEngine engine, ILogger<ScheduledRu
             : "";
         var trigger = $"schedule {schedule.Id} ({schedule.Cron}, {schedule.TimeZone}){lateness}";
         var actor = new Actor($"schedule:{schedule.Id}", $"Schedule {schedule.Id} (set up by {schedule.CreatedBy})", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Roles.Operator });
-        var result = await engine.StartAsync(new StartRunRequest(schedule.Workflow, schedule.Parameters, actor, trigger, RequestId: $"schedule/{schedule.Id}/{due.UtcTicks}", ReplyTo: schedule.Conversation), cancellationToken).ConfigureAwait(false);
+        var result = await engine.StartAsync(new StartRunRequest(schedule.Workflow, schedule.Parameters, actor, trigger, RequestId: $"schedule/{schedule.Id}/{due.UtcTicks}", ReplyTo: schedule.Conversation), cancellationToken);
         switch (result)
         {
             case StartRunResult.Started { Run: var run }:

@@ -24,7 +24,7 @@ internal sealed class StepLogRetentionJob(IRunStore store, RetentionOptions opti
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
         var before = clock.GetUtcNow() - TimeSpan.FromDays(options.StepLogDays);
-        var deleted = await store.TrimStepLogsAsync(before, cancellationToken).ConfigureAwait(false);
+        var deleted = await store.TrimStepLogsAsync(before, cancellationToken);
         Log.StepLogsTrimmed(logger, deleted, options.StepLogDays, before);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class ChatActors(ActorDirectory directory, IConnectorClient conn
             return directory.Resolve("anonymous");
         }
 
-        var upn = deciding || directory.NamesUpns() ? await UpnAsync(turn, id, cancellationToken).ConfigureAwait(false) : null;
+        var upn = deciding || directory.NamesUpns() ? await UpnAsync(turn, id, cancellationToken) : null;
         return directory.Resolve(id, from!.Name, upn, from.AadObjectId);
     }
 
@@ -43,7 +43,7 @@ internal sealed class ChatActors(ActorDirectory directory, IConnectorClient conn
 
         try
         {
-            var member = await connector.GetMemberAsync(turn.Conversation, userId, cancellationToken).ConfigureAwait(false);
+            var member = await connector.GetMemberAsync(turn.Conversation, userId, cancellationToken);
             var upn = string.IsNullOrWhiteSpace(member?.UserPrincipalName) ? null : member.UserPrincipalName;
             _upns[userId] = (upn, now + CacheFor);
             return upn;

@@ -35,7 +35,7 @@ internal sealed class WelcomeMessage(ChatReplies replies, IChatNoticeLog notices
 
         _greeted[conversation] = now;
         var key = $"welcome|{conversation}|{now.UtcTicks / Quiet.Ticks}";
-        if (await notices.ClaimNoticeAsync(key, "-", _claimant, now, now - Quiet, cancellationToken).ConfigureAwait(false) != NoticeClaim.Claimed)
+        if (await notices.ClaimNoticeAsync(key, "-", _claimant, now, now - Quiet, cancellationToken) != NoticeClaim.Claimed)
         {
             return;
         }
@@ -44,7 +44,7 @@ internal sealed class WelcomeMessage(ChatReplies replies, IChatNoticeLog notices
         var personal = turn.Conversation.ConversationType is null or "personal";
         var how = personal ? "Type /help" : $"Mention me and type /help (@{name} /help)";
         await replies.TextAsync(turn, $"{name} is here. {how} to see the workflows you can run and the commands for runs, approvals, schedules and reports.", cancellationToken);
-        await notices.CompleteNoticeAsync(key, _claimant, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await notices.CompleteNoticeAsync(key, _claimant, clock.GetUtcNow(), cancellationToken);
     }
 
     /// <summary>installationUpdate "add", or a conversationUpdate whose new members include the bot itself.</summary>

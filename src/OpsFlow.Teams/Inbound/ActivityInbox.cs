@@ -30,7 +30,7 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
     public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         var inbound = new InboundActivity(ActivityReader.KeyOf(activity), Encoding.UTF8.GetString(body.Span), clock.GetUtcNow());
-        if (!await store.TryAcceptAsync(inbound, cancellationToken).ConfigureAwait(false))
+        if (!await store.TryAcceptAsync(inbound, cancellationToken))
         {
             return false;
         }

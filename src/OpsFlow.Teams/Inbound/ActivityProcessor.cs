@@ -34,20 +34,20 @@ public sealed class ActivityProcessor(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await ReplayAsync(stoppingToken).ConfigureAwait(false);
+        await ReplayAsync(stoppingToken);
         using var slots = new SemaphoreSlim(Parallelism);
         var running = new List<Task>();
         try
         {
-            await foreach (var queued in inbox.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var queued in inbox.Reader.ReadAllAsync(stoppingToken))
             {
-                await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+                await slots.WaitAsync(stoppingToken);
                 running.RemoveAll(t => t.IsCompleted);
                 running.Add(Task.Run(async () =>
                 {
                     try
                     {
-                        await HandleAsync(queued.Inbound, stoppingToken, queued.Delivery).ConfigureAwait(false);
+                        await HandleAsync(queued.Inbound, stoppingToken, queued.Delivery);
                     }
                     finally
                     {
@@ -61,18 +61,18 @@ public sealed class ActivityProcessor(
             // Shutting down: unfinished activities stay pending in the store and are handled after the restart.
         }
 
-        await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(running);
     }
 
     private async Task ReplayAsync(CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        foreach (var pending in await store.GetPendingAsync(now - options.InboxRetention, cancellationToken).ConfigureAwait(false))
+        foreach (var pending in await store.GetPendingAsync(now - options.InboxRetention, cancellationToken))
         {
             if (now - pending.ReceivedAt > ReplayWindow)
             {
                 Log.DroppedStale(logger, pending.Key, pending.ReceivedAt);
-                await store.CompleteAsync(pending.Key, now, cancellationToken).ConfigureAwait(false);
+                await store.CompleteAsync(pending.Key, now, cancellationToken);
                 continue;
             }
 
@@ -80,7 +80,7 @@ public sealed class ActivityProcessor(
             inbox.Requeue(pending);
         }
 
-        var pruned = await store.PruneAsync(now - options.InboxRetention, cancellationToken).ConfigureAwait(false);
+        var pruned = await store.PruneAsync(now - options.InboxRetention, cancellationToken);
         if (pruned > 0)
         {
             Log.Pruned(logger, pruned);
@@ -102,14 +102,14 @@ public sealed class ActivityProcessor(
         Turn? turn = null;
         try
         {
-            turn = new Turn(activity, await conversations.RememberAsync(activity, timeout.Token).ConfigureAwait(false));
+            turn = new Turn(activity, await conversations.RememberAsync(activity, timeout.Token));
             switch (activity.Type)
             {
                 case ActivityTypes.Message:
-                    await handler.OnMessageAsync(turn, timeout.Token).ConfigureAwait(false);
+                    await handler.OnMessageAsync(turn, timeout.Token);
                     break;
                 default:
-                    await handler.OnInstalledAsync(turn, timeout.Token).ConfigureAwait(false);
+                    await handler.OnInstalledAsync(turn, timeout.Token);
                     break;
             }
         }
@@ -127,12 +127,12 @@ public sealed class ActivityProcessor(
             Log.HandlingFailed(logger, ex, activity.Type, timedOut);
             await TellAsync(turn, timedOut
                 ? $"That took longer than {options.ProcessingTimeout.TotalSeconds:0} s and was stopped. Check /runs before trying again."
-                : "Something went wrong on the OpsFlow server while handling that; it is logged. Try again, or use the dashboard.", stoppingToken).ConfigureAwait(false);
+                : "Something went wrong on the OpsFlow server while handling that; it is logged. Try again, or use the dashboard.", stoppingToken);
         }
 
         span?.SetTag("opsflow.outcome", outcome);
         _telemetry.ActivityHandled(activity.Type ?? "unknown", outcome);
-        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None);
         inbox.Done(inbound.Key);
     }
 
@@ -145,7 +145,7 @@ public sealed class ActivityProcessor(
 
         try
         {
-            await connector.SendAsync(turn.Conversation, Outgoing.Text(turn.Conversation, text), cancellationToken).ConfigureAwait(false);
+            await connector.SendAsync(turn.Conversation, Outgoing.Text(turn.Conversation, text), cancellationToken);
         }
         catch (Exception ex) when (ex is ConnectorException or HttpRequestException or OperationCanceledException)
         {

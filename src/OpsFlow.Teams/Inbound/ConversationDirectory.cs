@@ -28,7 +28,7 @@ public sealed class ConversationDirectory(IChatStore store, TimeProvider clock)
             return known;
         }
 
-        await store.SaveConversationAsync(fresh, cancellationToken).ConfigureAwait(false);
+        await store.SaveConversationAsync(fresh, cancellationToken);
         _known[fresh.ConversationId] = fresh;
         return fresh;
     }
@@ -41,7 +41,7 @@ public sealed class ConversationDirectory(IChatStore store, TimeProvider clock)
             return known;
         }
 
-        var stored = await store.GetConversationAsync(conversationId, cancellationToken).ConfigureAwait(false);
+        var stored = await store.GetConversationAsync(conversationId, cancellationToken);
         if (stored is not null)
         {
             _known[conversationId] = stored;

@@ -36,9 +36,9 @@ public sealed class OrphanedActivitySweeper(
         {
             try
             {
-                await Task.Delay(interval, clock, stoppingToken).ConfigureAwait(false);
-                await store.TouchAsync(inbox.KeysHere, clock.GetUtcNow(), stoppingToken).ConfigureAwait(false);
-                await SweepAsync(orphanedAfter, stoppingToken).ConfigureAwait(false);
+                await Task.Delay(interval, clock, stoppingToken);
+                await store.TouchAsync(inbox.KeysHere, clock.GetUtcNow(), stoppingToken);
+                await SweepAsync(orphanedAfter, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -54,10 +54,10 @@ public sealed class OrphanedActivitySweeper(
     private async Task SweepAsync(TimeSpan orphanedAfter, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        var pending = await store.GetPendingAsync(now - ActivityProcessor.ReplayWindow, cancellationToken).ConfigureAwait(false);
+        var pending = await store.GetPendingAsync(now - ActivityProcessor.ReplayWindow, cancellationToken);
         foreach (var orphan in pending.Where(p => p.ReceivedAt < now - orphanedAfter && !inbox.IsHere(p.Key)))
         {
-            if (await store.TryAdoptAsync(orphan.Key, orphan.ReceivedAt, now, cancellationToken).ConfigureAwait(false))
+            if (await store.TryAdoptAsync(orphan.Key, orphan.ReceivedAt, now, cancellationToken))
             {
                 Log.Adopted(logger, orphan.Key, orphan.ReceivedAt);
                 inbox.Requeue(orphan with { ReceivedAt = now });
