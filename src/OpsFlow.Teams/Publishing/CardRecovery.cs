@@ -36,7 +36,7 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
         {
             try
             {
-                await RecoverCardIdsAsync(cancellationToken).ConfigureAwait(false);
+                await RecoverCardIdsAsync(cancellationToken);
                 return;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -44,7 +44,7 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
                 PublishingLog.CardIdsRecoveryFailed(logger, ex, RecoverRetry);
             }
 
-            await Task.Delay(RecoverRetry, clock, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(RecoverRetry, clock, cancellationToken);
         }
     }
 
@@ -56,18 +56,18 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
         }
 
         var saved = 0;
-        foreach (var card in await journal.ReadAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var card in await journal.ReadAsync(cancellationToken))
         {
             // Only over the claim its poster left: a saved card, or none at all, is not this line's to change.
-            if (await chats.GetRunCardAsync(card.RunId, cancellationToken).ConfigureAwait(false) is { ActivityId: null } stored
+            if (await chats.GetRunCardAsync(card.RunId, cancellationToken) is { ActivityId: null } stored
                 && stored.ConversationId == card.ConversationId)
             {
-                await chats.SaveRunCardAsync(card, cancellationToken).ConfigureAwait(false);
+                await chats.SaveRunCardAsync(card, cancellationToken);
                 saved++;
             }
         }
 
-        await journal.ClearAsync(cancellationToken).ConfigureAwait(false);
+        await journal.ClearAsync(cancellationToken);
         if (saved > 0)
         {
             PublishingLog.CardIdsRecovered(logger, saved);
@@ -81,7 +81,7 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
         var ended = new List<RunRecord>();
         for (var skip = 0; ; skip += CatchUpPage)
         {
-            var page = await runs.ListRunsAsync(new RunQuery { From = since, Skip = skip, Take = CatchUpPage }, cancellationToken).ConfigureAwait(false);
+            var page = await runs.ListRunsAsync(new RunQuery { From = since, Skip = skip, Take = CatchUpPage }, cancellationToken);
             ended.AddRange(page.Runs.Where(r => !string.IsNullOrWhiteSpace(r.ReplyTo) && RunCardBuilder.IsFinal(r.Status) && r.EndedAt is not null));
             if (page.Runs.Count < CatchUpPage)
             {
@@ -99,7 +99,7 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
         var marked = new List<RunRecord>();
         foreach (var run in ended)
         {
-            if (run.EndedAt >= recentFrom || await chats.GetRunCardAsync(run.Id, cancellationToken).ConfigureAwait(false) is null)
+            if (run.EndedAt >= recentFrom || await chats.GetRunCardAsync(run.Id, cancellationToken) is null)
             {
                 marked.Add(run);
             }

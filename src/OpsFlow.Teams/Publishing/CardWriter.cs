@@ -42,13 +42,13 @@ internal sealed class CardWriter(
         var activityId = slot.ActivityId;
         try
         {
-            var view = await source.LoadAsync(slot.RunId, null, cancellationToken).ConfigureAwait(false);
+            var view = await source.LoadAsync(slot.RunId, null, cancellationToken);
             if (view is null)
             {
                 return (FlushOutcome.Gone, null);
             }
 
-            if (activityId is null && !await claim.TakeAsync(slot, reference, cancellationToken).ConfigureAwait(false))
+            if (activityId is null && !await claim.TakeAsync(slot, reference, cancellationToken))
             {
                 return (FlushOutcome.Deferred, null);
             }
@@ -57,11 +57,11 @@ internal sealed class CardWriter(
             var activity = Outgoing.Card(reference, RunCardBuilder.Build(view with { Replacement = slot.Replacement }));
             if (activityId is null)
             {
-                await PostFirstAsync(slot, reference, activity, cancellationToken).ConfigureAwait(false);
+                await PostFirstAsync(slot, reference, activity, cancellationToken);
             }
             else
             {
-                await connector.UpdateAsync(reference, activityId, activity, cancellationToken).ConfigureAwait(false);
+                await connector.UpdateAsync(reference, activityId, activity, cancellationToken);
                 telemetry.CardWritten("update", succeeded: true);
             }
 
@@ -87,31 +87,31 @@ internal sealed class CardWriter(
     /// <summary>/status: a fresh card in <paramref name="reference"/>'s conversation, saved as the run's card. Null: no such run.</summary>
     public async Task<(RunCardView View, string? ActivityId)?> PostFreshAsync(string runId, ConversationReference reference, CancellationToken cancellationToken)
     {
-        var view = await source.LoadAsync(runId, null, cancellationToken).ConfigureAwait(false);
+        var view = await source.LoadAsync(runId, null, cancellationToken);
         if (view is null)
         {
             return null;
         }
 
-        var id = await connector.SendAsync(reference, Outgoing.Card(reference, RunCardBuilder.Build(view)), cancellationToken).ConfigureAwait(false);
+        var id = await connector.SendAsync(reference, Outgoing.Card(reference, RunCardBuilder.Build(view)), cancellationToken);
         telemetry.CardWritten("post", succeeded: true);
-        await chats.SaveRunCardAsync(new RunCard(runId, reference.ConversationId, id, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+        await chats.SaveRunCardAsync(new RunCard(runId, reference.ConversationId, id, clock.GetUtcNow()), cancellationToken);
         PublishingLog.CardPosted(logger, runId, reference.ConversationId, id);
         return (view, id);
     }
 
     private async Task PostFirstAsync(RunSlot slot, ConversationReference reference, Activity activity, CancellationToken cancellationToken)
     {
-        var activityId = await connector.SendAsync(reference, activity, cancellationToken).ConfigureAwait(false);
+        var activityId = await connector.SendAsync(reference, activity, cancellationToken);
         // First of all, where a kill cannot lose it: until the id is saved, a crash leaves a card no process knows of.
         var card = new RunCard(slot.RunId, reference.ConversationId, activityId, clock.GetUtcNow());
         // Not cancelled by a stop: the card is in the conversation now, and the journal may be the only record of it.
-        var journaled = journal is not null && await journal.WriteAsync(card, CancellationToken.None).ConfigureAwait(false);
+        var journaled = journal is not null && await journal.WriteAsync(card, CancellationToken.None);
         telemetry.CardWritten("post", succeeded: true);
         // Before the save: should the save fail, the next flush updates this card instead of posting another.
         slot.Posted = true;
         slot.ActivityId = activityId;
-        await chats.SaveRunCardAsync(card, cancellationToken).ConfigureAwait(false);
+        await chats.SaveRunCardAsync(card, cancellationToken);
         if (journaled)
         {
             journal!.Saved();

@@ -53,7 +53,7 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
                 TimeSpan? wait;
                 try
                 {
-                    wait = await TurnAsync(cancellationToken).ConfigureAwait(false);
+                    wait = await TurnAsync(cancellationToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
@@ -76,13 +76,13 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
                 if (!mail.IsCompleted)
                 {
                     using var sleep = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    await Task.WhenAny(mail, Task.Delay(wait ?? Timeout.InfiniteTimeSpan, parts.Clock, sleep.Token)).ConfigureAwait(false);
-                    await sleep.CancelAsync().ConfigureAwait(false);
+                    await Task.WhenAny(mail, Task.Delay(wait ?? Timeout.InfiniteTimeSpan, parts.Clock, sleep.Token));
+                    await sleep.CancelAsync();
                 }
 
                 if (mail.IsCompleted)
                 {
-                    await mail.ConfigureAwait(false);
+                    await mail;
                     mail = null;
                 }
             }
@@ -102,11 +102,11 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
         while (true)
         {
             Drain();
-            var prepareFailed = await PrepareAsync(cancellationToken).ConfigureAwait(false);
+            var prepareFailed = await PrepareAsync(cancellationToken);
             var now = parts.Clock.GetUtcNow();
             if (_schedule.Plan(now) is { } operation)
             {
-                await DoAsync(operation, cancellationToken).ConfigureAwait(false);
+                await DoAsync(operation, cancellationToken);
                 continue;
             }
 
@@ -158,7 +158,7 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
         {
             try
             {
-                var stored = await parts.Chats.GetRunCardAsync(slot.RunId, cancellationToken).ConfigureAwait(false);
+                var stored = await parts.Chats.GetRunCardAsync(slot.RunId, cancellationToken);
                 if (stored is not null && stored.ConversationId != conversationId)
                 {
                     // The card was posted elsewhere (/status, or before a restart): that conversation's loop keeps it.
@@ -167,7 +167,7 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
                     continue;
                 }
 
-                var reference = await parts.Conversations.FindAsync(conversationId, cancellationToken).ConfigureAwait(false);
+                var reference = await parts.Conversations.FindAsync(conversationId, cancellationToken);
                 if (reference is null)
                 {
                     _schedule.Forget(slot.RunId);
@@ -202,7 +202,7 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
         switch (operation)
         {
             case ConversationOperation.Flush flush:
-                var (outcome, view) = await parts.Writer.FlushAsync(flush.Slot, cancellationToken).ConfigureAwait(false);
+                var (outcome, view) = await parts.Writer.FlushAsync(flush.Slot, cancellationToken);
                 if (outcome == FlushOutcome.Gone)
                 {
                     Forget(flush.Slot.RunId);
@@ -214,14 +214,14 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
 
                 break;
             case ConversationOperation.Notify notify:
-                if (await parts.Notices.SendAsync(notify.Notice, cancellationToken).ConfigureAwait(false) is { } again)
+                if (await parts.Notices.SendAsync(notify.Notice, cancellationToken) is { } again)
                 {
                     _schedule.Add(again);
                 }
 
                 break;
             case ConversationOperation.Post post:
-                await PostAsync(post.Request, cancellationToken).ConfigureAwait(false);
+                await PostAsync(post.Request, cancellationToken);
                 break;
         }
     }
@@ -233,7 +233,7 @@ internal sealed class ConversationActor(string conversationId, PublishingParts p
         try
         {
             both.Token.ThrowIfCancellationRequested();
-            if (await parts.Writer.PostFreshAsync(request.RunId, request.Reference, both.Token).ConfigureAwait(false) is not { } posted)
+            if (await parts.Writer.PostFreshAsync(request.RunId, request.Reference, both.Token) is not { } posted)
             {
                 request.Done.TrySetException(new KeyNotFoundException($"There is no run '{request.RunId}'."));
                 return;

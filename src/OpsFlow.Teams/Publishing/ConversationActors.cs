@@ -102,7 +102,7 @@ internal sealed class ConversationActors(PublishingParts parts)
         TimeSpan?[] waits;
         do
         {
-            waits = await Task.WhenAll(_actors.Values.Select(a => a.TurnAsync(cancellationToken))).ConfigureAwait(false);
+            waits = await Task.WhenAll(_actors.Values.Select(a => a.TurnAsync(cancellationToken)));
         }
         while (_actors.Values.Any(a => a.HasMail));
 

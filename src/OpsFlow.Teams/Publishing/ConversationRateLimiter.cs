@@ -1,7 +1,7 @@
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// Teams' limits for one bot in one conversation (PRODUCT §7) as sliding windows over the times of the operations
+/// Teams' limits for one bot in one conversation (docs/product.md §7) as sliding windows over the times of the operations
 /// actually made. Not thread-safe: one conversation loop owns each (<see cref="ConversationSchedule"/>).
 /// </summary>
 public sealed class ConversationRateLimiter

@@ -24,7 +24,7 @@ internal sealed class FirstCardClaim(IChatStore chats, TimeProvider clock, ILogg
     /// </summary>
     public async Task<bool> TakeAsync(RunSlot slot, ConversationReference reference, CancellationToken cancellationToken)
     {
-        var stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken).ConfigureAwait(false);
+        var stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken);
         var now = clock.GetUtcNow();
         var mine = slot.ClaimedAt;
 
@@ -35,7 +35,7 @@ internal sealed class FirstCardClaim(IChatStore chats, TimeProvider clock, ILogg
             return true;
         }
 
-        if (stored?.ActivityId is null && await chats.TryClaimRunCardAsync(slot.RunId, reference.ConversationId, now, now - Timeout, cancellationToken).ConfigureAwait(false))
+        if (stored?.ActivityId is null && await chats.TryClaimRunCardAsync(slot.RunId, reference.ConversationId, now, now - Timeout, cancellationToken))
         {
             var replacement = stored is not null && !own;
             slot.ClaimedAt = now;
@@ -48,7 +48,7 @@ internal sealed class FirstCardClaim(IChatStore chats, TimeProvider clock, ILogg
             return true;
         }
 
-        stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken).ConfigureAwait(false);
+        stored = await chats.GetRunCardAsync(slot.RunId, cancellationToken);
         if (stored?.ActivityId is { } posted)
         {
             slot.Posted = true;

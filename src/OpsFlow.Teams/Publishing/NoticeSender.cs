@@ -31,7 +31,7 @@ internal sealed class NoticeSender(IChatStore chats, IConnectorClient connector,
         try
         {
             var now = clock.GetUtcNow();
-            var claim = await chats.ClaimNoticeAsync(notification.Key, notice.RunId, _claimant, now, now - ClaimTimeout, cancellationToken).ConfigureAwait(false);
+            var claim = await chats.ClaimNoticeAsync(notification.Key, notice.RunId, _claimant, now, now - ClaimTimeout, cancellationToken);
             if (claim != NoticeClaim.Claimed)
             {
                 PublishingLog.NoticeClaimedElsewhere(logger, notification.Kind, notice.RunId, claim);
@@ -39,9 +39,9 @@ internal sealed class NoticeSender(IChatStore chats, IConnectorClient connector,
             }
 
             claimed = true;
-            await connector.SendAsync(notice.Reference, Outgoing.Text(notice.Reference, notification.Text, notification.Mentions), cancellationToken).ConfigureAwait(false);
+            await connector.SendAsync(notice.Reference, Outgoing.Text(notice.Reference, notification.Text, notification.Mentions), cancellationToken);
             PublishingLog.Notified(logger, notification.Kind, notice.RunId);
-            await chats.CompleteNoticeAsync(notification.Key, _claimant, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            await chats.CompleteNoticeAsync(notification.Key, _claimant, clock.GetUtcNow(), cancellationToken);
             return null;
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -56,7 +56,7 @@ internal sealed class NoticeSender(IChatStore chats, IConnectorClient connector,
 
             if (claimed)
             {
-                await ReleaseQuietlyAsync(notification.Key).ConfigureAwait(false);
+                await ReleaseQuietlyAsync(notification.Key);
             }
 
             return null;
@@ -69,7 +69,7 @@ internal sealed class NoticeSender(IChatStore chats, IConnectorClient connector,
         try
         {
             // Not the caller's token: a claim left behind blocks the notification for every host until it lapses.
-            await chats.ReleaseNoticeAsync(key, _claimant, CancellationToken.None).ConfigureAwait(false);
+            await chats.ReleaseNoticeAsync(key, _claimant, CancellationToken.None);
         }
         catch (Exception ex)
         {

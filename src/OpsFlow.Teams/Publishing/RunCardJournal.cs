@@ -51,7 +51,7 @@ public sealed class RunCardJournal : IDisposable
         var line = string.Join('\t', card.RunId, card.ConversationId, card.ActivityId, card.PostedAt.UtcTicks.ToString(CultureInfo.InvariantCulture)) + "\n";
         var written = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         return _entries.Writer.TryWrite(new Entry.Append(Encoding.UTF8.GetBytes(line), written))
-            && await written.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            && await written.Task.WaitAsync(cancellationToken);
     }
 
     /// <summary>A card <see cref="WriteAsync"/> returned true for is in the database now.</summary>
@@ -66,7 +66,7 @@ public sealed class RunCardJournal : IDisposable
         }
 
         var cards = new List<RunCard>();
-        foreach (var line in await File.ReadAllLinesAsync(_path, cancellationToken).ConfigureAwait(false))
+        foreach (var line in await File.ReadAllLinesAsync(_path, cancellationToken))
         {
             if (line.Split('\t') is [{ Length: > 0 } runId, { Length: > 0 } conversationId, { Length: > 0 } activityId, var ticks]
                 && long.TryParse(ticks, NumberStyles.None, CultureInfo.InvariantCulture, out var at)
@@ -90,7 +90,7 @@ public sealed class RunCardJournal : IDisposable
         var cleared = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         ObjectDisposedException.ThrowIf(!_entries.Writer.TryWrite(new Entry.Clear(cleared)), this);
 
-        await cleared.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await cleared.Task.WaitAsync(cancellationToken);
     }
 
     public void Dispose()
@@ -105,7 +105,7 @@ public sealed class RunCardJournal : IDisposable
     {
         try
         {
-            while (await _entries.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            while (await _entries.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 while (_entries.Reader.TryRead(out var entry))
                 {

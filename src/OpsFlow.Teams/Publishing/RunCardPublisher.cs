@@ -11,7 +11,7 @@ using OpsFlow.Teams.Ports;
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// Keeps each run's one card up to date (PRODUCT §7). The engine's change notifications only become a message to the
+/// Keeps each run's one card up to date (docs/product.md §7). The engine's change notifications only become a message to the
 /// loop of the run's conversation (<see cref="ConversationActor"/>), which posts the card once, then updates it in
 /// place, coalescing changes so a card is at most about 2 s stale while the conversation stays within Teams' limits,
 /// which its cards and notifications share. At start, nothing is written before the card journal is saved and the
@@ -84,7 +84,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
 
     public async Task<AdaptiveCard?> RenderAsync(string runId, string? notice, CancellationToken cancellationToken = default)
     {
-        var view = await _source.LoadAsync(runId, notice, cancellationToken).ConfigureAwait(false);
+        var view = await _source.LoadAsync(runId, notice, cancellationToken);
         return view is null ? null : RunCardBuilder.Build(view);
     }
 
@@ -93,7 +93,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _actors.Post(conversation.ConversationId, new PostCard(runId, conversation, done, cancellationToken));
-        await done.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await done.Task.WaitAsync(cancellationToken);
     }
 
     public void Refresh(string runId)
@@ -110,10 +110,10 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await _recovery.RecoverCardIdsUntilSavedAsync(stoppingToken).ConfigureAwait(false);
+        await _recovery.RecoverCardIdsUntilSavedAsync(stoppingToken);
         try
         {
-            await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+            await CatchUpAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
@@ -123,9 +123,9 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
         _actors.Start(stoppingToken);
         try
         {
-            await foreach (var runId in _unrouted.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            await foreach (var runId in _unrouted.Reader.ReadAllAsync(stoppingToken))
             {
-                await RouteAsync(runId, stoppingToken).ConfigureAwait(false);
+                await RouteAsync(runId, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -134,7 +134,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
         }
         finally
         {
-            await _actors.WhenStoppedAsync().ConfigureAwait(false);
+            await _actors.WhenStoppedAsync();
         }
     }
 
@@ -143,7 +143,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
     /// <summary>Marks the cards a previous process may have left behind; they are written once the loops run.</summary>
     internal async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        foreach (var run in await _recovery.RunsToCatchUpAsync(cancellationToken).ConfigureAwait(false))
+        foreach (var run in await _recovery.RunsToCatchUpAsync(cancellationToken))
         {
             var conversationId = _actors.RouteOf(run.Id) ?? _options.ResolveConversation(run.ReplyTo!);
             _actors.Send(run.Id, conversationId, new RunDirty(run.Id, true, _clock.GetUtcNow()));
@@ -158,10 +158,10 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
     {
         while (_unrouted.Reader.TryRead(out var runId))
         {
-            await RouteAsync(runId, cancellationToken).ConfigureAwait(false);
+            await RouteAsync(runId, cancellationToken);
         }
 
-        return await _actors.PumpAsync(cancellationToken).ConfigureAwait(false);
+        return await _actors.PumpAsync(cancellationToken);
     }
 
     /// <summary>A refresh of a run this process has not seen: its stored card's conversation, else its ReplyTo.</summary>
@@ -169,8 +169,8 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
     {
         try
         {
-            var conversationId = (await _chats.GetRunCardAsync(runId, cancellationToken).ConfigureAwait(false))?.ConversationId;
-            if (conversationId is null && await _runs.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) is { ReplyTo: { Length: > 0 } replyTo })
+            var conversationId = (await _chats.GetRunCardAsync(runId, cancellationToken))?.ConversationId;
+            if (conversationId is null && await _runs.GetRunAsync(runId, cancellationToken) is { ReplyTo: { Length: > 0 } replyTo })
             {
                 conversationId = _options.ResolveConversation(replyTo);
             }
