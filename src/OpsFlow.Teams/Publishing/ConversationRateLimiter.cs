@@ -1,8 +1,8 @@
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// Teams' limits for one bot in one conversation (PRODUCT §7) as sliding windows over the times of the operations
-/// actually made. Not thread-safe: the publisher calls it under its lock.
+/// Teams' limits for one bot in one conversation (docs/product.md §7) as sliding windows over the times of the operations
+/// actually made. Not thread-safe: one conversation loop owns each (<see cref="ConversationSchedule"/>).
 /// </summary>
 public sealed class ConversationRateLimiter
 {

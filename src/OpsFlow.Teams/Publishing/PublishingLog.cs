@@ -24,8 +24,8 @@ internal static partial class PublishingLog
     [LoggerMessage(EventId = 4205, Level = LogLevel.Warning, Message = "The durations of past {Workflow} runs could not be read; the card shows no estimate")]
     public static partial void EstimateFailed(ILogger logger, Exception exception, string workflow);
 
-    [LoggerMessage(EventId = 4206, Level = LogLevel.Error, Message = "The run card loop failed; it goes on after a pause")]
-    public static partial void LoopFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 4206, Level = LogLevel.Error, Message = "The card loop of conversation {ConversationId} failed; it goes on after a pause")]
+    public static partial void LoopFailed(ILogger logger, Exception exception, string conversationId);
 
     [LoggerMessage(EventId = 4207, Level = LogLevel.Warning, Message = "The connector gave no activity id for the card of run {RunId}; the next change posts a new card")]
     public static partial void NoActivityId(ILogger logger, string runId);
@@ -59,4 +59,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4217, Level = LogLevel.Warning, Message = "Could not give up the claim on notification {Key}; it lapses by itself")]
     public static partial void NoticeReleaseFailed(ILogger logger, Exception exception, string key);
+
+    [LoggerMessage(EventId = 4218, Level = LogLevel.Warning, Message = "Could not find the conversation of run {RunId} to refresh its card; its next change brings it up to date")]
+    public static partial void RefreshFailed(ILogger logger, Exception exception, string runId);
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Model;
@@ -6,38 +7,57 @@ using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
-using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// Keeps each run's one card up to date (PRODUCT §7). The engine's change notifications only mark a run dirty; a
-/// background loop posts the card once, then updates it in place, coalescing changes so a card is at most about
-/// 2 s stale while every conversation stays within Teams' limits, which its cards and notifications share.
+/// Keeps each run's one card up to date (docs/product.md §7). The engine's change notifications only become a message to the
+/// loop of the run's conversation (<see cref="ConversationActor"/>), which posts the card once, then updates it in
+/// place, coalescing changes so a card is at most about 2 s stale while the conversation stays within Teams' limits,
+/// which its cards and notifications share. At start, nothing is written before the card journal is saved and the
+/// cards a previous process left behind are marked (<see cref="CardRecovery"/>).
 /// </summary>
-public sealed partial class RunCardPublisher(
-    RunCardSource source,
-    IRunStore runs,
-    IChatStore chats,
-    ConversationDirectory conversations,
-    IConnectorClient connector,
-    TeamsOptions options,
-    AccessOptions access,
-    TimeProvider clock,
-    ILogger<RunCardPublisher> logger,
-    TeamsTelemetry? telemetry = null,
-    RunCardJournal? journal = null) : BackgroundService, IRunObserver, IRunCards
+public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCards
 {
-    private readonly TeamsTelemetry _telemetry = telemetry ?? TeamsTelemetry.Unregistered;
+    private readonly RunCardSource _source;
+    private readonly IRunStore _runs;
+    private readonly IChatStore _chats;
+    private readonly TeamsOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger<RunCardPublisher> _logger;
+    private readonly ConversationActors _actors;
+    private readonly CardRecovery _recovery;
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, RunSlot> _slots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ConversationLane> _lanes = new(StringComparer.Ordinal);
-    private readonly BoundedCache<string, bool> _announced = new(10_000);
-    private readonly BoundedCache<string, bool> _warnedUnreachable = new(1_000);
-    private TaskCompletionSource _wake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    /// <summary>Runs asked to be refreshed whose conversation this process does not know yet; the publisher's own loop looks them up.</summary>
+    private readonly Channel<string> _unrouted = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
-    /// <summary>Never blocks the engine: it marks the run dirty and wakes the loop.</summary>
+    public RunCardPublisher(
+        RunCardSource source,
+        IRunStore runs,
+        IChatStore chats,
+        ConversationDirectory conversations,
+        IConnectorClient connector,
+        TeamsOptions options,
+        AccessOptions access,
+        TimeProvider clock,
+        ILogger<RunCardPublisher> logger,
+        TeamsTelemetry? telemetry = null,
+        RunCardJournal? journal = null)
+    {
+        _source = source;
+        _runs = runs;
+        _chats = chats;
+        _options = options;
+        _clock = clock;
+        _logger = logger;
+        var metrics = telemetry ?? TeamsTelemetry.Unregistered;
+        var writer = new CardWriter(source, chats, connector, new FirstCardClaim(chats, clock, logger), clock, logger, metrics, journal);
+        var parts = new PublishingParts(writer, new NoticeSender(chats, connector, clock, logger), source, chats, conversations, access, clock, logger, metrics);
+        _actors = new ConversationActors(parts);
+        _recovery = new CardRecovery(runs, chats, journal, clock, logger);
+    }
+
+    /// <summary>Never blocks the engine: it tells the run's conversation that the card is out of date.</summary>
     public ValueTask OnRunChangedAsync(RunChanged change, CancellationToken cancellationToken = default)
     {
         var run = change.Run;
@@ -46,28 +66,12 @@ public sealed partial class RunCardPublisher(
             return ValueTask.CompletedTask;
         }
 
-        lock (_gate)
+        var conversationId = _actors.RouteOf(run.Id) ?? (string.IsNullOrWhiteSpace(run.ReplyTo) ? null : _options.ResolveConversation(run.ReplyTo));
+        if (conversationId is not null)
         {
-            if (!_slots.TryGetValue(run.Id, out var slot))
-            {
-                if (string.IsNullOrWhiteSpace(run.ReplyTo))
-                {
-                    return ValueTask.CompletedTask;
-                }
-
-                slot = new RunSlot(run.Id) { ConversationId = options.ResolveConversation(run.ReplyTo) };
-                _slots[run.Id] = slot;
-            }
-
-            if (!slot.MarkDirty(clock.GetUtcNow()))
-            {
-                _telemetry.CardChangeCoalesced();
-            }
-
-            slot.Final = RunCardBuilder.IsFinal(run.Status);
+            _actors.Send(run.Id, conversationId, new RunDirty(run.Id, RunCardBuilder.IsFinal(run.Status), _clock.GetUtcNow()));
         }
 
-        Wake();
         return ValueTask.CompletedTask;
     }
 
@@ -80,117 +84,105 @@ public sealed partial class RunCardPublisher(
 
     public async Task<AdaptiveCard?> RenderAsync(string runId, string? notice, CancellationToken cancellationToken = default)
     {
-        var view = await source.LoadAsync(runId, notice, cancellationToken).ConfigureAwait(false);
+        var view = await _source.LoadAsync(runId, notice, cancellationToken);
         return view is null ? null : RunCardBuilder.Build(view);
     }
 
+    /// <summary>Posted by the conversation's loop, in its turn and within its budget; this waits until the card is posted.</summary>
     public async Task PostAsync(string runId, ConversationReference conversation, CancellationToken cancellationToken = default)
     {
-        var view = await source.LoadAsync(runId, null, cancellationToken).ConfigureAwait(false)
-            ?? throw new KeyNotFoundException($"There is no run '{runId}'.");
-        await TakeTurnAsync(conversation.ConversationId, cancellationToken).ConfigureAwait(false);
-        var id = await connector.SendAsync(conversation, Outgoing.Card(conversation, RunCardBuilder.Build(view)), cancellationToken).ConfigureAwait(false);
-        _telemetry.CardWritten("post", succeeded: true);
-        var now = clock.GetUtcNow();
-        await chats.SaveRunCardAsync(new RunCard(runId, conversation.ConversationId, id, now), cancellationToken).ConfigureAwait(false);
-        PublishingLog.CardPosted(logger, runId, conversation.ConversationId, id);
-        lock (_gate)
-        {
-            if (RunCardBuilder.IsFinal(view.Run.Status))
-            {
-                _slots.Remove(runId);
-                return;
-            }
-
-            // From now on this card is the one kept up to date.
-            var slot = _slots.TryGetValue(runId, out var known) ? known : _slots[runId] = new RunSlot(runId);
-            slot.ConversationId = conversation.ConversationId;
-            slot.Reference = conversation;
-            slot.Prepared = true;
-            slot.Posted = true;
-            slot.ActivityId = id;
-            slot.LastFlush = now;
-        }
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _actors.Post(conversation.ConversationId, new PostCard(runId, conversation, done, cancellationToken));
+        await done.Task.WaitAsync(cancellationToken);
     }
 
     public void Refresh(string runId)
     {
-        lock (_gate)
+        if (_actors.RouteOf(runId) is { } conversationId)
         {
-            if (!_slots.TryGetValue(runId, out var slot))
-            {
-                _slots[runId] = slot = new RunSlot(runId);
-            }
-
-            slot.MarkDirty(clock.GetUtcNow());
+            _actors.Post(conversationId, new RunDirty(runId, null, _clock.GetUtcNow()));
         }
-
-        Wake();
+        else
+        {
+            _unrouted.Writer.TryWrite(runId);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await RecoverCardIdsUntilSavedAsync(stoppingToken).ConfigureAwait(false);
+        await _recovery.RecoverCardIdsUntilSavedAsync(stoppingToken);
         try
         {
-            await CatchUpAsync(stoppingToken).ConfigureAwait(false);
+            await CatchUpAsync(stoppingToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
-            PublishingLog.CatchUpFailed(logger, ex);
+            PublishingLog.CatchUpFailed(_logger, ex);
         }
 
-        while (!stoppingToken.IsCancellationRequested)
+        _actors.Start(stoppingToken);
+        try
         {
-            var signal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _wake, signal);
-            TimeSpan? wait;
-            try
+            await foreach (var runId in _unrouted.Reader.ReadAllAsync(stoppingToken))
             {
-                wait = await PumpAsync(stoppingToken).ConfigureAwait(false);
+                await RouteAsync(runId, stoppingToken);
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                PublishingLog.LoopFailed(logger, ex);
-                wait = TimeSpan.FromSeconds(1);
-            }
-
-            using var sleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            var delay = Task.Delay(wait ?? Timeout.InfiniteTimeSpan, clock, sleep.Token);
-            await Task.WhenAny(signal.Task, delay).ConfigureAwait(false);
-            await sleep.CancelAsync().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping; the loops stop on the same token.
+        }
+        finally
+        {
+            await _actors.WhenStoppedAsync();
         }
     }
 
-    private void Wake() => Volatile.Read(ref _wake).TrySetResult();
+    internal Task RecoverCardIdsAsync(CancellationToken cancellationToken) => _recovery.RecoverCardIdsAsync(cancellationToken);
 
-    /// <summary>Waits until the conversation's budget has room for one operation, and takes it.</summary>
-    private async Task TakeTurnAsync(string conversationId, CancellationToken cancellationToken)
+    /// <summary>Marks the cards a previous process may have left behind; they are written once the loops run.</summary>
+    internal async Task CatchUpAsync(CancellationToken cancellationToken)
     {
-        while (true)
+        foreach (var run in await _recovery.RunsToCatchUpAsync(cancellationToken))
         {
-            TimeSpan wait;
-            lock (_gate)
-            {
-                var lane = Lane(conversationId);
-                var now = clock.GetUtcNow();
-                wait = lane.Limiter.WaitBefore(now);
-                if (wait <= TimeSpan.Zero)
-                {
-                    lane.Limiter.Record(now);
-                    lane.LastCardOperation = now;
-                    return;
-                }
-            }
-
-            await Task.Delay(wait, clock, cancellationToken).ConfigureAwait(false);
+            var conversationId = _actors.RouteOf(run.Id) ?? _options.ResolveConversation(run.ReplyTo!);
+            _actors.Send(run.Id, conversationId, new RunDirty(run.Id, true, _clock.GetUtcNow()));
         }
     }
 
-    private ConversationLane Lane(string conversationId) =>
-        _lanes.TryGetValue(conversationId, out var lane) ? lane : _lanes[conversationId] = new ConversationLane();
+    /// <summary>
+    /// For tests on a fake clock, instead of starting the service: does all the work that is due now in every
+    /// conversation and returns how long until more is due (null: nothing is waiting).
+    /// </summary>
+    internal async Task<TimeSpan?> PumpAsync(CancellationToken cancellationToken)
+    {
+        while (_unrouted.Reader.TryRead(out var runId))
+        {
+            await RouteAsync(runId, cancellationToken);
+        }
+
+        return await _actors.PumpAsync(cancellationToken);
+    }
+
+    /// <summary>A refresh of a run this process has not seen: its stored card's conversation, else its ReplyTo.</summary>
+    private async Task RouteAsync(string runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var conversationId = (await _chats.GetRunCardAsync(runId, cancellationToken))?.ConversationId;
+            if (conversationId is null && await _runs.GetRunAsync(runId, cancellationToken) is { ReplyTo: { Length: > 0 } replyTo })
+            {
+                conversationId = _options.ResolveConversation(replyTo);
+            }
+
+            if (conversationId is not null)
+            {
+                _actors.Send(runId, conversationId, new RunDirty(runId, null, _clock.GetUtcNow()));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            PublishingLog.RefreshFailed(_logger, ex, runId);
+        }
+    }
 }

@@ -4,6 +4,7 @@ using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Ports;
 using OpsFlow.Teams.Publishing;
@@ -47,13 +48,20 @@ internal sealed class PublisherHarness
     /// <summary>The card journal the next <see cref="Restart"/> gives the publisher; none by default.</summary>
     public RunCardJournal? Journal { get; set; }
 
+    /// <summary>The connector the next <see cref="Restart"/> gives the publisher instead of <see cref="Connector"/>.</summary>
+    public IConnectorClient? ConnectorInstead { get; set; }
+
+    /// <summary>The chat store the next <see cref="Restart"/> gives the publisher instead of <see cref="Chats"/> (a wrapper of it, say).</summary>
+    public IChatStore? ChatsInstead { get; set; }
+
     /// <summary>A new process on the same stores: the previous publisher's memory (pending writes) is gone.</summary>
     public void Restart() => Publisher = NewPublisher();
 
     private RunCardPublisher NewPublisher()
     {
         var source = new RunCardSource(Store, Catalog, new RunDurationEstimates(Store, Clock, NullLogger<RunDurationEstimates>.Instance), Options, Clock, NullLogger<RunCardSource>.Instance);
-        return new RunCardPublisher(source, Store, Chats, new ConversationDirectory(Chats, Clock), Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance, journal: Journal);
+        var chats = ChatsInstead ?? Chats;
+        return new RunCardPublisher(source, Store, chats, new ConversationDirectory(chats, Clock), ConnectorInstead ?? Connector, Options, Access, Clock, NullLogger<RunCardPublisher>.Instance, journal: Journal);
     }
 
     /// <summary>build (3 attempts) → prod-approval (ops managers or the tech lead) → stop (undone on rollback).</summary>

@@ -43,8 +43,8 @@ public sealed class RunCardJournalTests : IDisposable
         Assert.True(await h.Chats.TryClaimRunCardAsync("r-1", "conv-1", now, now - (30 * S)));
         using (var dead = NewJournal())
         {
-            Assert.True(dead.Write(new RunCard("r-1", "conv-1", "activity-7", now)));
-            Assert.True(dead.Write(new RunCard("r-unknown", "conv-1", "activity-8", now)));
+            Assert.True(await dead.WriteAsync(new RunCard("r-1", "conv-1", "activity-7", now), CancellationToken.None));
+            Assert.True(await dead.WriteAsync(new RunCard("r-unknown", "conv-1", "activity-8", now), CancellationToken.None));
         }
 
         await File.AppendAllTextAsync(JournalPath, "r-2\tconv-1\tactiv"); // a line the kill cut short
@@ -70,7 +70,7 @@ public sealed class RunCardJournalTests : IDisposable
         await h.Chats.SaveRunCardAsync(new RunCard("r-1", "conv-1", "activity-2", h.Clock.GetUtcNow()));
         using (var dead = NewJournal())
         {
-            dead.Write(new RunCard("r-1", "conv-1", "activity-1", h.Clock.GetUtcNow()));
+            await dead.WriteAsync(new RunCard("r-1", "conv-1", "activity-1", h.Clock.GetUtcNow()), CancellationToken.None);
         }
 
         using var journal = NewJournal();
@@ -86,7 +86,7 @@ public sealed class RunCardJournalTests : IDisposable
     {
         using var journal = new RunCardJournal(null, NullLogger<RunCardJournal>.Instance);
 
-        Assert.False(journal.Write(new RunCard("r-1", "conv-1", "activity-1", PublisherHarness.T0)));
+        Assert.False(await journal.WriteAsync(new RunCard("r-1", "conv-1", "activity-1", PublisherHarness.T0), CancellationToken.None));
         Assert.Empty(await journal.ReadAsync(CancellationToken.None));
         Assert.False(Directory.Exists(Path.Combine(_folder, "data")), "nothing is created when the journal is off");
     }

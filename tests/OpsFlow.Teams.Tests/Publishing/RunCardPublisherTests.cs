@@ -215,7 +215,10 @@ public sealed class RunCardPublisherTests
         await h.CreateRunAsync("r-1", "conv-1");
         await h.AdvanceAsync(S);
 
-        await h.Publisher.PostAsync("r-1", other);
+        // The conversation's loop posts it in its turn: the pump stands in for the loop here.
+        var posting = h.Publisher.PostAsync("r-1", other);
+        await h.AdvanceAsync(TimeSpan.Zero);
+        await posting;
         await h.SetStatusAsync("r-1", RunStatus.Running);
         await h.AdvanceAsync(2 * S);
 

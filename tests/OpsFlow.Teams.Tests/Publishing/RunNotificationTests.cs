@@ -105,7 +105,10 @@ public sealed class RunNotificationTests
             ("build", s => s with { Status = StepStatus.Failed, Attempt = 1, Error = "exit 2", EndedAt = h.Clock.GetUtcNow() }));
         h.Clock.Advance(TimeSpan.FromHours(1));
 
-        await h.Publisher.PostAsync("r-1", await h.Chats.GetConversationAsync("conv-1") ?? throw new InvalidOperationException());
+        // The conversation's loop posts it in its turn: the pump stands in for the loop here.
+        var posting = h.Publisher.PostAsync("r-1", await h.Chats.GetConversationAsync("conv-1") ?? throw new InvalidOperationException());
+        await h.AdvanceAsync(TimeSpan.Zero);
+        await posting;
         h.Publisher.Refresh("r-1");
         await h.AdvanceAsync(5 * S);
 

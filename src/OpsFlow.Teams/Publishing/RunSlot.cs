@@ -3,13 +3,10 @@ using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Publishing;
 
-/// <summary>What the publisher knows about one run's card. Guarded by the publisher's lock.</summary>
+/// <summary>What one conversation's loop knows about one run's card. Owned by that loop: no other thread touches it.</summary>
 internal sealed class RunSlot(string runId)
 {
     public string RunId { get; } = runId;
-
-    /// <summary>The conversation the card lives in (the stored card's, else the run's ReplyTo); null until known.</summary>
-    public string? ConversationId { get; set; }
 
     /// <summary>True once the stored card and the conversation reference have been looked up.</summary>
     public bool Prepared { get; set; }
@@ -21,7 +18,7 @@ internal sealed class RunSlot(string runId)
 
     public string? ActivityId { get; set; }
 
-    /// <summary>When this process claimed the run's first card (see RunCardPublisher.Claim.cs); null: it did not.</summary>
+    /// <summary>When this process claimed the run's first card (see <see cref="FirstCardClaim"/>); null: it did not.</summary>
     public DateTimeOffset? ClaimedAt { get; set; }
 
     /// <summary>
@@ -38,9 +35,6 @@ internal sealed class RunSlot(string runId)
 
     /// <summary>The run reached a final state: flush without waiting, then forget the run.</summary>
     public bool Final { get; set; }
-
-    /// <summary>A flush is in flight.</summary>
-    public bool Busy { get; set; }
 
     public int Failures { get; set; }
 
@@ -60,6 +54,25 @@ internal sealed class RunSlot(string runId)
     }
 
     public void MarkClean() => Dirty = false;
+
+    /// <summary>A write failed: the card stays dirty and is tried again after a growing pause.</summary>
+    public TimeSpan Failed(DateTimeOffset now)
+    {
+        MarkDirty(now);
+        Failures++;
+        var delay = Backoff(Failures);
+        RetryAt = now + delay;
+        return delay;
+    }
+
+    public void Succeeded(DateTimeOffset now)
+    {
+        Failures = 0;
+        RetryAt = DateTimeOffset.MinValue;
+        LastFlush = now;
+    }
+
+    public static TimeSpan Backoff(int failures) => TimeSpan.FromSeconds(Math.Min(60, 2 * Math.Pow(2, Math.Max(0, failures - 1))));
 }
 
 /// <summary>A notification waiting for its turn in the conversation's rate budget.</summary>
@@ -68,14 +81,4 @@ internal sealed record PendingNotice(string RunId, RunNotification Notification,
     public DateTimeOffset NotBefore { get; init; }
 
     public int Failures { get; init; }
-}
-
-/// <summary>One conversation: its rate budget, when a card was last written, and the notifications waiting.</summary>
-internal sealed class ConversationLane
-{
-    public ConversationRateLimiter Limiter { get; } = new();
-
-    public DateTimeOffset LastCardOperation { get; set; } = DateTimeOffset.MinValue;
-
-    public List<PendingNotice> Notices { get; } = [];
 }
