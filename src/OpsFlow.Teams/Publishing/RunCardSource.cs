@@ -25,22 +25,22 @@ public sealed class RunCardSource(
 
     public async Task<RunCardView?> LoadAsync(string runId, string? notice, CancellationToken cancellationToken)
     {
-        var run = await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        var run = await store.GetRunAsync(runId, cancellationToken);
         if (run is null)
         {
             return null;
         }
 
-        var steps = await store.GetStepsAsync(runId, cancellationToken).ConfigureAwait(false);
-        var facts = await FactsAsync(run, cancellationToken).ConfigureAwait(false);
+        var steps = await store.GetStepsAsync(runId, cancellationToken);
+        var facts = await FactsAsync(run, cancellationToken);
         var view = new RunCardView(run, [.. steps.Select(s => ViewOf(run, s, facts.Definition))], clock.GetUtcNow())
         {
-            TypicalDuration = await estimates.TypicalAsync(run.Workflow, cancellationToken).ConfigureAwait(false),
+            TypicalDuration = await estimates.TypicalAsync(run.Workflow, cancellationToken),
             DashboardUrl = options.DashboardUrl,
             Notice = notice,
         };
         return view.FailedStep is { } failed
-            ? view with { FailedStepLog = await LogTailAsync(facts, failed.Record, cancellationToken).ConfigureAwait(false) }
+            ? view with { FailedStepLog = await LogTailAsync(facts, failed.Record, cancellationToken) }
             : view;
     }
 
@@ -57,7 +57,7 @@ public sealed class RunCardSource(
         WorkflowDefinition? definition = null;
         try
         {
-            definition = await catalog.MaterializeAsync(run.Workflow, run.WorkflowVersion, new ParameterValues(run.Parameters), cancellationToken).ConfigureAwait(false);
+            definition = await catalog.MaterializeAsync(run.Workflow, run.WorkflowVersion, new ParameterValues(run.Parameters), cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -99,7 +99,7 @@ public sealed class RunCardSource(
             return tail.Lines;
         }
 
-        var lines = await store.GetStepLogAsync(failed.RunId, failed.Name, cancellationToken).ConfigureAwait(false);
+        var lines = await store.GetStepLogAsync(failed.RunId, failed.Name, cancellationToken);
         var ofAttempt = lines.Where(l => l.Attempt == failed.Attempt).ToArray();
         IReadOnlyList<string> last = [.. (ofAttempt.Length > 0 ? ofAttempt : lines).TakeLast(LogTailLines).Select(l => l.Text)];
         facts.LogTail = (key, last);

@@ -26,7 +26,7 @@ public sealed class RunDurationEstimates(IRunStore store, TimeProvider clock, IL
         TimeSpan? typical = null;
         try
         {
-            var page = await store.ListRunsAsync(new RunQuery { Workflow = workflow, Status = RunStatus.Succeeded, Take = Sample }, cancellationToken).ConfigureAwait(false);
+            var page = await store.ListRunsAsync(new RunQuery { Workflow = workflow, Status = RunStatus.Succeeded, Take = Sample }, cancellationToken);
             var durations = page.Runs
                 .Where(r => r.StartedAt is not null && r.EndedAt is not null)
                 .Select(r => (r.EndedAt!.Value - r.StartedAt!.Value).Ticks)

@@ -39,7 +39,7 @@ internal sealed class GatedConnector : IConnectorClient
     {
         try
         {
-            return await _started.Reader.ReadAsync().AsTask().WaitAsync(Guard, TimeProvider.System).ConfigureAwait(false);
+            return await _started.Reader.ReadAsync().AsTask().WaitAsync(Guard, TimeProvider.System);
         }
         catch (TimeoutException)
         {
@@ -49,7 +49,7 @@ internal sealed class GatedConnector : IConnectorClient
 
     public async Task<string?> SendAsync(ConversationReference conversation, Activity activity, CancellationToken cancellationToken = default)
     {
-        await PassAsync("Send", conversation, activity, cancellationToken).ConfigureAwait(false);
+        await PassAsync("Send", conversation, activity, cancellationToken);
         return $"activity-{Interlocked.Increment(ref _next)}";
     }
 
@@ -75,7 +75,7 @@ internal sealed class GatedConnector : IConnectorClient
         _started.Writer.TryWrite(call);
         try
         {
-            await call.Release.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await call.Release.Task.WaitAsync(cancellationToken);
         }
         finally
         {
