@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Persistence;
 

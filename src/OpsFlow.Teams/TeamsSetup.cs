@@ -6,7 +6,7 @@ using OpsFlow.Teams.Auth;
 using OpsFlow.Teams.Commands;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams;
 

@@ -1,4 +1,4 @@
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Persistence.Tests;
 

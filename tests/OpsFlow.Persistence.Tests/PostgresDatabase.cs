@@ -25,7 +25,7 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
 
-    public OpsFlow.Teams.Ports.IChatStore Chat => _services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
+    public OpsFlow.Chat.IChatStore Chat => _services.GetRequiredService<OpsFlow.Chat.IChatStore>();
 
     internal IServiceProvider Services => _services;
 
@@ -62,7 +62,7 @@ public sealed class PostgresChatStoreTests : ChatStoreContract
 {
     private PostgresDatabase? _database;
 
-    protected override async Task<OpsFlow.Teams.Ports.IChatStore> CreateStoreAsync()
+    protected override async Task<OpsFlow.Chat.IChatStore> CreateStoreAsync()
     {
         _database = await PostgresDatabase.CreateAsync();
         return _database.Chat;

@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Testing;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Persistence.Tests;
 

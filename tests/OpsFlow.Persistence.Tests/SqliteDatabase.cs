@@ -24,7 +24,7 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IDefinitionSnapshotStore Snapshots => _services.GetRequiredService<IDefinitionSnapshotStore>();
 
-    public OpsFlow.Teams.Ports.IChatStore Chat => _services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
+    public OpsFlow.Chat.IChatStore Chat => _services.GetRequiredService<OpsFlow.Chat.IChatStore>();
 
     internal IServiceProvider Services => _services;
 

@@ -9,7 +9,7 @@ using OpsFlow.Bot.Workflows;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Testing;
 

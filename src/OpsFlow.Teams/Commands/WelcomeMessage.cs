@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Commands;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Inbound;

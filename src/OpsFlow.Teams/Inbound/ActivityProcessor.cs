@@ -6,7 +6,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Connector;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Inbound;

@@ -1,4 +1,4 @@
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Inbound;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Ports;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Inbound;
 

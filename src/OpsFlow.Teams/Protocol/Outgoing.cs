@@ -1,5 +1,5 @@
 using OpsFlow.Teams.Cards;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Protocol;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Connector;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Publishing;

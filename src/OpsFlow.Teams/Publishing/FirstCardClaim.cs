@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Publishing;
 

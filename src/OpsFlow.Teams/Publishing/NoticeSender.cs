@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Teams.Connector;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Publishing;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Model;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Publishing;
 

@@ -4,7 +4,7 @@ using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Publishing;
 

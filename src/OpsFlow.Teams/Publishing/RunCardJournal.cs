@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Publishing;
 

@@ -6,7 +6,7 @@ using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Publishing;
 

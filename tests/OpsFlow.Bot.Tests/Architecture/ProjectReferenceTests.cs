@@ -12,20 +12,15 @@ public sealed class ProjectReferenceTests
     private static readonly Dictionary<string, string[]> Allowed = new(StringComparer.Ordinal)
     {
         ["OpsFlow.Engine"] = [],
+        ["OpsFlow.Chat"] = [],
         ["OpsFlow.Scripting.Api"] = ["OpsFlow.Engine"],
         ["OpsFlow.Scripting"] = ["OpsFlow.Engine", "OpsFlow.Scripting.Api"],
         ["OpsFlow.Scheduling"] = ["OpsFlow.Engine"],
-        ["OpsFlow.Teams"] = ["OpsFlow.Engine"],
-        ["OpsFlow.Persistence"] = ["OpsFlow.Engine"],
+        ["OpsFlow.Teams"] = ["OpsFlow.Engine", "OpsFlow.Chat"],
+        ["OpsFlow.Persistence"] = ["OpsFlow.Engine", "OpsFlow.Chat"],
         ["OpsFlow.Persistence.Sqlite"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
         ["OpsFlow.Persistence.Postgres"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
     };
-
-    /// <summary>
-    /// The one known exception, until the chat ports (IChatStore and its records) move to a project without the Teams
-    /// protocol: the EF chat store implements a port that lives in OpsFlow.Teams. Delete this line when they move.
-    /// </summary>
-    private static readonly (string From, string To)[] KnownExceptions = [("OpsFlow.Persistence", "OpsFlow.Teams")];
 
     /// <summary>Database drivers and providers, which only the persistence provider projects (and the host) may use.</summary>
     private static readonly string[] DatabaseDrivers = ["Microsoft.Data.Sqlite", "Npgsql", "Microsoft.EntityFrameworkCore.Sqlite", "Npgsql.EntityFrameworkCore.PostgreSQL"];
@@ -41,21 +36,11 @@ public sealed class ProjectReferenceTests
             outward.AddRange(assembly.GetReferencedAssemblies()
                 .Where(ProductAssemblies.IsProduct)
                 .Select(r => r.Name!)
-                .Where(r => !allowed.Contains(r) && !KnownExceptions.Contains((name, r)))
+                .Where(r => !allowed.Contains(r))
                 .Select(r => $"{name} -> {r}"));
         }
 
         Assert.True(outward.Count == 0, "references that point outward:\n" + string.Join("\n", outward));
-    }
-
-    [Fact]
-    public void KnownExceptions_AreStillNeeded()
-    {
-        // An exception nobody needs any more would quietly allow the reference back.
-        foreach (var (from, to) in KnownExceptions)
-        {
-            Assert.Contains(References(from), r => r == to);
-        }
     }
 
     [Theory]
@@ -63,6 +48,7 @@ public sealed class ProjectReferenceTests
     [InlineData("OpsFlow.Persistence")]
     [InlineData("OpsFlow.Scheduling")]
     [InlineData("OpsFlow.Teams")]
+    [InlineData("OpsFlow.Chat")]
     [InlineData("OpsFlow.Scripting")]
     public void ProviderFreeAssembly_UsesNoDatabaseDriver(string assembly)
     {

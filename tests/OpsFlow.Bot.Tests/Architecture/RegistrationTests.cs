@@ -9,7 +9,7 @@ using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
 using OpsFlow.Scheduling;
 using OpsFlow.Teams;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Bot.Tests.Architecture;
 

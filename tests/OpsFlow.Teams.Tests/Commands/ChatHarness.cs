@@ -10,7 +10,7 @@ using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Commands;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 using OpsFlow.Teams.Publishing;
 using Xunit.Sdk;
@@ -37,7 +37,7 @@ public sealed class ChatHarness : IAsyncDisposable
     private int _activities;
 
     /// <param name="chats">A chat store shared with another harness: a second host on the same database.</param>
-    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Teams.Ports.IChatStore? chats = null)
+    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Chat.IChatStore? chats = null)
     {
         var options = new AccessOptions
         {

@@ -3,7 +3,7 @@ using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Cards;
 using OpsFlow.Teams.Connector;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 using OpsFlow.Teams.Publishing;
 

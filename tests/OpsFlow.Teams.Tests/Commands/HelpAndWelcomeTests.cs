@@ -92,7 +92,7 @@ public sealed class HelpAndWelcomeTests
     [Fact]
     public async Task Installed_WithTheTwoAnnouncementsReachingTwoHosts_GreetsOnce()
     {
-        var database = new OpsFlow.Teams.Ports.InMemoryChatStore();
+        var database = new OpsFlow.Chat.InMemoryChatStore();
         await using var first = new ChatHarness(chats: database);
         await using var second = new ChatHarness(chats: database);
         var install = first.Message(string.Empty) with { Type = ActivityTypes.InstallationUpdate, Action = "add", Text = null };

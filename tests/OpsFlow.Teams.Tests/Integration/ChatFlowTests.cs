@@ -156,7 +156,7 @@ public sealed class ChatFlowTests(TeamsFactory factory) : IClassFixture<TeamsFac
     /// <summary>The activity id the host keeps for the run's card (what Teams would put in a button press's replyToId).</summary>
     private async Task<string> CardActivityIdAsync(string runId)
     {
-        var chat = factory.Services.GetRequiredService<OpsFlow.Teams.Ports.IChatStore>();
+        var chat = factory.Services.GetRequiredService<OpsFlow.Chat.IChatStore>();
         // The card's id is saved once the connector answers the card's POST.
         var card = await Wait.ForAsync(
             () => chat.GetRunCardAsync(runId),

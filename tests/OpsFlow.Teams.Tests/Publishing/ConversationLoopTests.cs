@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Model;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Publishing;
 
 namespace OpsFlow.Teams.Tests.Publishing;

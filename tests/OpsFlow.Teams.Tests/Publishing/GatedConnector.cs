@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using OpsFlow.Teams.Connector;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Tests.Publishing;

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Tests.Publishing;
 

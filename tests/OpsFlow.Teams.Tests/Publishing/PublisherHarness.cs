@@ -6,7 +6,7 @@ using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Inbound;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Publishing;
 
 namespace OpsFlow.Teams.Tests.Publishing;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Teams.Cards;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 using OpsFlow.Teams.Publishing;
 
 namespace OpsFlow.Teams.Tests.Publishing;

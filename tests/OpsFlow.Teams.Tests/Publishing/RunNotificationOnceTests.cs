@@ -1,5 +1,5 @@
 using OpsFlow.Engine.Model;
-using OpsFlow.Teams.Ports;
+using OpsFlow.Chat;
 
 namespace OpsFlow.Teams.Tests.Publishing;
 

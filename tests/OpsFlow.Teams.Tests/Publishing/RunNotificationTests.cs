@@ -120,7 +120,7 @@ public sealed class RunNotificationTests
     public void Mention_IsWrittenAsATeamsMentionEntity()
     {
         var entity = OpsFlow.Teams.Protocol.Outgoing.Text(
-            new OpsFlow.Teams.Ports.ConversationReference("c", "http://x", "msteams", "bot", null, null, null, PublisherHarness.T0),
+            new OpsFlow.Chat.ConversationReference("c", "http://x", "msteams", "bot", null, null, null, PublisherHarness.T0),
             "<at>Alex</at> look",
             [new OpsFlow.Teams.Protocol.Mention(new OpsFlow.Teams.Protocol.ChannelAccount { Id = "user-id-0", Name = "Alex" }, "<at>Alex</at>")]).Entities![0];
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OpsFlow.Teams.Ports;
+namespace OpsFlow.Chat;
 
 /// <summary>The chat store in memory: for tests and for hosts that need no durable chat state.</summary>
 public sealed partial class InMemoryChatStore : IChatStore

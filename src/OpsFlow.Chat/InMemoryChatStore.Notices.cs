@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace OpsFlow.Teams.Ports;
+namespace OpsFlow.Chat;
 
 public sealed partial class InMemoryChatStore
 {

@@ -1,4 +1,4 @@
-namespace OpsFlow.Teams.Ports;
+namespace OpsFlow.Chat;
 
 /// <summary>What became of a claim to send a notification.</summary>
 public enum NoticeClaim

@@ -1,4 +1,4 @@
-namespace OpsFlow.Teams.Ports;
+namespace OpsFlow.Chat;
 
 /// <summary>
 /// Where to reach a conversation without being asked (proactive messages): kept from the first activity or
