@@ -49,14 +49,26 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         }
 
         await Task.WhenAll(sends);
-        // A is frozen while the journal is read, and killed still frozen: the steps it shows in flight are in flight at
-        // the kill. (Read first and kill after, and a loaded machine let A finish them in between: nothing was cut.)
+        // Once the journal shows what the kill needs, A is frozen, the journal read again, and A killed still frozen: the
+        // steps it shows in flight are in flight at the kill. (Read first and kill after, and a loaded machine let A
+        // finish them in between: nothing was cut.) A is frozen only for that last look: frozen at every poll, its card
+        // publisher fell so far behind that runs ended on A before their first card was posted (docs/scale-out.md).
+        bool ReadyToKill()
+        {
+            var onA = StepJournal.Read(journal).Where(e => e.ProcessId == a.ProcessId).ToArray();
+            return onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3;
+        }
+
         await Wait.UntilAsync(
             async () =>
             {
+                if (!ReadyToKill())
+                {
+                    return false;
+                }
+
                 await a.SuspendAsync();
-                var onA = StepJournal.Read(journal).Where(e => e.ProcessId == a.ProcessId).ToArray();
-                if (onA.Select(e => e.RunId).Distinct().Count() >= 15 && onA.Count(e => e.EndTicks is null) >= 3)
+                if (ReadyToKill())
                 {
                     return true;
                 }
@@ -75,7 +87,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
         // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
         await Wait.UntilAsync(
-            () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)), "every run's first card", within: TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(100));
+            () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)), "every run's first card", within: TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(100),
+            describe: () => Task.FromResult("runs without a card: " + string.Join(", ", runs.Where(run => !connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)).Select(run => run.Id))));
         await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
 
         Assert.Equal(Runs, runs.Count);
