@@ -88,7 +88,7 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
         await Wait.UntilAsync(
             () => runs.All(run => connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)), "every run's first card", within: TimeSpan.FromSeconds(60), poll: TimeSpan.FromMilliseconds(100),
-            describe: () => Task.FromResult("runs without a card: " + string.Join(", ", runs.Where(run => !connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)).Select(run => run.Id))));
+            describe: () => "runs without a card: " + string.Join(", ", runs.Where(run => !connector.CardPosts.Any(c => StubConnector.RunOf(c) == run.Id)).Select(run => run.Id)));
         await Task.Delay(TimeSpan.FromSeconds(3), TimeProvider.System); // late duplicates, cards still being written
 
         Assert.Equal(Runs, runs.Count);
