@@ -8,7 +8,7 @@ using OpsFlow.Persistence.Sqlite;
 namespace OpsFlow.Bench;
 
 /// <summary>
-/// Reports over a year of history (PRODUCT §11): a SQLite file with one year of runs (10 steps each), then each
+/// Reports over a year of history (docs/product.md §11): a SQLite file with one year of runs (10 steps each), then each
 /// report query over the last 30 days, one month and the whole year, and the runs page's first page.
 /// </summary>
 internal static class ReportScenarios

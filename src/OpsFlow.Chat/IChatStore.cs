@@ -2,7 +2,7 @@ namespace OpsFlow.Chat;
 
 /// <summary>
 /// Where to reach a conversation without being asked (proactive messages): kept from the first activity or
-/// install event of each conversation (PRODUCT §8).
+/// install event of each conversation (docs/product.md §8).
 /// </summary>
 public sealed record ConversationReference(
     string ConversationId,

@@ -1,6 +1,6 @@
 namespace OpsFlow.Persistence;
 
-/// <summary>A conversation the bot can post into without being asked (its reference, PRODUCT §8).</summary>
+/// <summary>A conversation the bot can post into without being asked (its reference, docs/product.md §8).</summary>
 internal sealed class ChatConversationRow
 {
     public string ConversationId { get; set; } = "";

@@ -4,7 +4,7 @@ using Quartz;
 
 namespace OpsFlow.Scheduling;
 
-/// <summary>OpsFlow:Retention (PRODUCT §11): full step logs are kept this long after a run ends, then only its summary.</summary>
+/// <summary>OpsFlow:Retention (docs/product.md §11): full step logs are kept this long after a run ends, then only its summary.</summary>
 public sealed class RetentionOptions
 {
     /// <summary>Days a finished run keeps its step logs; 0 or less keeps them for ever (the job is not scheduled).</summary>

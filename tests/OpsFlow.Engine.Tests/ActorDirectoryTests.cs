@@ -2,7 +2,7 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Engine.Tests;
 
-/// <summary>Roles from configuration (PRODUCT §10): by user id, Entra object id, UPN, or a named group.</summary>
+/// <summary>Roles from configuration (docs/product.md §10): by user id, Entra object id, UPN, or a named group.</summary>
 public sealed class ActorDirectoryTests
 {
     private static ActorDirectory Directory(Action<AccessOptions>? change = null)

@@ -4,7 +4,7 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Engine.Tests;
 
-/// <summary>The approval rules of PRODUCT §6, enforced by the engine whoever the client is.</summary>
+/// <summary>The approval rules of docs/product.md §6, enforced by the engine whoever the client is.</summary>
 public class EngineApprovalTests
 {
     private readonly Journal _journal = new();

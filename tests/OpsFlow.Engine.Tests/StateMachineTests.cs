@@ -2,7 +2,7 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Engine.Tests;
 
-/// <summary>The transition tables are PRODUCT §4 exactly; these tests pin them so a change is deliberate.</summary>
+/// <summary>The transition tables are docs/product.md §4 exactly; these tests pin them so a change is deliberate.</summary>
 public class StateMachineTests
 {
     public static TheoryData<RunStatus, RunStatus> LegalRunMoves => new()

@@ -4,7 +4,7 @@ using OpsFlow.Engine.Reports;
 
 namespace OpsFlow.Bot.Api;
 
-/// <summary>The dashboard's reports (PRODUCT §9): queries over the history, answered by the database.</summary>
+/// <summary>The dashboard's reports (docs/product.md §9): queries over the history, answered by the database.</summary>
 internal static class ReportEndpoints
 {
     /// <summary>The range when the caller gives none: the last 30 days.</summary>

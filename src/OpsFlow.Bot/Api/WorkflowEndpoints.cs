@@ -26,7 +26,7 @@ internal static class WorkflowEndpoints
         api.MapGet("/runs/{id}/source", SourceAsync);
     }
 
-    /// <summary>The script a run started with: its hash and every file (PRODUCT §11).</summary>
+    /// <summary>The script a run started with: its hash and every file (docs/product.md §11).</summary>
     private static async Task<IResult> SourceAsync(string id, IRunStore runs, IDefinitionSnapshotStore snapshots, CancellationToken cancellationToken)
     {
         var run = await runs.GetRunAsync(id, cancellationToken);

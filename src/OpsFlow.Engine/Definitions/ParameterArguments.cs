@@ -9,7 +9,7 @@ public sealed record ParsedArguments(IReadOnlyDictionary<string, string?> Values
 }
 
 /// <summary>
-/// How people give parameters, in chat and on the command line (PRODUCT §2): positional in the order the
+/// How people give parameters, in chat and on the command line (docs/product.md §2): positional in the order the
 /// workflow declares them, or name=value, mixed freely; quoted values keep their spaces. Only placement is
 /// checked here; <see cref="ParameterBinder"/> checks the values.
 /// </summary>

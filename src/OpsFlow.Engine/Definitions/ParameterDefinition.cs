@@ -9,7 +9,7 @@ public enum ParameterType
     Choice,
 }
 
-/// <summary>A typed workflow parameter, validated before anything runs (PRODUCT §3).</summary>
+/// <summary>A typed workflow parameter, validated before anything runs (docs/product.md §3).</summary>
 public sealed record ParameterDefinition(string Name, ParameterType Type = ParameterType.String)
 {
     public string? Description { get; init; }

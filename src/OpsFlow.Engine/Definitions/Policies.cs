@@ -26,7 +26,7 @@ public enum ApprovalTimeoutAction
     Escalate,
 }
 
-/// <summary>Who may approve a step and how (PRODUCT §6).</summary>
+/// <summary>Who may approve a step and how (docs/product.md §6).</summary>
 public sealed record ApprovalPolicy
 {
     /// <summary>Users (UPN, id, "user:…") or roles ("role:…"). Empty: anyone but the requester.</summary>

@@ -5,7 +5,7 @@ using OpsFlow.Engine.Ports;
 namespace OpsFlow.Engine.Execution;
 
 /// <summary>
-/// The approval rules of PRODUCT §6 (docs/engine.md, "Approvals"), enforced on the coordinator's loop whatever the
+/// The approval rules of docs/product.md §6 (docs/engine.md, "Approvals"), enforced on the coordinator's loop whatever the
 /// client shows: decisions, extensions and timeouts of a run's approval steps. It keeps no state of its own: votes,
 /// deadlines and escalations are in the step records of <see cref="RunChanges"/>.
 /// </summary>

@@ -32,7 +32,7 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
     }
 }
 
-/// <summary>The built-in roles of PRODUCT §10. Each role includes the ones below it.</summary>
+/// <summary>The built-in roles of docs/product.md §10. Each role includes the ones below it.</summary>
 public static class Roles
 {
     public const string Viewer = "viewer";

@@ -1,6 +1,6 @@
 namespace OpsFlow.Engine.Model;
 
-/// <summary>Who has which role (section "OpsFlow:Access"). Roles map from user ids, UPNs or groups (PRODUCT §10).</summary>
+/// <summary>Who has which role (section "OpsFlow:Access"). Roles map from user ids, UPNs or groups (docs/product.md §10).</summary>
 public sealed class AccessOptions
 {
     /// <summary>The prefix of a role member that names a group of <see cref="Groups"/>: "group:sre".</summary>

@@ -3,7 +3,7 @@ using OpsFlow.Engine.Definitions;
 namespace OpsFlow.Engine.Model;
 
 /// <summary>
-/// Who may decide an approval (PRODUCT §6), in one place: the engine enforces it, clients use it to decide which
+/// Who may decide an approval (docs/product.md §6), in one place: the engine enforces it, clients use it to decide which
 /// buttons to show.
 /// </summary>
 public static class ApprovalRules

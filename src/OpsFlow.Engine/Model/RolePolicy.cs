@@ -3,7 +3,7 @@ using OpsFlow.Engine.Execution;
 namespace OpsFlow.Engine.Model;
 
 /// <summary>
-/// Which role each action needs (PRODUCT §10). Chat, the dashboard and the API all go through the engine,
+/// Which role each action needs (docs/product.md §10). Chat, the dashboard and the API all go through the engine,
 /// so this one table is enforced everywhere. Approvals follow their own rules (the approver list).
 /// </summary>
 public static class RolePolicy

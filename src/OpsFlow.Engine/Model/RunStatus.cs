@@ -1,6 +1,6 @@
 namespace OpsFlow.Engine.Model;
 
-/// <summary>The state of a run (PRODUCT §4). <see cref="StateMachine"/> holds the legal moves.</summary>
+/// <summary>The state of a run (docs/product.md §4). <see cref="StateMachine"/> holds the legal moves.</summary>
 public enum RunStatus
 {
     Pending,
@@ -14,7 +14,7 @@ public enum RunStatus
     Cancelled,
 }
 
-/// <summary>The state of one step of a run (PRODUCT §4).</summary>
+/// <summary>The state of one step of a run (docs/product.md §4).</summary>
 public enum StepStatus
 {
     Pending,

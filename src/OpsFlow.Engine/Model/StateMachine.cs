@@ -3,7 +3,7 @@ using System.Collections.Frozen;
 namespace OpsFlow.Engine.Model;
 
 /// <summary>
-/// The transition tables of PRODUCT §4. Every change of a run's or a step's status goes through
+/// The transition tables of docs/product.md §4. Every change of a run's or a step's status goes through
 /// <see cref="EnsureRun"/> or <see cref="EnsureStep"/>: an illegal move is a bug and is raised loudly.
 /// </summary>
 public static class StateMachine
@@ -65,5 +65,5 @@ public static class StateMachine
     }
 }
 
-/// <summary>A transition that the tables of PRODUCT §4 forbid was attempted: a bug in the engine.</summary>
+/// <summary>A transition that the tables of docs/product.md §4 forbid was attempted: a bug in the engine.</summary>
 public sealed class IllegalTransitionException(string message) : InvalidOperationException(message);

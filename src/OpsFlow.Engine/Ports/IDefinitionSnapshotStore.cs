@@ -2,7 +2,7 @@ namespace OpsFlow.Engine.Ports;
 
 /// <summary>
 /// The code a definition version was made from (a script and the files it loads), kept so a run resumes with
-/// the code it started with even after the file changed, and so the history can show it (PRODUCT §11).
+/// the code it started with even after the file changed, and so the history can show it (docs/product.md §11).
 /// </summary>
 /// <param name="Version">The content hash that names this code.</param>
 /// <param name="EntryPath">The main file, relative to the workflows folder.</param>

@@ -3,7 +3,7 @@ using OpsFlow.Engine.Model;
 namespace OpsFlow.Engine.Ports;
 
 /// <summary>
-/// Reports over the run history (PRODUCT §9, §11): queries the store answers itself, so that a year of runs
+/// Reports over the run history (docs/product.md §9, §11): queries the store answers itself, so that a year of runs
 /// never has to be loaded to draw a chart. Every report covers the runs created in [From, To).
 /// <list type="bullet">
 /// <item>A run is finished when it Succeeded, Failed, RolledBack or was Cancelled; success rates are

@@ -11,7 +11,7 @@ public sealed record AuthenticationResult(bool Succeeded, string? Reason)
 }
 
 /// <summary>
-/// Checks the Bearer JWT the Bot Framework puts on every request to /api/messages (PRODUCT §8): signature (keys from
+/// Checks the Bearer JWT the Bot Framework puts on every request to /api/messages (docs/product.md §8): signature (keys from
 /// the OpenID metadata), issuer, audience, lifetime, the channel's endorsement and the serviceurl claim.
 /// </summary>
 public interface IInboundAuthenticator

@@ -3,7 +3,7 @@ using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Teams.Cards;
 
-/// <summary>What /report shows for a period: the figures of PRODUCT §2 and, for a month, the monthly report text.</summary>
+/// <summary>What /report shows for a period: the figures of docs/product.md §2 and, for a month, the monthly report text.</summary>
 internal sealed record ReportData(
     string Period,
     ReportRange Range,

@@ -5,7 +5,7 @@ using OpsFlow.Engine.Model;
 namespace OpsFlow.Teams.Cards;
 
 /// <summary>
-/// The run's progress card (PRODUCT §1, §7): a pure function of a <see cref="RunCardView"/>. The card stays well
+/// The run's progress card (docs/product.md §1, §7): a pure function of a <see cref="RunCardView"/>. The card stays well
 /// under Teams' ~28 KB message limit: when the full card is too big, it is composed again with fewer step rows
 /// and log lines until it fits.
 /// </summary>

@@ -3,7 +3,7 @@ using OpsFlow.Engine.Definitions;
 namespace OpsFlow.Teams.Cards;
 
 /// <summary>
-/// Bad or missing parameters (PRODUCT §2): each parameter in trouble with the rule it broke and a value that works,
+/// Bad or missing parameters (docs/product.md §2): each parameter in trouble with the rule it broke and a value that works,
 /// then the usage line, an example command and every parameter's rules.
 /// </summary>
 internal static class UsageCard

@@ -10,7 +10,7 @@ using OpsFlow.Teams.Publishing;
 namespace OpsFlow.Teams.Commands;
 
 /// <summary>
-/// The approval buttons of a run card (PRODUCT §6). A click on a card drawn for an earlier state of the step (it is
+/// The approval buttons of a run card (docs/product.md §6). A click on a card drawn for an earlier state of the step (it is
 /// no longer waiting, or it waits in a later round) changes nothing: the person is told, and it is logged. Every
 /// other click goes to the engine, which decides who may (approver list, four-eyes, one vote each) and records
 /// refusals in the run's history. The answer is the run's card as it is now, with a notice when the click was

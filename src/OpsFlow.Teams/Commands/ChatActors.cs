@@ -7,7 +7,7 @@ using OpsFlow.Teams.Inbound;
 namespace OpsFlow.Teams.Commands;
 
 /// <summary>
-/// Who sent an activity, with their roles (PRODUCT §10): the Teams user id, the Entra object id Teams adds, and,
+/// Who sent an activity, with their roles (docs/product.md §10): the Teams user id, the Entra object id Teams adds, and,
 /// when configuration names people by UPN or the person decides an approval (whose approvers a script may name by
 /// UPN), the UPN the connector reports for them: activities do not carry it. Lookups are cached per user, so a busy chat costs one connector call per person every few minutes.
 /// </summary>

@@ -5,7 +5,7 @@ using OpsFlow.Teams.Protocol;
 namespace OpsFlow.Teams.Commands;
 
 /// <summary>
-/// What the bot does with what people send (PRODUCT §2): a built-in command, else a workflow to start, else the
+/// What the bot does with what people send (docs/product.md §2): a built-in command, else a workflow to start, else the
 /// help card; card buttons; a hello when it is added. The same in personal chats, group chats and channels.
 /// </summary>
 internal sealed class ChatCommandHandler(

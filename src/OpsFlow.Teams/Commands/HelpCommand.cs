@@ -4,7 +4,7 @@ using OpsFlow.Teams.Inbound;
 
 namespace OpsFlow.Teams.Commands;
 
-/// <summary>The help card, also the answer to an unknown command or workflow (PRODUCT §2: never fail silently).</summary>
+/// <summary>The help card, also the answer to an unknown command or workflow (docs/product.md §2: never fail silently).</summary>
 internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex commands, ChatReplies replies)
 {
     public AdaptiveCard Overview(string? problem) =>

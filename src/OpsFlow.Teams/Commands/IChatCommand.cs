@@ -10,7 +10,7 @@ internal sealed record CommandContext(Turn Turn, Actor Actor, CommandText Comman
     public IReadOnlyList<string> Arguments => Command.Arguments;
 }
 
-/// <summary>A built-in command (PRODUCT §2). Its name wins over a workflow of the same name.</summary>
+/// <summary>A built-in command (docs/product.md §2). Its name wins over a workflow of the same name.</summary>
 internal interface IChatCommand
 {
     /// <summary>What a person types after '/', in lower case.</summary>

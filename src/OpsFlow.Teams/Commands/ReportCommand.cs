@@ -6,7 +6,7 @@ namespace OpsFlow.Teams.Commands;
 
 /// <summary>
 /// /report [week|month]: the last seven days, or the current calendar month (UTC) with the monthly report text,
-/// the same figures the dashboard shows (PRODUCT §9).
+/// the same figures the dashboard shows (docs/product.md §9).
 /// </summary>
 internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, ChatReplies replies) : IChatCommand
 {

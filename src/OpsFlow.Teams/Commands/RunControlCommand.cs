@@ -10,7 +10,7 @@ internal sealed record RunVerb(string Name, string Usage, string Summary, int Re
     /// <summary>Approve and reject: the approver list may name people by UPN, so the sender's UPN is looked up.</summary>
     public bool Decides { get; init; }
 
-    /// <summary>The commands of PRODUCT §2 that act on a run; the engine checks roles and state (RolePolicy).</summary>
+    /// <summary>The commands of docs/product.md §2 that act on a run; the engine checks roles and state (RolePolicy).</summary>
     public static IReadOnlyList<RunVerb> All { get; } =
     [
         new("cancel", "/cancel <run> [reason]", "stop a run (admin)", 1, (a, c) => new RunCommand.Cancel(a, c.Rest(1))),

@@ -7,7 +7,7 @@ namespace OpsFlow.Teams.Connector;
 public sealed record ConversationMember(string Id, string? Name, string? UserPrincipalName, string? AadObjectId);
 
 /// <summary>
-/// The Bot Connector REST API at a conversation's serviceUrl (PRODUCT §8). Implementations retry what the
+/// The Bot Connector REST API at a conversation's serviceUrl (docs/product.md §8). Implementations retry what the
 /// service asks to be retried (429 and 503 with Retry-After, 412, 500, 502, 504, network errors, timeouts) and throw
 /// <see cref="ConnectorException"/> at once for any other 4xx, or when the attempts are used up.
 /// </summary>

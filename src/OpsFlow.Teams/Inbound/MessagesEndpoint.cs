@@ -9,7 +9,7 @@ using OpsFlow.Teams.Protocol;
 namespace OpsFlow.Teams.Inbound;
 
 /// <summary>
-/// POST /api/messages, the bot's endpoint (PRODUCT §8). It answers fast: messages and install events are written
+/// POST /api/messages, the bot's endpoint (docs/product.md §8). It answers fast: messages and install events are written
 /// to the inbox and handled in the background; only a card button (invoke) is handled while the client waits,
 /// because its answer is the card that replaces the pressed one. Bad input is a 4xx, never a 500.
 /// </summary>

@@ -4,7 +4,7 @@ using OpsFlow.Chat;
 namespace OpsFlow.Teams.Publishing;
 
 /// <summary>
-/// The one progress card of each run (PRODUCT §7): rendered from the stored run, posted once into the run's
+/// The one progress card of each run (docs/product.md §7): rendered from the stored run, posted once into the run's
 /// conversation, then updated in place, coalesced and within Teams' rate limits.
 /// </summary>
 public interface IRunCards

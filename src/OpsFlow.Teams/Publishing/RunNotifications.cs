@@ -5,7 +5,7 @@ using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Publishing;
 
-/// <summary>A message worth a new post (PRODUCT §7). <see cref="Key"/> names the event: each is announced once.</summary>
+/// <summary>A message worth a new post (docs/product.md §7). <see cref="Key"/> names the event: each is announced once.</summary>
 public sealed record RunNotification(string Key, string Kind, string Text, IReadOnlyList<Mention> Mentions);
 
 /// <summary>

@@ -126,7 +126,7 @@ public sealed class RunCardPublisherTests
 
         var times = h.Connector.Calls.Where(c => c.ConversationId == "conv-1").Select(c => c.At).Order().ToArray();
         Assert.True(times.Length > 60, $"the runs should have kept their cards busy, only {times.Length} calls");
-        // Teams' per-conversation limits (PRODUCT §7), written out here so a wrong constant in the code cannot pass.
+        // Teams' per-conversation limits (docs/product.md §7), written out here so a wrong constant in the code cannot pass.
         foreach (var (window, limit) in new[] { (S, 7), (2 * S, 8), (30 * S, 60) })
         {
             var worst = times.Max(t => times.Count(u => u >= t && u < t + window));

@@ -2,7 +2,7 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Teams.Tests.Publishing;
 
-/// <summary>New messages only for what needs attention, each once, with real mentions (PRODUCT §7).</summary>
+/// <summary>New messages only for what needs attention, each once, with real mentions (docs/product.md §7).</summary>
 public sealed class RunNotificationTests
 {
     private static readonly TimeSpan S = TimeSpan.FromSeconds(1);

@@ -1,4 +1,4 @@
-// The role table of PRODUCT §10, to decide which buttons to show. The server enforces it regardless.
+// The role table of docs/product.md §10, to decide which buttons to show. The server enforces it regardless.
 const IMPLIED = { viewer: ['viewer', 'operator', 'admin'], operator: ['operator', 'admin'], admin: ['admin'] };
 
 export function hasRole(me, role) {
