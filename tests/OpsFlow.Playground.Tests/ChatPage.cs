@@ -44,8 +44,8 @@ public sealed class ChatPage(IPage page)
     /// Waits until the @ menu lists someone. The Playground searches the conversation's members when the text after "@"
     /// changes, not when the members arrive (its mention plugin's search effect depends on the query alone), so an "@"
     /// typed before they loaded opens a menu that stays empty: the test waited 30 s for a menu item that never came.
-    /// While the page shows the menu empty, the query is changed and changed back, which runs the search over the
-    /// members loaded by then.
+    /// While the page shows the menu empty, the mention is typed again from an empty box with its query changed and
+    /// changed back, which runs the search over the members loaded by then.
     /// </summary>
     private async Task OpenMentionMenuAsync()
     {
@@ -59,10 +59,14 @@ public sealed class ChatPage(IPage page)
             }
             catch (TimeoutException) when (attempt < 15)
             {
-                // The search runs again only when the query changes: retyping "@" gives the same empty query, which a
-                // typeahead that stayed mounted does not search again (run 7 of 6 December: 15 tries, no menu). A letter
-                // and its deletion change the query twice, so the members loaded by now are searched.
-                await Box.PressSequentiallyAsync("o");
+                // Start the mention again from an empty box: an "@" typed before the editor was ready is lost, and the
+                // menu searches only when its query changes (the same empty query after a retyped "@" searched nothing
+                // in 15 tries on 6 December). "@o" then a deletion types the trigger afresh and changes the query
+                // twice, so the members loaded by now are searched.
+                await Box.ClickAsync();
+                await page.Keyboard.PressAsync("Control+A");
+                await page.Keyboard.PressAsync("Backspace");
+                await Box.PressSequentiallyAsync("@o");
                 await page.Keyboard.PressAsync("Backspace");
             }
         }
