@@ -1,6 +1,7 @@
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Engine.Tests;
 
@@ -9,14 +10,14 @@ public class EngineApprovalTests
 {
     private readonly Journal _journal = new();
 
-    private EngineHarness Harness(Action<StepBuilder> configure, bool allowSelf = false)
+    private EngineHarness Harness(Action<StepBuilder> configure, bool allowSelf = false, IRunStore? store = null)
     {
         var workflow = new WorkflowBuilder("gated").AllowSelfApproval(allowSelf);
         var build = workflow.Step("build", _ => _journal.Add("build")).Compensate(_ => _journal.Add("undo build"));
         var gate = workflow.Approval("gate").After(build).Approvers("role:ops-manager").Timeout(TimeSpan.FromHours(2)).Message("ship it?");
         configure(gate);
         workflow.Step("deploy", _ => _journal.Add("deploy")).After(gate);
-        return new EngineHarness().Add(workflow.Build());
+        return new EngineHarness(store).Add(workflow.Build());
     }
 
     private static Task<CommandResult> Decide(EngineHarness harness, string runId, Actor who, ApprovalAction action, string? reason = null) =>
@@ -138,6 +139,27 @@ public class EngineApprovalTests
         var late = await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
         Assert.Equal(CommandOutcome.Refused, late.Outcome);
         Assert.Contains("has ended", late.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ACommandQueuedBehindTheSaveThatEndsTheRun_IsAnsweredAsForAnEndedRun()
+    {
+        var store = new HoldingStore(new InMemoryRunStore(), change => change.Run.Status == RunStatus.RolledBack);
+        await using var harness = Harness(_ => { }, store: store);
+        var run = await harness.StartAsync("gated", EngineHarness.Alice);
+        await harness.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+        await Decide(harness, run.Id, EngineHarness.Dave, ApprovalAction.Reject, "change freeze");
+        await store.Held.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // The coordinator is inside its last commit: this approve waits in its inbox and is answered as it lets the
+        // run go. Whether a late click meets that inbox or the ended run in the database, it reads the same.
+        var late = Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve);
+        store.Release();
+        var answer = await late;
+
+        Assert.Equal(CommandOutcome.Refused, answer.Outcome);
+        Assert.Equal($"Run {run.Id} has ended (RolledBack); nothing was done.", answer.Message);
+        Assert.Equal(answer.Message, (await Decide(harness, run.Id, EngineHarness.Bob, ApprovalAction.Approve)).Message);
     }
 
     [Fact]

@@ -223,7 +223,7 @@ internal sealed class ActiveRuns(IRunStore store, IWorkflowCatalog catalog, Engi
         return run switch
         {
             null => CommandResult.NotFound(runId),
-            _ when StateMachine.IsTerminal(run.Status) => CommandResult.Refused($"Run {runId} has ended ({run.Status}); nothing was done.", run),
+            _ when StateMachine.IsTerminal(run.Status) => CommandResult.Ended(run),
             _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
         };
     }

@@ -55,4 +55,15 @@ public sealed record CommandResult(CommandOutcome Outcome, string Message, RunRe
         new(CommandOutcome.NotFound, $"There is no run '{runId}'. List recent runs to find its id.");
 
     public static CommandResult Refused(string message, RunRecord? run = null) => new(CommandOutcome.Refused, message, run);
+
+    /// <summary>
+    /// One wording whether the command met the ended run in the database or still queued on the coordinator that
+    /// ended it: which of the two answers depends on timing the sender cannot see.
+    /// </summary>
+    public static CommandResult Ended(RunRecord run) =>
+        Refused($"Run {run.Id} has ended ({run.Status}); nothing was done.", run);
+
+    /// <summary>The run is between owners (the host is stopping, or it reloads the run after an error).</summary>
+    public static CommandResult HandedOver(string runId) =>
+        Refused($"Run {runId} is being reloaded; nothing was done. Try again in a moment.");
 }

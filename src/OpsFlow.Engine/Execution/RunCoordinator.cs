@@ -198,7 +198,8 @@ internal sealed class RunCoordinator : IDisposable
             _inbox.Writer.TryComplete();
             while (_inbox.Reader.TryRead(out var left))
             {
-                (left as RunMessage.Command)?.Done.TrySetResult(CommandResult.Refused($"Run {RunId} is {Run.Status}; nothing was done."));
+                (left as RunMessage.Command)?.Done.TrySetResult(
+                    StateMachine.IsTerminal(Run.Status) ? CommandResult.Ended(Run) : CommandResult.HandedOver(RunId));
                 _services.Activity.Exit();
             }
 
