@@ -14,7 +14,7 @@ internal static class PackageVerb
 
     public static async Task<int> RunAsync(ConfigurationVerbContext context, string output, string manifestFolder)
     {
-        var options = context.LoadConfiguration().GetSection("OpsFlow:Teams").Get<TeamsOptions>() ?? new TeamsOptions();
+        var options = context.LoadConfiguration().GetSection(TeamsSetup.Section).Get<TeamsOptions>() ?? new TeamsOptions();
         var problems = TeamsAppPackage.CheckSettings(options.AppId, options.PublicUrl);
         if (problems.Count > 0)
         {

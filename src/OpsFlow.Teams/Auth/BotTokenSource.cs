@@ -40,7 +40,13 @@ public sealed class BotTokenSource : IBotTokenSource
     public static string AuthorityFor(TeamsOptions options) =>
         $"https://login.microsoftonline.com/{(string.IsNullOrWhiteSpace(options.TenantId) ? MultiTenantAuthorityTenant : options.TenantId.Trim())}";
 
-    /// <summary>Throws with what to fix when the options cannot give tokens; the host calls it at startup.</summary>
+    /// <summary>What to fix when an app id comes without its secret; the options validator reports it at start.</summary>
+    internal const string MissingPassword =
+        "OpsFlow:Teams:AppId is set but OpsFlow:Teams:AppPassword is empty: the bot could not get tokens to send to Teams. " +
+        "Give it the app's client secret (from a secret store or the environment variable OpsFlow__Teams__AppPassword), " +
+        "or clear AppId to run locally without authentication.";
+
+    /// <summary>Throws with what to fix when the options cannot give tokens.</summary>
     public static void ValidateOptions(TeamsOptions options)
     {
         if (!options.Authenticates)
@@ -50,10 +56,7 @@ public sealed class BotTokenSource : IBotTokenSource
 
         if (string.IsNullOrWhiteSpace(options.AppPassword))
         {
-            throw new InvalidOperationException(
-                "OpsFlow:Teams:AppId is set but OpsFlow:Teams:AppPassword is empty: the bot could not get tokens to send to Teams. " +
-                "Give it the app's client secret (from a secret store or the environment variable OpsFlow__Teams__AppPassword), " +
-                "or clear AppId to run locally without authentication.");
+            throw new InvalidOperationException(MissingPassword);
         }
     }
 

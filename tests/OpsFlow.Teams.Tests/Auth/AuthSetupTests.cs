@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpsFlow.Teams.Auth;
 using OpsFlow.Teams.Connector;
 using OpsFlow.Teams.Tests.Connector;
@@ -45,11 +46,39 @@ public sealed class AuthSetupTests
     }
 
     [Fact]
-    public void WithAppIdButNoPassword_RegistrationFailsWithWhatToFix()
+    public void WithAppIdButNoPassword_TheOptionsFailWithWhatToFix()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Build(("OpsFlow:Teams:AppId", FakeBotFramework.AppId)));
+        using var provider = Build(("OpsFlow:Teams:AppId", FakeBotFramework.AppId));
+
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IInboundAuthenticator>());
 
         Assert.Contains("OpsFlow:Teams:AppPassword is empty", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("OpsFlow:Teams:AppId", FakeBotFramework.AppId, "OpsFlow:Teams:AppPassword is empty")]
+    [InlineData("OpsFlow:Teams:InvokeTimeout", "00:00:00", "OpsFlow:Teams:InvokeTimeout is 00:00:00; use a positive duration")]
+    [InlineData("OpsFlow:Teams:MaxActivityBytes", "10", "OpsFlow:Teams:MaxActivityBytes is 10; use at least 1024")]
+    [InlineData("OpsFlow:Teams:Connector:MaxAttempts", "0", "OpsFlow:Teams:Connector:MaxAttempts is 0; use 1 or more")]
+    [InlineData("OpsFlow:Teams:Connector:MaxDelay", "00:00:00.100", "OpsFlow:Teams:Connector:MaxDelay is 00:00:00.1000000, below BaseDelay")]
+    public void ABadTeamsSetting_FailsTheStartupValidation_NamingTheSettingAndWhatToDo(string key, string value, string expected)
+    {
+        using var provider = Build((key, value));
+
+        // What the host runs first when it starts (ValidateOnStart): before any activity or hosted service.
+        var error = Assert.ThrowsAny<Exception>(() => provider.GetRequiredService<IStartupValidator>().Validate());
+
+        var failures = error is AggregateException all ? all.InnerExceptions.ToArray() : [error];
+        Assert.All(failures, f => Assert.IsType<OptionsValidationException>(f));
+        Assert.Contains(failures, f => f.Message.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void DefaultTeamsSettings_PassTheStartupValidation()
+    {
+        using var provider = Build();
+
+        provider.GetRequiredService<IStartupValidator>().Validate();
     }
 
     [Fact]
