@@ -17,9 +17,6 @@ internal static class CliFormat
     public static string Time(DateTimeOffset? at) =>
         at?.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? "-";
 
-    /// <summary>From start to end, or to now while it is still going.</summary>
-    public static string Duration(DateTimeOffset? started, DateTimeOffset? ended, DateTimeOffset now) => DurationText.Between(started, ended, now);
-
     /// <summary>A script file as a path people can open: relative to the current folder when it is inside it.</summary>
     public static string ScriptPath(string workflowsRoot, string file)
     {

@@ -78,7 +78,7 @@ internal sealed class RunProgress
                 new Markup(CliFormat.Status(step.Status)),
                 new Text(step.Attempt == 0 ? "-" : step.Attempt.ToString(CultureInfo.InvariantCulture)),
                 new Markup(Progress(step)),
-                new Text(CliFormat.Duration(step.StartedAt, step.EndedAt, now)));
+                new Text(DurationText.Between(step.StartedAt, step.EndedAt, now)));
         }
 
         table.Caption(Run.Error is null ? "Ctrl+C stops watching; the run goes on" : $"[red]{Markup.Escape(Run.Error)}[/]");
@@ -113,7 +113,7 @@ internal sealed class RunProgress
 
         if (step.EndedAt is not null)
         {
-            parts.Add(CliFormat.Duration(step.StartedAt, step.EndedAt, now));
+            parts.Add(DurationText.Between(step.StartedAt, step.EndedAt, now));
         }
 
         if (step.Error is not null)

@@ -66,7 +66,7 @@ internal static class RunVerb
         var console = context.Console;
         var run = progress.Run;
         var now = context.Host.Get<TimeProvider>().GetUtcNow();
-        console.MarkupLine($"run [bold]{Markup.Escape(run.Id)}[/] {CliFormat.Status(run.Status)} in {CliFormat.Duration(run.StartedAt ?? run.CreatedAt, run.EndedAt, now)}");
+        console.MarkupLine($"run [bold]{Markup.Escape(run.Id)}[/] {CliFormat.Status(run.Status)} in {DurationText.Between(run.StartedAt ?? run.CreatedAt, run.EndedAt, now)}");
         if (run.Error is not null)
         {
             console.MarkupLineInterpolated($"[red]error:[/] {run.Error}");

@@ -28,7 +28,7 @@ internal static class RunsVerb
                 new Markup(CliFormat.Status(run.Status)),
                 new Text(run.RequestedByName),
                 new Text(CliFormat.Time(run.StartedAt ?? run.CreatedAt)),
-                new Text(CliFormat.Duration(run.StartedAt, run.EndedAt, now)));
+                new Text(DurationText.Between(run.StartedAt, run.EndedAt, now)));
         }
 
         console.Write(table);

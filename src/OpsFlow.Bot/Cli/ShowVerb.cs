@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using Spectre.Console;
 
@@ -49,7 +50,7 @@ internal static class ShowVerb
         summary.AddRow(new Text("created"), new Text(CliFormat.Time(run.CreatedAt)));
         summary.AddRow(new Text("started"), new Text(CliFormat.Time(run.StartedAt)));
         summary.AddRow(new Text("ended"), new Text(CliFormat.Time(run.EndedAt)));
-        summary.AddRow(new Text("duration"), new Text(CliFormat.Duration(run.StartedAt, run.EndedAt, now)));
+        summary.AddRow(new Text("duration"), new Text(DurationText.Between(run.StartedAt, run.EndedAt, now)));
         if (run.Error is not null)
         {
             summary.AddRow(new Text("error"), new Text(run.Error, new Style(Color.Red)));
@@ -65,7 +66,7 @@ internal static class ShowVerb
                 new Text(step.Name),
                 new Markup(CliFormat.Status(step.Status)),
                 new Text(step.Attempt.ToString(CultureInfo.InvariantCulture)),
-                new Text(CliFormat.Duration(step.StartedAt, step.EndedAt, now)),
+                new Text(DurationText.Between(step.StartedAt, step.EndedAt, now)),
                 new Text(step.Error ?? string.Empty));
         }
 

@@ -22,6 +22,9 @@ public static class DurationText
             : string.Create(culture, $"{(int)span.TotalHours} h {span.Minutes} min");
     }
 
+    /// <summary>A duration reports keep in milliseconds.</summary>
+    public static string OfMilliseconds(double milliseconds) => Of(TimeSpan.FromMilliseconds(milliseconds));
+
     /// <summary>From <paramref name="started"/> to <paramref name="ended"/>, or to <paramref name="now"/> while it goes on; "-" before it started.</summary>
     public static string Between(DateTimeOffset? started, DateTimeOffset? ended, DateTimeOffset now) =>
         started is null ? "-" : Of((ended ?? now) - started.Value);

@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsFlow.Engine.Model;
 using System.Text;
 using OpsFlow.Engine.Ports;
 
@@ -43,7 +44,7 @@ public sealed record MonthlyReport(string Month, RunSummary Summary, IReadOnlyLi
         {
             text.Append(culture, $"  Runs: {summary.Runs:N0} ({summary.Succeeded:N0} succeeded, {summary.Failed:N0} failed, {summary.RolledBack:N0} rolled back, {summary.Cancelled:N0} cancelled)\n");
             text.Append(culture, $"  Success rate: {ReportText.Percent(summary.SuccessRate)}\n");
-            text.Append(culture, $"  Average duration: {ReportText.Duration(summary.AverageDurationMs)}\n");
+            text.Append(culture, $"  Average duration: {DurationText.OfMilliseconds(summary.AverageDurationMs)}\n");
         }
 
         text.Append("\nMost used workflows\n");

@@ -6,7 +6,4 @@ namespace OpsFlow.Engine.Reports;
 public static class ReportText
 {
     public static string Percent(double rate) => (rate * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%";
-
-    /// <summary>A duration in milliseconds, written as <see cref="Model.DurationText"/> writes every duration.</summary>
-    public static string Duration(double milliseconds) => Model.DurationText.Of(TimeSpan.FromMilliseconds(milliseconds));
 }

@@ -58,7 +58,7 @@ internal static class HelpCards
             ? workflow.Schedules.Select(s => ReplyCard.Entry($"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}", "declared in the script"))
             : schedules.Select(s => ReplyCard.Entry(
                 $"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}",
-                $"{s.Id}, next {(s.NextFireAt is { } next ? ReplyCard.Time(next) : "never")}, {(s.DeclaredIn is null ? $"added by {s.CreatedBy}" : $"declared in {s.DeclaredIn}")}")));
+                $"{s.Id}, next {(s.NextFireAt is { } next ? RunCardText.Time(next) : "never")}, {(s.DeclaredIn is null ? $"added by {s.CreatedBy}" : $"declared in {s.DeclaredIn}")}")));
         return ReplyCard.Build($"Workflow {workflow.Name}", $"Usage: /{ParameterArguments.Usage(workflow)}", body);
     }
 

@@ -1,4 +1,6 @@
 using System.Globalization;
+using OpsFlow.Engine.Reports;
+using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Teams.Cards;
 
@@ -45,11 +47,4 @@ internal static class ReplyCard
             : age.TotalDays < 1 ? string.Create(culture, $"{(int)age.TotalHours} h")
             : string.Create(culture, $"{(int)age.TotalDays} d");
     }
-
-    /// <summary>A duration in milliseconds as people read it: "850 ms", "12.5 s", "3 min 20 s", "1 h 5 min".</summary>
-    public static string Duration(double milliseconds) => Engine.Reports.ReportText.Duration(milliseconds);
-
-    public static string Percent(double rate) => Engine.Reports.ReportText.Percent(rate);
-
-    public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
 }

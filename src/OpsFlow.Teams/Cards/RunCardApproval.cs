@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Teams.Cards;
 
@@ -52,7 +53,7 @@ public static class RunCardApproval
         if (record.DueAt is { } due)
         {
             var left = due - view.Now;
-            facts.Add(new Fact("Deadline", left > TimeSpan.Zero ? $"{RunCardText.Time(due)} (in {RunCardText.Duration(left)})" : RunCardText.Time(due)));
+            facts.Add(new Fact("Deadline", left > TimeSpan.Zero ? $"{RunCardText.Time(due)} (in {DurationText.Of(left)})" : RunCardText.Time(due)));
         }
 
         items.Add(new FactSet(facts));

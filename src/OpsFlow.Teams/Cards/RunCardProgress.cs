@@ -33,7 +33,7 @@ internal static class RunCardProgress
     {
         var run = view.Run;
         var (symbol, color) = StatusStyle.Of(run.Status);
-        var took = run.StartedAt is { } started ? $" in {RunCardText.Duration((run.EndedAt ?? view.Now) - started)}" : string.Empty;
+        var took = run.StartedAt is { } started ? $" in {DurationText.Of((run.EndedAt ?? view.Now) - started)}" : string.Empty;
         var words = run.Status switch
         {
             RunStatus.Succeeded => $"Succeeded{took}",
@@ -53,7 +53,7 @@ internal static class RunCardProgress
         }
 
         var elapsed = view.Now - started;
-        var text = $"{RunCardText.Duration(elapsed)} elapsed";
+        var text = $"{DurationText.Of(elapsed)} elapsed";
         if (run.Status is RunStatus.WaitingForApproval or RunStatus.Paused || view.TypicalDuration is not { } typical)
         {
             return text;

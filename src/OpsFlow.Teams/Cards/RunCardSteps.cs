@@ -82,7 +82,7 @@ internal static class RunCardSteps
         var parts = new List<string>();
         if (record.StartedAt is { } started && record.Status is not StepStatus.Pending)
         {
-            parts.Add(RunCardText.Duration((record.EndedAt ?? view.Now) - started));
+            parts.Add(DurationText.Of((record.EndedAt ?? view.Now) - started));
         }
 
         if (step.MaxAttempts > 1 && record.Attempt > 0)

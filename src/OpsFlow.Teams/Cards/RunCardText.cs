@@ -6,8 +6,6 @@ namespace OpsFlow.Teams.Cards;
 /// <summary>How the run card words things: durations, times, status names, trimmed log lines.</summary>
 public static class RunCardText
 {
-    public static string Duration(TimeSpan span) => DurationText.Of(span);
-
     public static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
     public static string Status(RunStatus status) => status switch
@@ -31,7 +29,7 @@ public static class RunCardText
         var left = typical - elapsed;
         if (left <= TimeSpan.Zero)
         {
-            return $"taking longer than usual (usually {Duration(typical)})";
+            return $"taking longer than usual (usually {DurationText.Of(typical)})";
         }
 
         return left.TotalMinutes < 1 ? "less than a minute left"

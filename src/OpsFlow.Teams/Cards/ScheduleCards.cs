@@ -36,7 +36,7 @@ internal static class ScheduleCards
         {
             new("Cron", schedule.Cron),
             new("Zone", schedule.TimeZone),
-            new("Next", schedule.NextFireAt is { } next ? ReplyCard.Time(next) : "never (the cron has no future time)"),
+            new("Next", schedule.NextFireAt is { } next ? RunCardText.Time(next) : "never (the cron has no future time)"),
             new(schedule.DeclaredIn is null ? "Added by" : "Declared in", schedule.DeclaredIn ?? schedule.CreatedBy),
         };
         if (schedule.Parameters.Count > 0)

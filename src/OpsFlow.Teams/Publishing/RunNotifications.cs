@@ -51,7 +51,7 @@ public static class RunNotifications
         if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
         {
             var (symbol, _) = StatusStyle.Of(run.Status);
-            var took = run.StartedAt is { } started && run.EndedAt is { } ended ? $" in {RunCardText.Duration(ended - started)}" : string.Empty;
+            var took = run.StartedAt is { } started && run.EndedAt is { } ended ? $" in {DurationText.Of(ended - started)}" : string.Empty;
             yield return (new RunNotification(
                 $"{run.Id}|final|{run.Status}",
                 "scheduled result",
