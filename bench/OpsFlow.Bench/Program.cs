@@ -1,7 +1,7 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only | --engine-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
@@ -9,6 +9,7 @@ var reportsOnly = args.Contains("--reports-only");
 var chatOnly = args.Contains("--chat-only");
 var telemetryOnly = args.Contains("--telemetry-only");
 var clusterOnly = args.Contains("--cluster-only");
+var engineOnly = args.Contains("--engine-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
@@ -17,6 +18,14 @@ try
     {
         // Real host processes on a throwaway PostgreSQL (needs Debian's postgresql package); not part of the default run.
         await ClusterScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
+    if (engineOnly)
+    {
+        // The engine's own cost on the in-memory store, with enough runs for a profile to see it.
+        await Scenarios.InMemoryAsync(quick ? 200 : 2_000, report);
         report.Print();
         return;
     }

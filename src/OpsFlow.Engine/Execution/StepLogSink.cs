@@ -61,6 +61,11 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
     public IReadOnlyList<StepLogLine> TakeLines()
     {
         Interlocked.Exchange(ref _savePending, 0);
+        if (_lines.IsEmpty)
+        {
+            return [];
+        }
+
         var lines = new List<StepLogLine>();
         while (_lines.TryDequeue(out var line))
         {
@@ -73,16 +78,18 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
     /// <summary>The latest progress of each step that reported some since the last save.</summary>
     public IReadOnlyList<(string Step, int Percent, string? Text)> TakeProgress()
     {
-        var taken = new List<(string, int, string?)>();
-        foreach (var step in _progress.Keys)
+        // Every commit asks, and most have nothing: the dictionary's enumerator takes no lock, where Keys (or IsEmpty
+        // when it is empty) takes all of them.
+        List<(string, int, string?)>? taken = null;
+        foreach (var (step, _) in _progress)
         {
             if (_progress.TryRemove(step, out var value))
             {
-                taken.Add((step, value.Percent, value.Text));
+                (taken ??= []).Add((step, value.Percent, value.Text));
             }
         }
 
-        return taken;
+        return taken ?? [];
     }
 
     private int Count(string step, int attempt, int more)
