@@ -20,7 +20,8 @@ public static class ProcessHelpers
     /// Runs <paramref name="program"/> with <paramref name="arguments"/> passed as separate arguments (no shell,
     /// so user input cannot inject commands). Stdout lines go to the step log, stderr lines as warnings. A non-zero
     /// exit code fails the step unless <paramref name="checkExitCode"/> is false. On cancel or timeout the process
-    /// and all its children are killed.
+    /// and all its children are killed. The process gets a clean environment: <see cref="InheritedVariables"/> of the
+    /// host's, then <paramref name="environment"/>.
     /// </summary>
     public static async Task<ProcessResult> Run(
         this StepContext ctx,
@@ -78,6 +79,18 @@ public static class ProcessHelpers
     public static string CommandLine(string program, IEnumerable<string> arguments) =>
         string.Join(' ', new[] { program }.Concat(arguments).Select(a => a.Length == 0 || a.Any(char.IsWhiteSpace) ? $"\"{a}\"" : a));
 
+    /// <summary>
+    /// The host's variables a step's process inherits: where programs and the home folder are, the locale, the time
+    /// zone, the temporary folder, the .NET and NuGet folders and the CA bundle. Nothing else: the host's environment
+    /// carries its credentials (the Teams app password, the sign-in secret, the database password, OpsFlow__Secrets__*),
+    /// and a deploy tool that prints its environment would put them in the step log.
+    /// </summary>
+    public static readonly IReadOnlySet<string> InheritedVariables = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+        "DOTNET_ROOT", "DOTNET_CLI_HOME", "NUGET_PACKAGES", "SSL_CERT_FILE", "SSL_CERT_DIR",
+    };
+
     internal static ProcessStartInfo StartInfo(string program, IReadOnlyList<string> arguments, string? workingDirectory, IReadOnlyDictionary<string, string>? environment)
     {
         var info = new ProcessStartInfo(program)
@@ -93,6 +106,15 @@ public static class ProcessHelpers
             info.ArgumentList.Add(argument);
         }
 
+        foreach (var name in info.Environment.Keys.ToArray())
+        {
+            if (!Inherited(name))
+            {
+                info.Environment.Remove(name);
+            }
+        }
+
+        // What the script passes is its explicit choice, credentials included (ctx.Secret values stay masked in logs).
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;
@@ -100,6 +122,8 @@ public static class ProcessHelpers
 
         return info;
     }
+
+    private static bool Inherited(string name) => InheritedVariables.Contains(name) || name.StartsWith("LC_", StringComparison.Ordinal);
 
     internal static void StartOrExplain(Process process, string program)
     {

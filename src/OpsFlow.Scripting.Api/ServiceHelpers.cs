@@ -10,6 +10,7 @@ public static class ServiceHelpers
     /// Starts a long-running program and returns its process id without waiting. On Linux and macOS its stdout and
     /// stderr are appended to <paramref name="logFile"/> by the program itself, in its own session, so it outlives
     /// OpsFlow and a Ctrl+C in the terminal that ran `opsflow run`. Elsewhere OpsFlow copies the output while it runs.
+    /// Like <see cref="ProcessHelpers.Run"/>, the program gets a clean environment plus <paramref name="environment"/>.
     /// </summary>
     public static int StartDetached(
         this StepContext ctx,
