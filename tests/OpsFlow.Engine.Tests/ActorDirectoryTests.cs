@@ -5,6 +5,8 @@ namespace OpsFlow.Engine.Tests;
 /// <summary>Roles from configuration (docs/product.md §10): by user id, Entra object id, UPN, or a named group.</summary>
 public sealed class ActorDirectoryTests
 {
+    private const string ObjectId = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+
     private static ActorDirectory Directory(Action<AccessOptions>? change = null)
     {
         var options = new AccessOptions
@@ -13,7 +15,7 @@ public sealed class ActorDirectoryTests
             {
                 [Roles.Operator] = ["user-id-0", "group:sre"],
                 [Roles.Admin] = ["boss@contoso.com"],
-                ["release-manager"] = ["group:leads", "0f1e-object-id"],
+                ["release-manager"] = ["group:leads", ObjectId],
             },
             Groups =
             {
@@ -62,7 +64,29 @@ public sealed class ActorDirectoryTests
         var directory = Directory();
 
         Assert.True(directory.Resolve("29:teams-id", upn: "boss@contoso.com").HasRole(Roles.Admin));
-        Assert.Contains("release-manager", directory.Resolve("29:teams-id", objectId: "0f1e-object-id").Roles);
+        Assert.Contains("release-manager", directory.Resolve("29:teams-id", objectId: ObjectId).Roles);
+    }
+
+    [Theory]
+    [InlineData("boss@contoso.com", null, null, "a user id that spells the boss's UPN")]
+    [InlineData("BOSS@contoso.com", null, null, "the same, another case")]
+    [InlineData(ObjectId, null, null, "a user id that spells an object id")]
+    [InlineData("29:teams-id", null, "boss@contoso.com", "a UPN given as the object id")]
+    [InlineData("29:teams-id", ObjectId, null, "an object id given as the UPN")]
+    public void Resolve_ANameOfOneKindSentAsAnother_GivesNoRole(string id, string? upn, string? objectId, string why)
+    {
+        var actor = Directory().Resolve(id, upn: upn, objectId: objectId);
+
+        Assert.True(actor.Roles.SetEquals([Roles.Viewer]), $"{why} must give no role, got {string.Join(", ", actor.Roles)}");
+        Assert.False(actor.Matches("boss@contoso.com"), $"{why} must not match an approver entry of another kind");
+        Assert.False(actor.Matches(ObjectId), $"{why} must not match an approver entry of another kind");
+    }
+
+    [Fact]
+    public void Resolve_AnObjectIdInAnotherFormat_StillMatches()
+    {
+        Assert.Contains("release-manager", Directory().Resolve("29:teams-id", objectId: ObjectId.ToUpperInvariant()).Roles);
+        Assert.Contains("release-manager", Directory().Resolve("29:teams-id", objectId: "{" + ObjectId + "}").Roles);
     }
 
     [Fact]
@@ -76,10 +100,10 @@ public sealed class ActorDirectoryTests
     [Fact]
     public void Resolve_KeepsTheObjectId_SoApproverListsMayNameIt()
     {
-        var actor = Directory().Resolve("29:teams-id", "Kim", "kim@contoso.com", "0f1e-object-id");
+        var actor = Directory().Resolve("29:teams-id", "Kim", "kim@contoso.com", ObjectId);
 
-        Assert.Equal("0f1e-object-id", actor.ObjectId);
-        Assert.True(actor.Matches("0f1e-object-id"));
+        Assert.Equal(ObjectId, actor.ObjectId);
+        Assert.True(actor.Matches(ObjectId));
         Assert.True(actor.Matches("user:kim@contoso.com"));
         Assert.True(actor.Matches("29:teams-id"));
         Assert.False(actor.Matches("someone-else"));
@@ -90,7 +114,7 @@ public sealed class ActorDirectoryTests
     {
         var users = Directory().NamedUsers();
 
-        Assert.Equal(["0f1e-object-id", "boss@contoso.com", "kim@contoso.com", "user-id-0", "user-id-2", "user-id-5", "user-id-7"], users);
+        Assert.Equal([ObjectId, "boss@contoso.com", "kim@contoso.com", "user-id-0", "user-id-2", "user-id-5", "user-id-7"], users);
     }
 
     [Fact]

@@ -29,12 +29,20 @@ public sealed class CallerResolver(ActorDirectory directory, SignInOptions signI
             // Claims are read unmapped (MapInboundClaims = false): "oid" is the object id Teams reports as aadObjectId.
             var id = user.FindFirstValue("oid") ?? user.FindFirstValue("sub") ?? "anonymous";
             var upn = user.FindFirstValue("preferred_username") ?? user.FindFirstValue("upn");
-            return directory.Resolve(id, user.FindFirstValue("name") ?? upn, upn);
+            return directory.Resolve(id, user.FindFirstValue("name") ?? upn, upn, user.FindFirstValue("oid"));
         }
 
         var header = context.Request.Headers[UserHeader].ToString();
         var name = context.Request.Headers[NameHeader].ToString();
-        return directory.Resolve(string.IsNullOrWhiteSpace(header) ? "anonymous" : header.Trim(), name);
+        if (string.IsNullOrWhiteSpace(header))
+        {
+            return directory.Resolve("anonymous", name);
+        }
+
+        // Development mode takes the header's word for whoever it names (it listens on loopback only), so the user
+        // picker offers everyone the roles name: a UPN or an object id is that identity too.
+        var who = header.Trim();
+        return directory.Resolve(who, name, IdentityNames.IsUpn(who) ? who : null, IdentityNames.IsObjectId(who) ? who : null);
     }
 
     /// <summary>The users development mode offers in its picker: everyone the role configuration names.</summary>

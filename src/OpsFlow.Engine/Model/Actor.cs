@@ -17,7 +17,7 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
     public bool HasRole(string role) =>
         Roles.Contains(role) || Model.Roles.Implied(role).Any(Roles.Contains);
 
-    /// <summary>True when an approver entry ("role:x", a UPN or a user id) names this actor.</summary>
+    /// <summary>True when an approver entry ("role:x", a UPN, an object id or a user id) names this actor, by its kind (<see cref="IdentityNames"/>).</summary>
     public bool Matches(string approver)
     {
         if (approver.StartsWith("role:", StringComparison.OrdinalIgnoreCase))
@@ -26,9 +26,7 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
         }
 
         var name = approver.StartsWith("user:", StringComparison.OrdinalIgnoreCase) ? approver[5..] : approver;
-        return string.Equals(name, Id, StringComparison.OrdinalIgnoreCase)
-            || (Upn is not null && string.Equals(name, Upn, StringComparison.OrdinalIgnoreCase))
-            || (ObjectId is not null && string.Equals(name, ObjectId, StringComparison.OrdinalIgnoreCase));
+        return IdentityNames.Names(name, Id, Upn, ObjectId);
     }
 }
 

@@ -24,24 +24,23 @@ public sealed class ActorDirectory(AccessOptions options)
 {
     /// <summary>
     /// The actor for a user: <paramref name="id"/> is who they are in the channel (a Teams user id, the dashboard's
-    /// object id); <paramref name="upn"/> and <paramref name="objectId"/> are further names configuration may use.
+    /// object id); <paramref name="upn"/> and <paramref name="objectId"/> are what the channel vouches for besides.
+    /// Each configured name matches only the identity of its kind (<see cref="IdentityNames"/>).
     /// </summary>
     public Actor Resolve(string id, string? displayName = null, string? upn = null, string? objectId = null)
     {
-        var names = new[] { id, upn, objectId }.OfType<string>().Where(n => n.Length > 0).ToArray();
+        upn = string.IsNullOrWhiteSpace(upn) ? null : upn;
+        objectId = string.IsNullOrWhiteSpace(objectId) ? null : objectId;
         var roles = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { options.DefaultRole };
         foreach (var (role, members) in options.Roles)
         {
-            if (members.Any(m => Names(m, names, [])))
+            if (members.Any(m => Names(m, id, upn, objectId, [])))
             {
                 roles.Add(role);
             }
         }
 
-        return new Actor(id, string.IsNullOrWhiteSpace(displayName) ? id : displayName, roles, upn)
-        {
-            ObjectId = string.IsNullOrWhiteSpace(objectId) ? null : objectId,
-        };
+        return new Actor(id, string.IsNullOrWhiteSpace(displayName) ? id : displayName, roles, upn) { ObjectId = objectId };
     }
 
     /// <summary>Every user the role configuration names, groups expanded (the dashboard's development user picker).</summary>
@@ -53,13 +52,13 @@ public sealed class ActorDirectory(AccessOptions options)
 
     /// <summary>True when any role or group names someone by UPN: then chat must learn each user's UPN.</summary>
     public bool NamesUpns() =>
-        options.Roles.Values.Concat(options.Groups.Values).Any(members => members.Any(m => m.Contains('@', StringComparison.Ordinal)));
+        options.Roles.Values.Concat(options.Groups.Values).Any(members => members.Any(IdentityNames.IsUpn));
 
-    /// <summary>Whether a member entry names one of <paramref name="names"/>; <paramref name="seen"/> stops group cycles.</summary>
-    private bool Names(string member, string[] names, HashSet<string> seen) =>
+    /// <summary>Whether a member entry names this identity; <paramref name="seen"/> stops group cycles.</summary>
+    private bool Names(string member, string id, string? upn, string? objectId, HashSet<string> seen) =>
         TryGroup(member, out var group)
-            ? seen.Add(group) && options.Groups.TryGetValue(group, out var members) && members.Any(m => Names(m, names, seen))
-            : names.Any(n => string.Equals(n, member, StringComparison.OrdinalIgnoreCase));
+            ? seen.Add(group) && options.Groups.TryGetValue(group, out var members) && members.Any(m => Names(m, id, upn, objectId, seen))
+            : IdentityNames.Names(member, id, upn, objectId);
 
     private string[] Expand(string member, HashSet<string> seen) =>
         TryGroup(member, out var group)

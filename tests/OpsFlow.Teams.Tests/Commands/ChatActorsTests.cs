@@ -39,11 +39,24 @@ public sealed class ChatActorsTests
     [Fact]
     public async Task Role_NamedByTheEntraObjectId_IsGiven()
     {
-        await using var chat = new ChatHarness(access: a => a.Roles[Roles.Operator] = [$"aad-{ChatHarness.Viewer}"]);
+        await using var chat = new ChatHarness(access: a => a.Roles[Roles.Operator] = [ChatHarness.ObjectIdOf(ChatHarness.Viewer)]);
 
         await chat.SayAsync("/deploy web-app v1", from: ChatHarness.Viewer);
 
         Assert.Equal(ChatHarness.Viewer, Assert.Single(await chat.RunsAsync()).RequestedById);
+    }
+
+    [Fact]
+    public async Task AUserIdThatSpellsAnObjectIdOrAUpn_GetsNoRoleFromIt()
+    {
+        // Web Chat and Direct Line let the client choose from.id: a role named by object id or UPN must not follow it.
+        var boss = ChatHarness.ObjectIdOf("boss");
+        await using var chat = new ChatHarness(access: a => a.Roles[Roles.Operator] = [boss, "boss@contoso.com"]);
+
+        await chat.SayAsync("/deploy web-app v1", from: boss);
+        await chat.SayAsync("/deploy web-app v1", from: "boss@contoso.com");
+
+        Assert.Empty(await chat.RunsAsync());
     }
 
     [Fact]

@@ -25,6 +25,10 @@ namespace OpsFlow.Teams.Tests.Commands;
 /// </summary>
 public sealed class ChatHarness : IAsyncDisposable
 {
+    /// <summary>The Entra object id Teams gives a person in these tests: a GUID, as real object ids are, one per name.</summary>
+    public static string ObjectIdOf(string user) =>
+        new Guid(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(user)).AsSpan(0, 16)).ToString();
+
     public const string Requester = "user-id-0";
     public const string Admin = "user-id-1";
     public const string Sre = "user-id-2";
@@ -113,7 +117,7 @@ public sealed class ChatHarness : IAsyncDisposable
         Text = text,
         ServiceUrl = "http://localhost:56150/_connector",
         ChannelId = "msteams",
-        From = new ChannelAccount { Id = from, Name = $"Person {from}", AadObjectId = $"aad-{from}" },
+        From = new ChannelAccount { Id = from, Name = $"Person {from}", AadObjectId = ObjectIdOf(from) },
         Recipient = new ChannelAccount { Id = BotId, Name = "OpsFlow" },
         Conversation = new ConversationAccount { Id = ConversationId, ConversationType = conversationType },
         Entities = entities,
