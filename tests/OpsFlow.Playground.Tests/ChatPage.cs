@@ -13,11 +13,26 @@ public sealed class ChatPage(IPage page)
     public const string PersonalChat = "Personal Chat";
     public const string GroupChat = "Group Chat";
 
+    private string _conversation = PersonalChat;
+
     public IPage Page => page;
+
+    /// <summary>
+    /// Opens the Playground's UI and waits until it has its configuration. Loading it (once, a moment after the page
+    /// shows) makes the personal chat the open conversation and rebuilds the group chats: a conversation opened before
+    /// it is silently swapped for the personal chat, where the @ menu lists nobody (the cause of "the @ menu never
+    /// opens": Deploy_InTheGroupChat typed its mention into the personal chat; read in the UI's bundle, whose config
+    /// reducer sets the active conversation to the personal chat).
+    /// </summary>
+    public async Task LoadAsync(string url) =>
+        await page.RunAndWaitForResponseAsync(
+            () => page.GotoAsync(url, new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded }),
+            response => response.Url.Contains("/_internal/v1/config", StringComparison.Ordinal) && response.Ok);
 
     /// <summary>Opens a conversation by its name in the left rail ("Personal Chat", "Group Chat", "Operations - Deployments").</summary>
     public async Task OpenConversationAsync(string name)
     {
+        _conversation = name;
         await page.GetByRole(AriaRole.Treeitem, new() { Name = name, Exact = true }).ClickAsync();
         await Expect(Box).ToBeVisibleAsync();
     }
@@ -57,12 +72,18 @@ public sealed class ChatPage(IPage page)
                 await item.WaitForAsync(new() { Timeout = 2_000 });
                 return;
             }
-            catch (TimeoutException) when (attempt < 15)
+            catch (TimeoutException ex) when (attempt >= 15)
+            {
+                throw new TimeoutException($"The @ menu listed nobody after {attempt} tries. {await DescribeAsync()}", ex);
+            }
+            catch (TimeoutException)
             {
                 // Start the mention again from an empty box: an "@" typed before the editor was ready is lost, and the
                 // menu searches only when its query changes (the same empty query after a retyped "@" searched nothing
                 // in 15 tries on 6 December). "@o" then a deletion types the trigger afresh and changes the query
                 // twice, so the members loaded by now are searched.
+                // And open the conversation again, in case something (the configuration, above) switched it.
+                await page.GetByRole(AriaRole.Treeitem, new() { Name = _conversation, Exact = true }).ClickAsync();
                 await Box.ClickAsync();
                 await page.Keyboard.PressAsync("Control+A");
                 await page.Keyboard.PressAsync("Backspace");
@@ -70,6 +91,21 @@ public sealed class ChatPage(IPage page)
                 await page.Keyboard.PressAsync("Backspace");
             }
         }
+    }
+
+    /// <summary>What the page shows when the @ menu does not come: the box's text, the menu's parts, a screenshot.</summary>
+    private async Task<string> DescribeAsync()
+    {
+        var shot = Path.Combine(Repository.Screenshots, $"playground-mention-failed-{Guid.NewGuid():n}.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = shot, FullPage = true });
+        var boxes = await page.Locator("div[contenteditable=\"true\"][role=\"textbox\"]").CountAsync();
+        var text = await Box.InnerTextAsync();
+        var typeahead = await page.Locator("#typeahead-menu").CountAsync();
+        var items = await page.GetByRole(AriaRole.Menuitem).CountAsync();
+        var focused = await page.EvaluateAsync<string>("() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : 'none'");
+        var selected = await page.EvaluateAsync<string>("() => Array.from(document.querySelectorAll('[role=treeitem][aria-selected=true], [role=treeitem][aria-current]')).map(e => e.textContent).join(' | ') || 'none marked'");
+        return $"Meant to be in '{_conversation}'; tree items marked selected: {selected}. Text boxes: {boxes}; the first holds '{text}'; "
+            + $"typeahead anchors: {typeahead}; menu items: {items}; focus on {focused}; screenshot {shot}.";
     }
 
     public Task ExpectTextAsync(string text) => Expect(page.GetByText(text).First).ToBeVisibleAsync();

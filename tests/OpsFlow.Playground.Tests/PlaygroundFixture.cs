@@ -45,7 +45,8 @@ public sealed class PlaygroundFixture : IAsyncLifetime
     /// <summary>The Playground's UI in a new page, on <paramref name="conversation"/>.</summary>
     public async Task<ChatPage> OpenChatAsync(string conversation = ChatPage.PersonalChat)
     {
-        var chat = new ChatPage(await Browser.OpenAsync(url: PlaygroundUrl));
+        var chat = new ChatPage(await Browser.OpenAsync());
+        await chat.LoadAsync(PlaygroundUrl);
         await chat.OpenConversationAsync(conversation);
         return chat;
     }
