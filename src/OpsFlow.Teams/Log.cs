@@ -42,4 +42,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Looking for inbound activities another host left unhandled failed; trying again shortly")]
     public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Refused a {Type} activity from {FromId} in conversation {ConversationId}: {Reason}")]
+    public static partial void NotServed(ILogger logger, string? type, string? fromId, string? conversationId, string reason);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "Did not call the connector for conversation {ConversationId}: {Reason}")]
+    public static partial void ServiceUrlRefused(ILogger logger, string conversationId, string reason);
 }

@@ -50,7 +50,32 @@ public sealed class TeamsOptions
     /// <summary>Handled activity ids are kept this long to refuse re-deliveries.</summary>
     public TimeSpan InboxRetention { get; set; } = TimeSpan.FromDays(2);
 
+    /// <summary>
+    /// The Bot Framework channels served (an activity's channelId). Empty: "msteams" only. Web Chat and Direct Line let
+    /// the client choose its user id and object id; add them only for a bot no role or approval depends on.
+    /// </summary>
+    public string[] Channels { get; set; } = [];
+
+    /// <summary>
+    /// The Entra tenants served. Empty: the bot's own <see cref="TenantId"/> when set, otherwise any tenant (warned at
+    /// start: a multi-tenant app id can be installed by any organisation).
+    /// </summary>
+    public string[] Tenants { get; set; } = [];
+
+    /// <summary>
+    /// serviceUrls besides the Bot Framework's own hosts (https://smba.trafficmanager.net/…, *.botframework.com, the
+    /// government clouds) that the bot may take activities from and send to; each a URL prefix.
+    /// </summary>
+    public string[] ServiceUrls { get; set; } = [];
+
     public bool Authenticates => !string.IsNullOrWhiteSpace(AppId);
+
+    /// <summary>The channels served, the default applied.</summary>
+    public IReadOnlyList<string> ServedChannels => Channels.Length == 0 ? ["msteams"] : Channels;
+
+    /// <summary>The tenants served, the default applied; empty means any.</summary>
+    public IReadOnlyList<string> ServedTenants =>
+        Tenants.Length > 0 ? Tenants : string.IsNullOrWhiteSpace(TenantId) ? [] : [TenantId.Trim()];
 
     /// <summary>A conversation id for a configured name, or the value itself.</summary>
     public string ResolveConversation(string nameOrId) =>

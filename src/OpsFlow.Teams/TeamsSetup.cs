@@ -36,6 +36,8 @@ public static class TeamsSetup
         services.TryAddSingleton<IChatNoticeLog>(sp => sp.GetRequiredService<IChatStore>());
         services.TryAddSingleton<TeamsTelemetry>();
         services.AddSingleton<ConversationDirectory>();
+        services.AddSingleton<ServiceUrlPolicy>();
+        services.AddSingleton<ActivityGate>();
         services.AddSingleton<ActivityInbox>();
         services.AddHostedService<ActivityProcessor>();
         services.AddHostedService<OrphanedActivitySweeper>();

@@ -27,4 +27,11 @@ internal static partial class AuthLog
 
     [LoggerMessage(EventId = 4110, Level = LogLevel.Error, Message = "Could not get a Bot Framework token for app {AppId} from {Authority} ({ErrorCode})")]
     public static partial void TokenFailed(ILogger logger, Exception exception, string appId, string authority, string errorCode);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Warning,
+        Message = "OpsFlow serves channels {Channels} of any tenant: a multi-tenant app can be installed by any organisation. Set OpsFlow:Teams:Tenants (or TenantId) to serve yours only")]
+    public static partial void AnyTenant(ILogger logger, string channels);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Information, Message = "OpsFlow serves channels {Channels} of tenants {Tenants}")]
+    public static partial void Serving(ILogger logger, string channels, string tenants);
 }

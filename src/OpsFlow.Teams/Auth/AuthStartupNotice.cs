@@ -11,6 +11,16 @@ public sealed class AuthStartupNotice(TeamsOptions options, ILogger<AuthStartupN
         if (options.Authenticates)
         {
             AuthLog.AuthenticationOn(logger, options.AppId!, options.Issuer, options.OpenIdMetadataUrl);
+            var channels = string.Join(", ", options.ServedChannels);
+            if (options.ServedTenants.Count == 0)
+            {
+                AuthLog.AnyTenant(logger, channels);
+            }
+            else
+            {
+                var tenants = string.Join(", ", options.ServedTenants);
+                AuthLog.Serving(logger, channels, tenants);
+            }
         }
         else
         {

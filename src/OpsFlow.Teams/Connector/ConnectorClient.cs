@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Chat;
+using OpsFlow.Teams.Inbound;
 using OpsFlow.Teams.Protocol;
 
 namespace OpsFlow.Teams.Connector;
@@ -12,7 +13,7 @@ namespace OpsFlow.Teams.Connector;
 /// serviceUrl. The client's handlers (<see cref="ConnectorResilience"/>) add the Bearer token and retry; what reaches
 /// this class is the call's final answer, which it turns into a result or a <see cref="ConnectorException"/>.
 /// </summary>
-public sealed class ConnectorClient(HttpClient http, ILogger<ConnectorClient> logger) : IConnectorClient
+public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrls, ILogger<ConnectorClient> logger) : IConnectorClient
 {
     private const int MaxErrorTextLength = 500;
 
@@ -81,6 +82,13 @@ public sealed class ConnectorClient(HttpClient http, ILogger<ConnectorClient> lo
 
     private async Task<Answer> CallAsync(HttpMethod method, Uri url, byte[]? body, string conversationId, CancellationToken cancellationToken, bool notFoundIsAnswer = false)
     {
+        // Checked again on the way out, whatever stored the conversation: the bot's token goes only to allowed hosts.
+        if (serviceUrls.Refusal(url.ToString()) is { } refused)
+        {
+            Log.ServiceUrlRefused(logger, conversationId, refused);
+            throw new ConnectorException($"Not sent: {refused}.", null);
+        }
+
         using var request = Request(method, url, body, conversationId);
         HttpResponseMessage response;
         try

@@ -24,6 +24,7 @@ public static class MessagesEndpoint
         HttpContext http,
         TeamsOptions options,
         IInboundAuthenticator authenticator,
+        ActivityGate gate,
         ConversationDirectory conversations,
         ActivityInbox inbox,
         IChatHandler handler,
@@ -51,6 +52,13 @@ public static class MessagesEndpoint
             Log.Unauthenticated(logger, activity.Type, activity.ServiceUrl, verdict.Reason ?? "refused");
             http.Response.Headers.WWWAuthenticate = "Bearer";
             return Results.Problem("The request's token was refused.", statusCode: StatusCodes.Status401Unauthorized);
+        }
+
+        if (gate.Refusal(activity) is { } notServed)
+        {
+            // Authenticated but not for this bot to serve: refused before anything is stored or answered.
+            Log.NotServed(logger, activity.Type, activity.From?.Id, activity.Conversation?.Id, notServed);
+            return Results.Problem($"This bot does not serve the activity: {notServed}.", statusCode: StatusCodes.Status403Forbidden);
         }
 
         var conversation = await conversations.RememberAsync(activity, cancellationToken);

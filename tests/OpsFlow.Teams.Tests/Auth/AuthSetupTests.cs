@@ -102,10 +102,24 @@ public sealed class AuthSetupTests
 
         await new AuthStartupNotice(options, logger).StartAsync(CancellationToken.None);
 
-        var entry = Assert.Single(logger.Entries);
+        var entry = logger.Entries[0];
         Assert.Equal(LogLevel.Information, entry.Level);
         Assert.Contains(options.OpenIdMetadataUrl, entry.Message, StringComparison.Ordinal);
         Assert.Contains(options.Issuer, entry.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("never-logged", entry.Message, StringComparison.Ordinal);
+        Assert.All(logger.Entries, e => Assert.DoesNotContain("never-logged", e.Message, StringComparison.Ordinal));
+        var anyTenant = Assert.Single(logger.Entries, e => e.Level == LogLevel.Warning);
+        Assert.Contains("any tenant", anyTenant.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StartupNotice_WithTenants_SaysWhichAreServed_AndDoesNotWarn()
+    {
+        var logger = new ListLogger<AuthStartupNotice>();
+        var options = new TeamsOptions { AppId = FakeBotFramework.AppId, AppPassword = "x", TenantId = "tenant-ops" };
+
+        await new AuthStartupNotice(options, logger).StartAsync(CancellationToken.None);
+
+        Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+        Assert.Contains(logger.Entries, e => e.Message.Contains("channels msteams of tenants tenant-ops", StringComparison.Ordinal));
     }
 }

@@ -23,6 +23,20 @@ public sealed class ConnectorClientTests
         Assert.Equal("message", (string?)request.Body?["type"]);
     }
 
+    [Theory]
+    [InlineData("https://attacker.example.com/amer/")]
+    [InlineData("http://169.254.169.254/latest/")]
+    [InlineData("https://smba.example.net/elsewhere/")]
+    public async Task AConversationWhoseServiceUrlIsNotAllowed_IsNeverCalled_AndTheErrorSaysWhatToDo(string serviceUrl)
+    {
+        var conversation = ConnectorHarness.Conversation with { ServiceUrl = serviceUrl };
+
+        var error = await Assert.ThrowsAsync<ConnectorException>(() => _h.Create().SendAsync(conversation, Outgoing.Text(conversation, "hello")));
+
+        Assert.Contains("OpsFlow:Teams:ServiceUrls", error.Message, StringComparison.Ordinal);
+        Assert.Empty(_h.Stub.Requests);
+    }
+
     [Fact]
     public async Task ReplyAsync_PostsUnderTheEscapedParentId_AndSetsReplyToId()
     {

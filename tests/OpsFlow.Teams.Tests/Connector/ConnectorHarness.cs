@@ -35,6 +35,7 @@ internal sealed class ConnectorHarness
         services.AddSingleton<TimeProvider>(Clock);
         services.AddSingleton(Options);
         services.AddSingleton<IBotTokenSource>(Tokens);
+        services.AddSingleton(new OpsFlow.Teams.Inbound.ServiceUrlPolicy(new TeamsOptions { AppId = "00000000-0000-0000-0000-000000000001", AppPassword = "x", ServiceUrls = [Conversation.ServiceUrl] }));
         services.AddHttpClient<ConnectorClient>().AddConnectorResilience().ConfigurePrimaryHttpMessageHandler(() => Stub);
         return services.BuildServiceProvider().GetRequiredService<ConnectorClient>();
     }
