@@ -37,7 +37,7 @@ public sealed class ApiClient(HttpClient http, Signal? runChanged = null)
     }
 
     public Task<(HttpStatusCode Status, JsonElement Body)> PostAsync(string path, string? user, object? body = null, string? idempotencyKey = null) =>
-        SendAsync(HttpMethod.Post, path, user, body is null ? null : JsonSerializer.Serialize(body), idempotencyKey);
+        SendAsync(HttpMethod.Post, path, user, JsonSerializer.Serialize(body ?? new { }), idempotencyKey);
 
     public Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path, string? user = null) =>
         SendAsync(HttpMethod.Get, path, user);

@@ -36,7 +36,7 @@ internal static class ApiSetup
 
     public static WebApplication MapOpsFlowApi(this WebApplication app)
     {
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").AddEndpointFilter<ApiRequestRules>();
         api.MapWorkflowEndpoints();
         api.MapRunEndpoints();
         api.MapRunEventEndpoints();

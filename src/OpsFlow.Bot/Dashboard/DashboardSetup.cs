@@ -61,7 +61,8 @@ internal static class DashboardSetup
                 Users = callers.DevelopmentUsers(),
             });
         });
-        api.MapRunGraph();
+        // Who am I and the status vocabulary are for everyone (the page needs them to say what it cannot show).
+        api.MapRunGraph().AddEndpointFilter<OpsFlow.Bot.Api.ApiRequestRules>();
         api.MapVocabularyScript();
         return app;
     }

@@ -12,7 +12,7 @@ namespace OpsFlow.Bot.Dashboard;
 /// </summary>
 internal static class RunGraphEndpoint
 {
-    public static void MapRunGraph(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/graph", GraphAsync);
+    public static RouteHandlerBuilder MapRunGraph(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/graph", GraphAsync);
 
     private static async Task<IResult> GraphAsync(
         string id, HttpContext http, IRunStore store, IWorkflowCatalog catalog, CallerResolver callers, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.OpenIdConnect;
+using Microsoft.AspNetCore.HostFiltering;
 using OpsFlow.Bot.Hosting;
 using OpsFlow.Bot.Telemetry;
 using OpsFlow.Engine.Model;
@@ -17,6 +18,9 @@ internal static class SignInSetup
     /// <summary>The configuration section of <see cref="SignInOptions"/>.</summary>
     public const string Section = "OpsFlow:Auth";
 
+    /// <summary>The host names development mode answers to, unless AllowedHosts names others.</summary>
+    public static readonly string[] DevelopmentHosts = ["localhost", "127.0.0.1", "[::1]"];
+
     public static WebApplicationBuilder AddOpsFlowSignIn(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(Section).Get<SignInOptions>() ?? new SignInOptions();
@@ -24,7 +28,14 @@ internal static class SignInSetup
         builder.Services.AddSingleton(sp => new CallerResolver(sp.GetRequiredService<ActorDirectory>(), options));
         if (!options.Configured)
         {
-            // Development mode: LoopbackGuard keeps it on this machine.
+            // Development mode: LoopbackGuard keeps it on this machine, and only this machine's names may address it,
+            // so a web page whose name resolves to 127.0.0.1 (DNS rebinding) cannot reach the API with a made-up user.
+            var allowed = builder.Configuration["AllowedHosts"];
+            if (string.IsNullOrWhiteSpace(allowed) || allowed.Trim() == "*")
+            {
+                builder.Services.Configure<HostFilteringOptions>(hosts => hosts.AllowedHosts = DevelopmentHosts);
+            }
+
             return builder;
         }
 
