@@ -50,4 +50,17 @@ public class ParameterBinderTests
         var error = Assert.Single(errors);
         Assert.Equal("parameter 'env': is required: one of dev, staging, prod (example: env=dev)", error.ToString());
     }
+
+    [Fact]
+    public void Bind_AValueThePatternCannotJudgeInTime_IsRefusedAsBadInput_NotThrown()
+    {
+        // (a+)+$ backtracks exponentially on a run of a's that ends in something else.
+        ParameterDefinition[] slow = [new("name") { Pattern = "^(a+)+$" }];
+
+        var errors = ParameterBinder.Bind(slow, new Dictionary<string, string?> { ["name"] = new string('a', 40) + "!" }, out _);
+
+        var error = Assert.Single(errors);
+        Assert.Equal("name", error.Parameter);
+        Assert.Contains("could not be checked against ^(a+)+$ within 200 ms", error.Problem, StringComparison.Ordinal);
+    }
 }

@@ -10,6 +10,34 @@ namespace OpsFlow.Engine.Tests;
 /// </summary>
 public sealed class StepLogSinkTests
 {
+    private sealed class OneSecret(string value) : ISecretSource
+    {
+        public IReadOnlyCollection<string> Values => [value];
+
+        public bool TryGet(string name, out string secret)
+        {
+            secret = value;
+            return true;
+        }
+    }
+
+    [Fact]
+    public void Log_ALineLongerThanTheLimit_IsCutAndSaysHowLongItWas_AfterSecretsAreMasked()
+    {
+        const string secret = "s3cr3t-t0ken-value";
+        var sink = new StepLogSink("r1", new EngineOptions { MaxLogLineLength = 300 }, new SecretMasker(new OneSecret(secret)), new FakeTimeProvider(), () => { });
+        // The secret straddles the cut: cut first, its first half would be kept unmasked.
+        var line = new string('a', 290) + secret + new string('b', 5_000);
+
+        sink.Log("build", 1, "info", line);
+        sink.Log("build", 1, "info", "short");
+        var lines = sink.TakeLines().Select(l => l.Text).ToArray();
+
+        Assert.Equal(new string('a', 290) + "***bbbbbbb… (line cut at 300 of 5,293 characters)", lines[0]);
+        Assert.DoesNotContain("s3cr3t", lines[0], StringComparison.Ordinal);
+        Assert.Equal("short", lines[1]);
+    }
+
     [Fact]
     public void Log_PastTheLimit_KeepsTheFirstLinesAndSaysHowManyWereDropped()
     {

@@ -109,13 +109,25 @@ public static class ParameterBinder
                 normal = match;
                 return null;
             default:
-                if (parameter.Pattern is not null
-                    && !System.Text.RegularExpressions.Regex.IsMatch(raw, parameter.Pattern, System.Text.RegularExpressions.RegexOptions.None, PatternTimeout))
-                {
-                    return $"must match {parameter.Pattern}, got '{raw}'";
-                }
+                return parameter.Pattern is null ? null : MatchPattern(raw, parameter.Pattern);
+        }
+    }
 
-                return null;
+    /// <summary>
+    /// A value the pattern takes too long to judge (catastrophic backtracking, crafted or not) is refused like one
+    /// that does not match, with why: it is bad input, never a 500 and never a stuck request.
+    /// </summary>
+    private static string? MatchPattern(string raw, string pattern)
+    {
+        try
+        {
+            return System.Text.RegularExpressions.Regex.IsMatch(raw, pattern, System.Text.RegularExpressions.RegexOptions.None, PatternTimeout)
+                ? null
+                : $"must match {pattern}, got '{raw}'";
+        }
+        catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
+        {
+            return $"could not be checked against {pattern} within {PatternTimeout.TotalMilliseconds:0} ms; use a shorter, simpler value";
         }
     }
 }

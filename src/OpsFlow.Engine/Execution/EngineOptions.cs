@@ -28,6 +28,12 @@ public sealed class EngineOptions
     public int MaxLogLinesPerAttempt { get; set; } = 2_000;
 
     /// <summary>
+    /// The longest log line kept, in characters; a longer one is cut and says how long it was, so one runaway line
+    /// (a minified file, a base64 blob) cannot fill the database or a card. Default 8,192.
+    /// </summary>
+    public int MaxLogLineLength { get; set; } = 8_192;
+
+    /// <summary>
     /// Several hosts: how long a host's hold on a run lasts without renewal. A host that dies loses its runs to
     /// another host after this long. Default 10 s.
     /// </summary>

@@ -36,7 +36,16 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
             return;
         }
 
-        Add(step, attempt, level, masker.Apply(text));
+        // Masked before it is cut: a secret across the cut must not leave half of itself behind.
+        Add(step, attempt, level, Cut(masker.Apply(text)));
+    }
+
+    private string Cut(string text)
+    {
+        var limit = options.MaxLogLineLength;
+        return text.Length <= limit
+            ? text
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{text.AsSpan(0, limit)}… (line cut at {limit:N0} of {text.Length:N0} characters)");
     }
 
     public void Progress(string step, int percent, string? text)

@@ -30,6 +30,11 @@ internal sealed class EngineOptionsValidator : IValidateOptions<EngineOptions>
             problems.Add($"{EngineServiceCollectionExtensions.Section}:MaxLogLinesPerAttempt is {options.MaxLogLinesPerAttempt}; use 1 or more (default 2000).");
         }
 
+        if (options.MaxLogLineLength < 256)
+        {
+            problems.Add($"{EngineServiceCollectionExtensions.Section}:MaxLogLineLength is {options.MaxLogLineLength}; use 256 or more (default 8192).");
+        }
+
         if (options.MaxReviveDelay < options.ReviveDelay)
         {
             problems.Add($"{EngineServiceCollectionExtensions.Section}:MaxReviveDelay ({options.MaxReviveDelay}) is shorter than ReviveDelay ({options.ReviveDelay}); make it at least as long.");
