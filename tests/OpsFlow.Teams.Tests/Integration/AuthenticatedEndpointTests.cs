@@ -29,6 +29,7 @@ public sealed class AuthenticatedHostFactory : OpsFlowFactory
         builder.UseSetting("OpsFlow:Teams:AppId", FakeBotFramework.AppId);
         builder.UseSetting("OpsFlow:Teams:AppPassword", "not-a-real-secret");
         builder.UseSetting("OpsFlow:Teams:OpenIdMetadataUrl", FakeBotFramework.MetadataUrl);
+        builder.UseSetting("OpsFlow:Teams:Tenants:0", ActivityJson.Tenant);
         builder.ConfigureTestServices(services =>
         {
             services.AddHttpClient(BotFrameworkMetadata.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => BotFramework);
@@ -48,7 +49,8 @@ public sealed class AuthenticatedEndpointTests(AuthenticatedHostFactory factory)
 {
     private static readonly DateTime Now = TimeProvider.System.GetUtcNow().UtcDateTime;
 
-    public static TheoryData<string> Refusals => ["none", "garbled", "forged", "expired", "not-yet-valid", "wrong-audience", "wrong-issuer", "wrong-serviceurl"];
+    public static TheoryData<string> Refusals =>
+        ["none", "garbled", "forged", "alg-none", "unknown-kid", "expired", "not-yet-valid", "wrong-audience", "wrong-issuer", "wrong-serviceurl", "other-channel"];
 
     [Fact]
     public async Task ValidToken_IsAccepted_AndTheBotAnswersWithItsOwnToken()
@@ -73,6 +75,11 @@ public sealed class AuthenticatedEndpointTests(AuthenticatedHostFactory factory)
             "none" => null,
             "garbled" => "not.a.jwt",
             "forged" => factory.BotFramework.Token(forger, Live),
+            // The valid token's claims with the signature dropped and the header saying so.
+            "alg-none" => $"{Base64Url("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{Token(_ => { }).Split('.')[1]}.",
+            "unknown-kid" => factory.BotFramework.Token(factory.Key, Live, kid: "key-nobody-published"),
+            // Signed with a key endorsed for Teams only, for an activity that says it comes from Web Chat.
+            "other-channel" => Token(_ => { }),
             "expired" => Token(d => (d.NotBefore, d.Expires) = (Now.AddHours(-2), Now.AddMinutes(-10))),
             "not-yet-valid" => Token(d => (d.IssuedAt, d.NotBefore, d.Expires) = (Now.AddMinutes(10), Now.AddMinutes(10), Now.AddHours(1))),
             "wrong-audience" => Token(d => d.Audience = "someone-elses-bot"),
@@ -81,12 +88,31 @@ public sealed class AuthenticatedEndpointTests(AuthenticatedHostFactory factory)
             _ => throw new ArgumentOutOfRangeException(nameof(kind)),
         };
 
-        var response = await PostAsync(conversation, token);
+        var response = await PostAsync(conversation, token, kind == "other-channel" ? a => a["channelId"] = "webchat" : null);
         await factory.WaitForChatQuiescenceAsync();
 
         Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"a {kind} token must be refused; got {(int)response.StatusCode}");
         Assert.Empty(factory.Connector.In(conversation));
     }
+
+    [Fact]
+    public async Task ValidToken_FromAnotherTenant_Is403_AndNothingIsSent()
+    {
+        var conversation = $"19:{Guid.NewGuid():n}@thread.tacv2";
+
+        var response = await PostAsync(conversation, Token(_ => { }), a =>
+        {
+            a["conversation"]!["tenantId"] = "tenant-elsewhere";
+            a["channelData"]!["tenant"]!["id"] = "tenant-elsewhere";
+        });
+        await factory.WaitForChatQuiescenceAsync();
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Empty(factory.Connector.In(conversation));
+    }
+
+    private static string Base64Url(string json) =>
+        Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     private string Token(Action<Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor> change) =>
         factory.BotFramework.Token(factory.Key, d =>
@@ -99,10 +125,11 @@ public sealed class AuthenticatedEndpointTests(AuthenticatedHostFactory factory)
     private static void Live(Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor d) =>
         (d.IssuedAt, d.NotBefore, d.Expires) = (Now.AddMinutes(-1), Now.AddMinutes(-1), Now.AddMinutes(59));
 
-    private async Task<HttpResponseMessage> PostAsync(string conversation, string? token)
+    private async Task<HttpResponseMessage> PostAsync(string conversation, string? token, Action<System.Text.Json.Nodes.JsonObject>? change = null)
     {
         var activity = ActivityJson.Message("help", "olivia", conversation: conversation);
         activity["serviceUrl"] = FakeBotFramework.ServiceUrl;
+        change?.Invoke(activity);
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/messages") { Content = JsonContent.Create(activity) };
         if (token is not null)
         {

@@ -28,6 +28,7 @@ public sealed class FuzzTests(ReliabilityFactory factory, ITestOutputHelper outp
         var mutator = new JsonMutator(random);
         var fuzz = new FuzzRun(factory.CreateClient());
         var before = ManagedBytesAfterCollect();
+        var logged = factory.Log.Entries.Count;
         JsonObject[] valid =
         [
             ActivityJson.Message("help", "olivia"),
@@ -57,7 +58,25 @@ public sealed class FuzzTests(ReliabilityFactory factory, ITestOutputHelper outp
         output.WriteLine(fuzz.Summary());
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, hugeStatus);
         Assert.Empty(fuzz.ServerErrors);
+        await AssertOutcomesAsync(fuzz, logged);
         await AssertStillAnswersAsync(before);
+    }
+
+    /// <summary>
+    /// An immediate status says little: accepted activities are handled in the background. After the corpus, every
+    /// accepted one has been handled (nothing is pending), every refusal has its logged reason, and nothing was
+    /// logged as an error or with an exception: a mutated activity that crashed a handler fails the test.
+    /// </summary>
+    private async Task AssertOutcomesAsync(FuzzRun fuzz, int loggedBefore)
+    {
+        await factory.WaitForChatQuiescenceAsync();
+        var events = factory.Log.Entries.Skip(loggedBefore).ToArray();
+        int[] refusalEvents = [4000, 4001, 4013];
+        var refusals = events.Count(e => e.EventId is { } id && refusalEvents.Contains(id));
+        output.WriteLine($"{fuzz.Refused} refused with a 4xx, {refusals} refusals logged with their reason");
+        Assert.True(refusals >= fuzz.Refused, $"{fuzz.Refused} answers were 4xx but only {refusals} refusals were logged with a reason");
+        var errors = events.Where(e => e.Level >= Serilog.Events.LogEventLevel.Error || e.HasException).Select(e => e.Text).ToArray();
+        Assert.True(errors.Length == 0, $"the fuzz run logged {errors.Length} error(s) or exception(s), first: {errors.FirstOrDefault()}");
     }
 
     [Fact]
@@ -140,6 +159,9 @@ public sealed class FuzzTests(ReliabilityFactory factory, ITestOutputHelper outp
 
         public List<string> ServerErrors { get; } = [];
 
+        /// <summary>How many answers were 4xx: each must have its reason in the log.</summary>
+        public int Refused { get; private set; }
+
         public async Task<HttpStatusCode> PostAsync(string path, byte[] body, string what, string user = "olivia")
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
@@ -164,6 +186,7 @@ public sealed class FuzzTests(ReliabilityFactory factory, ITestOutputHelper outp
             using var response = await client.SendAsync(request);
             var status = (int)response.StatusCode;
             _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
+            Refused += status is >= 400 and < 500 ? 1 : 0;
             if (status >= 500)
             {
                 ServerErrors.Add($"{status} for {what} {request.RequestUri}: {sample}\n{await response.Content.ReadAsStringAsync()}");

@@ -80,12 +80,24 @@ public sealed class ReliabilityFactory : OpsFlowFactory
 public sealed class CapturedLog : ILogEventSink
 {
     private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<(LogEventLevel Level, int? EventId, string Text, bool HasException)> _entries = new();
 
     public IReadOnlyCollection<string> Events => _events;
+
+    /// <summary>Every event with its level and event id, for tests that count outcomes rather than read text.</summary>
+    public IReadOnlyCollection<(LogEventLevel Level, int? EventId, string Text, bool HasException)> Entries => _entries;
 
     public void Emit(LogEvent logEvent)
     {
         var properties = string.Join(" ", logEvent.Properties.Select(p => $"{p.Key}={p.Value}"));
-        _events.Enqueue($"{logEvent.Level} {logEvent.RenderMessage()} {properties} {logEvent.Exception}");
+        var text = $"{logEvent.Level} {logEvent.RenderMessage()} {properties} {logEvent.Exception}";
+        _events.Enqueue(text);
+        _entries.Enqueue((logEvent.Level, EventIdOf(logEvent), text, logEvent.Exception is not null));
     }
+
+    private static int? EventIdOf(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("EventId", out var value) && value is StructureValue structure
+            && structure.Properties.FirstOrDefault(p => p.Name == "Id")?.Value is ScalarValue { Value: int id }
+            ? id
+            : null;
 }
