@@ -40,6 +40,7 @@ internal sealed class ChatHost : WebApplicationFactory<bot::Program>
         builder.UseSetting("OpsFlow:WorkflowsPath", Path.Combine(_folder, "workflows"));
         builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
         builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));
+        builder.UseSetting("OpsFlow:DataProtection:KeysPath", Path.Combine(_folder, "keys"));
         builder.UseSetting("OpsFlow:Scripts:Watch", "false");
         builder.UseSetting("OpsFlow:Access:Roles:operator:0", "bench-user");
         builder.UseSetting("OpsFlow:Playground:Enabled", "false");

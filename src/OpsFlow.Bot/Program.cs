@@ -39,8 +39,9 @@ return await StartupFailure.RunAsync(async () =>
     builder.Services.AddOpsFlowTeams(builder.Configuration);
     builder.Services.AddOpsFlowApi();
     builder.Services.AddOpsFlowHealth();
-    // Entra ID sign-in, or development mode (header identities).
+    // Entra ID sign-in, or development mode (header identities); its cookie keys never in clear in the database.
     builder.AddOpsFlowSignIn();
+    builder.Services.AddOpsFlowDataProtection(builder.Configuration);
     // No entry point that takes callers on their word (no Teams app id, no sign-in) listens beyond this machine.
     builder.RequireLoopbackUnlessAuthenticated();
     // Local development: the Agents Playground, a Teams-like client, pointed at /api/messages (see src/OpsFlow.Bot/Playground).

@@ -24,7 +24,8 @@ public static class SqliteHelpers
     /// Copies the database at <paramref name="source"/> to the new file <paramref name="target"/> with SQLite's
     /// online backup API: the copy is a consistent snapshot even while other connections write (a plain file copy
     /// of a WAL database is not). The copy appears under its name only once complete. Returns its size in bytes.
-    /// The copy itself cannot be interrupted; cancellation is honoured before it starts.
+    /// The copy itself cannot be interrupted; cancellation is honoured before it starts. The copy is readable by the
+    /// service account only (0600).
     /// </summary>
     public static async Task<long> BackupSqlite(this StepContext ctx, string source, string target)
     {
@@ -38,9 +39,8 @@ public static class SqliteHelpers
             throw new IOException($"{target} exists already; a backup never overwrites another.");
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
         var partial = target + ".partial";
-        File.Delete(partial);
+        PrepareOwnerOnly(Path.GetDirectoryName(Path.GetFullPath(target))!, partial);
         ctx.Log($"backing up {source} to {target}");
         await Task.Run(
             () =>
@@ -57,6 +57,28 @@ public static class SqliteHelpers
         var size = new FileInfo(target).Length;
         ctx.Log($"backup written: {size} bytes");
         return size;
+    }
+
+    /// <summary>
+    /// A backup holds every run, log and audit entry: its folder (when this creates it) and the file are the service
+    /// account's alone (0700 and 0600), whatever the umask. SQLite keeps the mode of a file it opens, so the file is
+    /// made empty with that mode before the copy is written into it.
+    /// </summary>
+    private static void PrepareOwnerOnly(string folder, string partial)
+    {
+        File.Delete(partial);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        using (File.Create(partial))
+        {
+        }
+
+        File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     /// <summary>

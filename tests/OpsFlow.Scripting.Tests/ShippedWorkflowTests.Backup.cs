@@ -48,6 +48,12 @@ public sealed class BackupWorkflowTests
         var verify = await harness.StepAsync(run.Id, "verify");
         Assert.Equal("50", verify.Outputs["rows"]);
         Assert.Equal(new FileInfo(file).Length.ToString(System.Globalization.CultureInfo.InvariantCulture), (await harness.StepAsync(run.Id, "backup")).Outputs["bytes"]);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Every run, log and audit entry is in it: the service account's alone, whatever the umask.
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+
         await using (var copy = new SqliteConnection($"Data Source={file};Mode=ReadOnly;Pooling=False"))
         {
             await copy.OpenAsync();

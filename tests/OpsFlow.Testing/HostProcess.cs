@@ -54,6 +54,7 @@ public sealed class HostProcess : IDisposable
         info.ArgumentList.Add($"--Urls={address.OriginalString.TrimEnd('/')}");
         info.ArgumentList.Add($"--OpsFlow:Scripts:CachePath={Path.Combine(data, "script-cache")}");
         info.ArgumentList.Add($"--OpsFlow:Scripts:DataPath={Path.Combine(data, "workflow-data")}");
+        info.ArgumentList.Add($"--OpsFlow:DataProtection:KeysPath={Path.Combine(data, "keys")}");
         info.ArgumentList.Add($"--OpsFlow:Teams:CardJournalPath={Path.Combine(data, "run-card-ids.log")}");
         info.ArgumentList.Add("--OpsFlow:Playground:Enabled=false");
         foreach (var (key, value) in settings)

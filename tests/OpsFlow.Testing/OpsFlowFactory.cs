@@ -75,6 +75,7 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
             ["OpsFlow:WorkflowsPath"] = WorkflowsPath,
             ["OpsFlow:Scripts:CachePath"] = Path.Combine(_folder, "script-cache"),
             ["OpsFlow:Scripts:DataPath"] = Path.Combine(_folder, "workflow-data"),
+            ["OpsFlow:DataProtection:KeysPath"] = Path.Combine(_folder, "keys"),
             ["OpsFlow:Logs:Path"] = Path.Combine(LogsFolder, "opsflow-.json"),
             ["OpsFlow:Access:DefaultRole"] = "viewer",
             ["OpsFlow:Access:Roles:operator:0"] = "olivia",

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Persistence;
 using OpsFlow.Persistence.Postgres;
@@ -15,8 +14,6 @@ internal static class EngineSetup
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("OpsFlow");
-        // Sign-in cookies must read the same on every host (and after a host is rebuilt): their keys live in the database.
-        services.AddDataProtection().SetApplicationName("OpsFlow").PersistKeysToOpsFlowDatabase();
         return DatabaseSettings.IsPostgres(configuration)
             ? services.AddOpsFlowPostgres(options =>
             {
