@@ -68,6 +68,18 @@ public sealed class TeamsOptions
     /// </summary>
     public string[] ServiceUrls { get; set; } = [];
 
+    /// <summary>Commands one person may send a minute; more get a reply asking them to wait. Default 20.</summary>
+    public int CommandsPerUserPerMinute { get; set; } = 20;
+
+    /// <summary>Commands one conversation may send a minute, everyone together. Default 60.</summary>
+    public int CommandsPerConversationPerMinute { get; set; } = 60;
+
+    /// <summary>
+    /// Activities this host holds for handling at most; more are answered 503 with Retry-After, and the channel
+    /// delivers them again later. Default 1,000.
+    /// </summary>
+    public int MaxQueuedActivities { get; set; } = 1_000;
+
     public bool Authenticates => !string.IsNullOrWhiteSpace(AppId);
 
     /// <summary>The channels served, the default applied.</summary>

@@ -23,6 +23,19 @@ internal sealed class TeamsOptionsValidator : IValidateOptions<TeamsOptions>
             Settings.Positive(problems, TeamsSetup.Section, nameof(options.OrphanedActivityAfter), orphaned, "00:00:15");
         }
 
+        foreach (var (setting, value) in new[]
+        {
+            (nameof(options.CommandsPerUserPerMinute), options.CommandsPerUserPerMinute),
+            (nameof(options.CommandsPerConversationPerMinute), options.CommandsPerConversationPerMinute),
+            (nameof(options.MaxQueuedActivities), options.MaxQueuedActivities),
+        })
+        {
+            if (value < 1)
+            {
+                problems.Add($"{TeamsSetup.Section}:{setting} is {value}; use 1 or more.");
+            }
+        }
+
         if (options.MaxActivityBytes < 1024)
         {
             problems.Add($"{TeamsSetup.Section}:{nameof(options.MaxActivityBytes)} is {options.MaxActivityBytes}; use at least 1024 (the default is 262144).");

@@ -15,6 +15,8 @@ internal sealed class ChatCommandHandler(
     ChatActors actors,
     CardActionHandler cardActions,
     WelcomeMessage welcome,
+    CommandRate rate,
+    ChatReplies replies,
     ILogger<ChatCommandHandler> logger) : IChatHandler
 {
     public async Task OnMessageAsync(Turn turn, CancellationToken cancellationToken)
@@ -30,6 +32,13 @@ internal sealed class ChatCommandHandler(
             }
 
             await help.SendOverviewAsync(turn, null, cancellationToken);
+            return;
+        }
+
+        if (rate.Refusal(turn.Activity.From?.Id ?? "anonymous", turn.Conversation.ConversationId) is { } slowDown)
+        {
+            CommandLog.RateLimited(logger, command.Name, turn.Activity.From?.Id, turn.Conversation.ConversationId);
+            await replies.TextAsync(turn, slowDown, cancellationToken);
             return;
         }
 

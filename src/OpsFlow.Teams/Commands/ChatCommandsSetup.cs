@@ -21,6 +21,7 @@ internal static class ChatCommandsSetup
         services.AddSingleton<ChatActors>();
         services.AddSingleton<ChatReplies>();
         services.AddSingleton<CommandIndex>();
+        services.AddSingleton<CommandRate>();
         services.AddSingleton<HelpReplies>();
         services.AddSingleton<OptionalSchedules>();
         services.AddSingleton<WorkflowStarter>();

@@ -23,4 +23,7 @@ internal static partial class CommandLog
 
     [LoggerMessage(EventId = 4305, Level = LogLevel.Information, Message = "Ignored message {ActivityId}: a card submission with no text, not an OpsFlow command")]
     public static partial void IgnoredSubmit(ILogger logger, string? activityId);
+
+    [LoggerMessage(EventId = 4306, Level = LogLevel.Warning, Message = "Refused command {Command} from {UserId} in {ConversationId}: over the rate of commands a minute")]
+    public static partial void RateLimited(ILogger logger, string command, string? userId, string conversationId);
 }

@@ -10,7 +10,7 @@ namespace OpsFlow.Teams.Inbound;
 /// so a re-delivery (same id) is refused and a crash before it is handled loses nothing: it is handled after the
 /// restart (see <see cref="ActivityProcessor"/>).
 /// </summary>
-public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
+public sealed class ActivityInbox(IChatStore store, TeamsOptions options, TimeProvider clock)
 {
     private readonly Channel<QueuedActivity> _queue = Channel.CreateUnbounded<QueuedActivity>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -25,6 +25,13 @@ public sealed class ActivityInbox(IChatStore store, TimeProvider clock)
     internal IReadOnlyCollection<string> KeysHere => [.. _here.Keys];
 
     internal void Done(string key) => _here.TryRemove(key, out _);
+
+    /// <summary>
+    /// True when this host holds as many activities as it may (<see cref="TeamsOptions.MaxQueuedActivities"/>): a new
+    /// one is refused before it is stored, and the channel delivers it again later. What is already accepted (and what
+    /// a restart or another host's death hands over) is always taken.
+    /// </summary>
+    public bool IsFull => _here.Count >= options.MaxQueuedActivities;
 
     /// <summary>False when the activity was seen before: it is not handled again.</summary>
     public async Task<bool> AcceptAsync(Activity activity, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)

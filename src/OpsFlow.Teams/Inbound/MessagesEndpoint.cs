@@ -17,6 +17,9 @@ public static class MessagesEndpoint
 {
     public const string Route = "/api/messages";
 
+    /// <summary>How long a channel is asked to wait before it delivers again an activity refused while the inbox is full.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public static IEndpointConventionBuilder MapOpsFlowMessages(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapPost(Route, HandleAsync).DisableAntiforgery();
 
@@ -66,6 +69,11 @@ public static class MessagesEndpoint
         {
             case ActivityTypes.Invoke when activity.Name == ActivityTypes.AdaptiveCardAction:
                 return Results.Json(await InvokeAsync(handler, new Turn(activity, conversation), options, logger, cancellationToken), ProtocolJson.Options);
+            case ActivityTypes.Message or ActivityTypes.ConversationUpdate or ActivityTypes.InstallationUpdate when inbox.IsFull:
+                // Teams delivers again after a 503, so nothing is lost; the host does not grow without bound.
+                Log.Rejected(logger, StatusCodes.Status503ServiceUnavailable, $"{options.MaxQueuedActivities} activities are waiting to be handled");
+                http.Response.Headers.RetryAfter = RetryAfterSeconds;
+                return Results.Problem("OpsFlow is busy handling earlier activities; deliver this one again shortly.", statusCode: StatusCodes.Status503ServiceUnavailable);
             case ActivityTypes.Message or ActivityTypes.ConversationUpdate or ActivityTypes.InstallationUpdate:
                 var accepted = await inbox.AcceptAsync(activity, body, cancellationToken);
                 if (!accepted)

@@ -44,8 +44,8 @@ public sealed class OrphanedActivitySweeperTests
 
     private (ActivityInbox Inbox, OrphanedActivitySweeper Sweeper) Host()
     {
-        var inbox = new ActivityInbox(_store, _clock);
         var options = new TeamsOptions { OrphanedActivityAfter = OrphanedAfter };
+        var inbox = new ActivityInbox(_store, options, _clock);
         return (inbox, new OrphanedActivitySweeper(inbox, _store, options, _clock, NullLogger<OrphanedActivitySweeper>.Instance));
     }
 
