@@ -42,4 +42,10 @@ internal static partial class Log
 
     [LoggerMessage(3020, LogLevel.Information, "Retention: deleted {Count} step log lines of runs that ended more than {Days} days ago (before {Before:u})")]
     public static partial void StepLogsTrimmed(ILogger logger, int count, int days, DateTimeOffset before);
+
+    [LoggerMessage(3021, LogLevel.Information, "Housekeeping {Task}: removed {Count} item(s) past their retention")]
+    public static partial void HousekeepingDone(ILogger logger, string task, int count);
+
+    [LoggerMessage(3022, LogLevel.Error, "Housekeeping {Task} failed; it runs again within the hour")]
+    public static partial void HousekeepingFailed(ILogger logger, Exception exception, string task);
 }

@@ -24,6 +24,11 @@ internal static class QuartzKeys
 
     public static readonly TriggerKey RetentionTrigger = new("step-log-retention", Group);
 
+    /// <summary>The hourly housekeeping (every <see cref="IHousekeeping"/>), and its trigger.</summary>
+    public static readonly JobKey HousekeepingJob = new("housekeeping", Group);
+
+    public static readonly TriggerKey HousekeepingTrigger = new("housekeeping", Group);
+
     /// <summary>One trigger per (run, step, kind): arming a timer again replaces it, cancelling removes it.</summary>
     public static TriggerKey Timer(string runId, string step, TimerKind kind)
     {

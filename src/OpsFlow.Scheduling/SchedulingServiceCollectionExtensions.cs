@@ -95,6 +95,11 @@ public static class SchedulingServiceCollectionExtensions
             quartz.UseDefaultThreadPool(maxConcurrency: 500);
             quartz.UsePersistentStore(QuartzStore.Use);
             quartz.AddTriggerListener<SchedulingTelemetry>();
+            // On a long-lived host, not only at start: inbound activity ids and notices past their retention.
+            quartz.AddJob<HousekeepingJob>(job => job.WithIdentity(QuartzKeys.HousekeepingJob).StoreDurably()
+                .WithDescription("runs every registered clean-up: expired inbound activity ids, old chat notices"));
+            quartz.AddTrigger(trigger => trigger.ForJob(QuartzKeys.HousekeepingJob).WithIdentity(QuartzKeys.HousekeepingTrigger)
+                .StartNow().WithSimpleSchedule(every => every.WithInterval(HousekeepingJob.Interval).RepeatForever().WithMisfireInstruction(SimpleTriggerMisfireInstruction.NextWithRemainingCount)));
             quartz.AddJob<WorkflowTimerJob>(job => job.WithIdentity(QuartzKeys.TimerJob).StoreDurably().WithDescription("fires the engine's timers: retry delays, approval deadlines"));
             quartz.AddJobType<RunJob>();
             quartz.AddJob<ScheduledRunJob>(job => job.WithIdentity(QuartzKeys.ScheduledRunJob).StoreDurably().RequestRecovery().WithDescription("starts the run a schedule is due for"));

@@ -37,6 +37,7 @@ public static class TeamsSetup
         services.TryAddSingleton<TeamsTelemetry>();
         services.AddSingleton<ConversationDirectory>();
         services.AddSingleton<ServiceUrlPolicy>();
+        services.AddSingleton<OpsFlow.Engine.Ports.IHousekeeping, InboxHousekeeping>();
         services.AddSingleton<ActivityGate>();
         services.AddSingleton<ActivityInbox>();
         services.AddHostedService<ActivityProcessor>();

@@ -64,7 +64,8 @@ public sealed class SchedulingHost : IAsyncDisposable
 
     public WorkflowEngine Engine => Services.GetRequiredService<WorkflowEngine>();
 
-    public static async Task<SchedulingHost> StartAsync(string folder, InMemoryWorkflowCatalog catalog, IRunStore store, TimerLog? timers = null)
+    public static async Task<SchedulingHost> StartAsync(
+        string folder, InMemoryWorkflowCatalog catalog, IRunStore store, TimerLog? timers = null, Action<IServiceCollection>? services = null)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder();
@@ -82,6 +83,7 @@ public sealed class SchedulingHost : IAsyncDisposable
             builder.Services.AddSingleton<IWorkflowTimerHandler>(timers);
         }
 
+        services?.Invoke(builder.Services);
         var host = builder.Build();
         await host.StartAsync();
         return new SchedulingHost(host);

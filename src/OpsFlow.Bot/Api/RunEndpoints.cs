@@ -112,15 +112,10 @@ internal static class RunEndpoints
 
     private static async Task<IResult> GetAsync(string id, IRunStore store, CancellationToken cancellationToken)
     {
-        var run = await store.GetRunAsync(id, cancellationToken);
-        if (run is null)
-        {
-            return Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.");
-        }
-
-        var steps = await store.GetStepsAsync(id, cancellationToken);
-        var history = await store.GetHistoryAsync(id, cancellationToken);
-        return Results.Ok(new RunDetails(run, steps, history));
+        var details = await RunDetailsReader.ReadAsync(store, id, cancellationToken);
+        return details is null
+            ? Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.")
+            : Results.Ok(details);
     }
 
     /// <summary>

@@ -108,10 +108,6 @@ internal static class RunEventEndpoints
         return true;
     }
 
-    private static async Task<RunDetails?> ReadAsync(IRunStore store, string id, CancellationToken cancellationToken)
-    {
-        var run = await store.GetRunAsync(id, cancellationToken);
-        return run is null ? null
-            : new RunDetails(run, await store.GetStepsAsync(id, cancellationToken), await store.GetHistoryAsync(id, cancellationToken));
-    }
+    private static Task<RunDetails?> ReadAsync(IRunStore store, string id, CancellationToken cancellationToken) =>
+        RunDetailsReader.ReadAsync(store, id, cancellationToken);
 }

@@ -10,7 +10,10 @@ export function watchRun(id, onRun, onMode) {
   let last = null;
 
   const terminal = () => last && TERMINAL.has(last.run.status);
+  // Answers can arrive out of order: a refresh sent before the last event may land after it. An older version
+  // never replaces a newer one (it once left a finished run showing "running" for good).
   const accept = (details) => {
+    if (last && details.run.version < last.run.version) return;
     last = details;
     onRun(details);
     if (terminal()) { onMode('ended'); stop(); }
@@ -48,8 +51,7 @@ export function watchRun(id, onRun, onMode) {
   /** Fetch once now (after an action), without waiting for the next event or poll. */
   async function refresh() {
     const answer = await api(`/api/runs/${encodeURIComponent(id)}`);
-    if (answer.ok && !stopped) accept(answer.data);
-    else if (answer.ok) onRun(answer.data);
+    if (answer.ok) accept(answer.data);
   }
 
   stream();

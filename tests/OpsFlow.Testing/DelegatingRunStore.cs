@@ -1,7 +1,7 @@
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
-namespace OpsFlow.Engine.Tests;
+namespace OpsFlow.Testing;
 
 /// <summary>A store that hands everything to another; tests override the save to fail or hold it.</summary>
 public abstract class DelegatingRunStore(IRunStore inner) : IRunStore
@@ -21,7 +21,7 @@ public abstract class DelegatingRunStore(IRunStore inner) : IRunStore
 
     public Task<RunRecord?> GetRunAsync(string runId, CancellationToken cancellationToken = default) => inner.GetRunAsync(runId, cancellationToken);
 
-    public Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) => inner.GetStepsAsync(runId, cancellationToken);
+    public virtual Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) => inner.GetStepsAsync(runId, cancellationToken);
 
     public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) => inner.GetHistoryAsync(runId, cancellationToken);
 
