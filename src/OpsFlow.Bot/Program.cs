@@ -37,7 +37,7 @@ return await StartupFailure.RunAsync(async () =>
     builder.Services.AddOpsFlowAccess(builder.Configuration);
     // Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
     builder.Services.AddOpsFlowTeams(builder.Configuration);
-    builder.Services.AddOpsFlowApi();
+    builder.Services.AddOpsFlowApi(builder.Configuration);
     builder.Services.AddOpsFlowHealth();
     // Entra ID sign-in, or development mode (header identities); its cookie keys never in clear in the database.
     builder.AddOpsFlowSignIn();

@@ -5,10 +5,14 @@ namespace OpsFlow.Bot.Api;
 
 internal static class ApiSetup
 {
-    public static IServiceCollection AddOpsFlowApi(this IServiceCollection services)
+    public static IServiceCollection AddOpsFlowApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart()
+            .Validate(o => o.MaxEventStreams >= 1, $"{ApiOptions.Section}:MaxEventStreams must be 1 or more (default 200).");
+        services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value);
         services.AddProblemDetails();
         services.AddSingleton<RunEventHub>();
+        services.AddSingleton<OpsFlow.Bot.Dashboard.RunGraphDefinitions>();
         services.AddSingleton<OpsFlow.Engine.Ports.IRunObserver>(sp => sp.GetRequiredService<RunEventHub>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;

@@ -32,7 +32,15 @@ internal static class RunEventEndpoints
         var cancellationToken = http.RequestAborted;
         var shared = http.RequestServices.GetService<IRunOwnership>()?.IsShared == true;
         // Subscribe before the first read, so that a change committed in between is not missed.
-        var subscription = hub.Subscribe(id);
+        if (hub.TrySubscribe(id) is not { } subscription)
+        {
+            // Every stream costs a connection and, with several hosts, a read a second: the page reads instead.
+            http.Response.Headers.RetryAfter = "30";
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status503ServiceUnavailable,
+                detail: "This host has as many live views open as it allows (OpsFlow:Api:MaxEventStreams); read GET /api/runs/{id} instead, or try again later.");
+        }
+
         var details = await ReadAsync(store, id, cancellationToken);
         if (details is null)
         {

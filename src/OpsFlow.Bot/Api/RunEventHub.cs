@@ -8,17 +8,25 @@ namespace OpsFlow.Bot.Api;
 /// the engine wait: each viewer has a one-slot channel that keeps only the latest change, because a viewer
 /// re-reads the whole run anyway and needs to know only that something changed since it last looked.
 /// </summary>
-internal sealed class RunEventHub : IRunObserver
+internal sealed class RunEventHub(ApiOptions options) : IRunObserver
 {
     // A plain lock: held only to add, remove or copy a run's few viewers, never while anyone waits.
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Subscription>> _viewers = new(StringComparer.Ordinal);
+    private int _open;
 
-    public Subscription Subscribe(string runId)
+    /// <summary>A new viewer, or null when <see cref="ApiOptions.MaxEventStreams"/> are open already.</summary>
+    public Subscription? TrySubscribe(string runId)
     {
         var subscription = new Subscription(this, runId);
         lock (_gate)
         {
+            if (_open >= options.MaxEventStreams)
+            {
+                return null;
+            }
+
+            _open++;
             if (!_viewers.TryGetValue(runId, out var viewers))
             {
                 _viewers[runId] = viewers = [];
@@ -50,9 +58,13 @@ internal sealed class RunEventHub : IRunObserver
     {
         lock (_gate)
         {
-            if (_viewers.TryGetValue(subscription.RunId, out var viewers) && viewers.Remove(subscription) && viewers.Count == 0)
+            if (_viewers.TryGetValue(subscription.RunId, out var viewers) && viewers.Remove(subscription))
             {
-                _viewers.Remove(subscription.RunId);
+                _open--;
+                if (viewers.Count == 0)
+                {
+                    _viewers.Remove(subscription.RunId);
+                }
             }
         }
     }

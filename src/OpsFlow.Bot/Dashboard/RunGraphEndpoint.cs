@@ -8,14 +8,14 @@ namespace OpsFlow.Bot.Dashboard;
 /// <summary>
 /// GET /api/runs/{id}/graph: a run's step graph (edges from DependsOn) as the run's own code and parameters
 /// declare it, with what the caller may decide. Stored steps carry no edges, and a graph may depend on
-/// parameters, so the definition is materialized the way recovery does it.
+/// parameters, so the definition is materialized the way recovery does it (and kept: <see cref="RunGraphDefinitions"/>).
 /// </summary>
 internal static class RunGraphEndpoint
 {
     public static RouteHandlerBuilder MapRunGraph(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/graph", GraphAsync);
 
     private static async Task<IResult> GraphAsync(
-        string id, HttpContext http, IRunStore store, IWorkflowCatalog catalog, CallerResolver callers, CancellationToken cancellationToken)
+        string id, HttpContext http, IRunStore store, RunGraphDefinitions definitions, CallerResolver callers, CancellationToken cancellationToken)
     {
         var run = await store.GetRunAsync(id, cancellationToken);
         if (run is null)
@@ -26,7 +26,7 @@ internal static class RunGraphEndpoint
         WorkflowDefinition definition;
         try
         {
-            definition = await catalog.MaterializeAsync(run.Workflow, run.WorkflowVersion, new ParameterValues(run.Parameters), cancellationToken);
+            definition = await definitions.GetAsync(run, cancellationToken);
         }
         catch (Exception ex) when (ex is WorkflowDefinitionException or KeyNotFoundException or InvalidOperationException)
         {
