@@ -11,7 +11,9 @@ internal static class ApiSetup
             .Validate(o => o.MaxEventStreams >= 1, $"{ApiOptions.Section}:MaxEventStreams must be 1 or more (default 200).");
         services.AddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ApiOptions>>().Value);
         services.AddProblemDetails();
-        services.AddSingleton<RunEventHub>();
+        services.AddSingleton<SharedRunFeed>();
+        services.AddSingleton(sp => new RunEventHub(
+            sp.GetRequiredService<ApiOptions>(), sp.GetRequiredService<SharedRunFeed>(), sp.GetService<OpsFlow.Engine.Ports.IRunOwnership>()?.IsShared == true));
         services.AddSingleton<OpsFlow.Bot.Dashboard.RunGraphDefinitions>();
         services.AddSingleton<OpsFlow.Engine.Ports.IRunObserver>(sp => sp.GetRequiredService<RunEventHub>());
         services.ConfigureHttpJsonOptions(json => json.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));

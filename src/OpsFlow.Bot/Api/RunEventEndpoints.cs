@@ -10,16 +10,14 @@ namespace OpsFlow.Bot.Api;
 /// GET /api/runs/{id}/events: the run as Server-Sent Events. Each event carries the whole run exactly as
 /// GET /api/runs/{id} answers it, so a page renders events and plain reads the same way. This host's engine says
 /// when the run changed; with several hosts the run may be executing on another, whose changes this engine never
-/// sees, so the stream also looks at the run's version in the database every <see cref="SharedPoll"/>. ASP.NET Core's
-/// ServerSentEventsResult writes the stream (headers, framing, no buffering, JSON with the API's options).
+/// sees, so one watch per viewed run (<see cref="SharedRunFeed"/>) looks at its version in the database for all its
+/// viewers. ASP.NET Core's ServerSentEventsResult writes the stream (headers, framing, no buffering, JSON with the
+/// API's options).
 /// </summary>
 internal static class RunEventEndpoints
 {
     /// <summary>A comment this often keeps proxies and browsers from closing a quiet stream.</summary>
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-
-    /// <summary>Several hosts: how often a stream re-reads a run that may be executing on another host.</summary>
-    public static readonly TimeSpan SharedPoll = TimeSpan.FromSeconds(1);
 
     /// <summary>The event a quiet stream sends; a page listens to "run" events only, so it never sees these.</summary>
     public const string KeepAliveEvent = "keep-alive";
@@ -30,7 +28,6 @@ internal static class RunEventEndpoints
         string id, HttpContext http, IRunStore store, RunEventHub hub, TimeProvider clock)
     {
         var cancellationToken = http.RequestAborted;
-        var shared = http.RequestServices.GetService<IRunOwnership>()?.IsShared == true;
         // Subscribe before the first read, so that a change committed in between is not missed.
         if (hub.TrySubscribe(id) is not { } subscription)
         {
@@ -48,12 +45,12 @@ internal static class RunEventEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run '{id}'. GET /api/runs lists recent runs.");
         }
 
-        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, shared, clock, cancellationToken));
+        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, clock, cancellationToken));
     }
 
     /// <summary>The run now, then after every change it sees, until the run is terminal or the viewer leaves.</summary>
     private static async IAsyncEnumerable<SseItem<RunDetails?>> StreamAsync(
-        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, bool shared, TimeProvider clock,
+        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, TimeProvider clock,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var owned = subscription;
@@ -66,12 +63,12 @@ internal static class RunEventEndpoints
         while (!StateMachine.IsTerminal(details.Run.Status))
         {
             changed ??= changes.WaitToReadAsync(cancellationToken).AsTask();
-            if (await WaitAsync(changed, shared ? SharedPoll : KeepAlive, clock, cancellationToken))
+            if (await WaitAsync(changed, KeepAlive, clock, cancellationToken))
             {
                 changed = null;
                 changes.TryRead(out _);
             }
-            else if (!shared || (await store.GetRunAsync(id, cancellationToken))?.Version == sent)
+            else
             {
                 if (clock.GetUtcNow() - lastWrite >= KeepAlive)
                 {

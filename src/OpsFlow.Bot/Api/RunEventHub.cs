@@ -8,11 +8,13 @@ namespace OpsFlow.Bot.Api;
 /// the engine wait: each viewer has a one-slot channel that keeps only the latest change, because a viewer
 /// re-reads the whole run anyway and needs to know only that something changed since it last looked.
 /// </summary>
-internal sealed class RunEventHub(ApiOptions options) : IRunObserver
+internal sealed class RunEventHub(ApiOptions options, SharedRunFeed feed, bool shared) : IRunObserver
 {
     // A plain lock: held only to add, remove or copy a run's few viewers, never while anyone waits.
     private readonly Lock _gate = new();
     private readonly Dictionary<string, List<Subscription>> _viewers = new(StringComparer.Ordinal);
+    // Several hosts: the one database watch per viewed run (SharedRunFeed), stopped with the run's last viewer.
+    private readonly Dictionary<string, CancellationTokenSource> _watches = new(StringComparer.Ordinal);
     private int _open;
 
     /// <summary>A new viewer, or null when <see cref="ApiOptions.MaxEventStreams"/> are open already.</summary>
@@ -30,6 +32,13 @@ internal sealed class RunEventHub(ApiOptions options) : IRunObserver
             if (!_viewers.TryGetValue(runId, out var viewers))
             {
                 _viewers[runId] = viewers = [];
+                if (shared)
+                {
+                    var stop = new CancellationTokenSource();
+                    _watches[runId] = stop;
+                    // Not read yet (the viewer reads after subscribing): the first look announces, and the viewer skips a version it has.
+                    _ = feed.WatchAsync(runId, known: -1, changed => Announce(runId, changed), stop.Token);
+                }
             }
 
             viewers.Add(subscription);
@@ -40,18 +49,22 @@ internal sealed class RunEventHub(ApiOptions options) : IRunObserver
 
     public ValueTask OnRunChangedAsync(RunChanged change, CancellationToken cancellationToken = default)
     {
+        Announce(change.Run.Id, change.Run.Version);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Announce(string runId, long version)
+    {
         Subscription[] viewers;
         lock (_gate)
         {
-            viewers = _viewers.TryGetValue(change.Run.Id, out var found) ? [.. found] : [];
+            viewers = _viewers.TryGetValue(runId, out var found) ? [.. found] : [];
         }
 
         foreach (var viewer in viewers)
         {
-            viewer.Changed.Writer.TryWrite(change.Run.Version);
+            viewer.Changed.Writer.TryWrite(version);
         }
-
-        return ValueTask.CompletedTask;
     }
 
     private void Remove(Subscription subscription)
@@ -64,6 +77,11 @@ internal sealed class RunEventHub(ApiOptions options) : IRunObserver
                 if (viewers.Count == 0)
                 {
                     _viewers.Remove(subscription.RunId);
+                    if (_watches.Remove(subscription.RunId, out var watch))
+                    {
+                        watch.Cancel();
+                        watch.Dispose();
+                    }
                 }
             }
         }
