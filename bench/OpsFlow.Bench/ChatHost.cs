@@ -41,6 +41,9 @@ internal sealed class ChatHost : WebApplicationFactory<bot::Program>
         builder.UseSetting("OpsFlow:Scripts:CachePath", Path.Combine(_folder, "script-cache"));
         builder.UseSetting("OpsFlow:Scripts:DataPath", Path.Combine(_folder, "workflow-data"));
         builder.UseSetting("OpsFlow:DataProtection:KeysPath", Path.Combine(_folder, "keys"));
+        // The benchmark is one person sending hundreds of commands: it measures the chat path, not the rate limit.
+        builder.UseSetting("OpsFlow:Teams:CommandsPerUserPerMinute", "100000");
+        builder.UseSetting("OpsFlow:Teams:CommandsPerConversationPerMinute", "100000");
         builder.UseSetting("OpsFlow:Scripts:Watch", "false");
         builder.UseSetting("OpsFlow:Access:Roles:operator:0", "bench-user");
         builder.UseSetting("OpsFlow:Playground:Enabled", "false");

@@ -55,6 +55,9 @@ public sealed class HostProcess : IDisposable
         info.ArgumentList.Add($"--OpsFlow:Scripts:CachePath={Path.Combine(data, "script-cache")}");
         info.ArgumentList.Add($"--OpsFlow:Scripts:DataPath={Path.Combine(data, "workflow-data")}");
         info.ArgumentList.Add($"--OpsFlow:DataProtection:KeysPath={Path.Combine(data, "keys")}");
+        // The crash and cluster tests are one person sending a hundred commands at once; CommandRateTests checks the limits.
+        info.ArgumentList.Add("--OpsFlow:Teams:CommandsPerUserPerMinute=100000");
+        info.ArgumentList.Add("--OpsFlow:Teams:CommandsPerConversationPerMinute=100000");
         info.ArgumentList.Add($"--OpsFlow:Teams:CardJournalPath={Path.Combine(data, "run-card-ids.log")}");
         info.ArgumentList.Add("--OpsFlow:Playground:Enabled=false");
         foreach (var (key, value) in settings)

@@ -76,6 +76,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
             ["OpsFlow:Scripts:CachePath"] = Path.Combine(_folder, "script-cache"),
             ["OpsFlow:Scripts:DataPath"] = Path.Combine(_folder, "workflow-data"),
             ["OpsFlow:DataProtection:KeysPath"] = Path.Combine(_folder, "keys"),
+            // A test class is a handful of people typing far faster than people do; CommandRateTests checks the limits.
+            ["OpsFlow:Teams:CommandsPerUserPerMinute"] = "100000",
+            ["OpsFlow:Teams:CommandsPerConversationPerMinute"] = "100000",
             ["OpsFlow:Logs:Path"] = Path.Combine(LogsFolder, "opsflow-.json"),
             ["OpsFlow:Access:DefaultRole"] = "viewer",
             ["OpsFlow:Access:Roles:operator:0"] = "olivia",
