@@ -14,9 +14,13 @@ internal static class MixWorkflow
 
         void Note(string line)
         {
-            // Appends from parallel steps share the file; each line is one small write.
-            using var file = new FileStream(journal, FileMode.Append, FileAccess.Write, FileShare.ReadWrite);
-            file.Write(System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+            // Steps a and b append at the same moment. .NET writes at the end it found when it opened the file, not
+            // with O_APPEND, so two appends could land on one offset and merge their lines ("start … end …": a CI run
+            // of 6 December failed on one). One writer at a time in this host; a killed host is gone before the next.
+            lock (JournalGate.Gate)
+            {
+                File.AppendAllText(journal, line + "\n");
+            }
         }
 
         async Task Work(StepContext ctx, string name)
@@ -45,5 +49,10 @@ internal static class MixWorkflow
                 throw new InvalidOperationException("d fails on purpose: roll back");
             }
         }).After(gate);
+
+        static class JournalGate
+        {
+            public static readonly object Gate = new();
+        }
         """;
 }
