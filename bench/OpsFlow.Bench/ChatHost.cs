@@ -44,6 +44,8 @@ internal sealed class ChatHost : WebApplicationFactory<bot::Program>
         // The benchmark is one person sending hundreds of commands: it measures the chat path, not the rate limit.
         builder.UseSetting("OpsFlow:Teams:CommandsPerUserPerMinute", "100000");
         builder.UseSetting("OpsFlow:Teams:CommandsPerConversationPerMinute", "100000");
+        // The stand-in connector answers for a Teams-like host; it is allow-listed as an operator would list their own.
+        builder.UseSetting("OpsFlow:Teams:ServiceUrls:0", "https://smba.example/");
         builder.UseSetting("OpsFlow:Scripts:Watch", "false");
         builder.UseSetting("OpsFlow:Access:Roles:operator:0", "bench-user");
         builder.UseSetting("OpsFlow:Playground:Enabled", "false");
