@@ -14,5 +14,5 @@ internal static class CallerIdentity
 
     public static Actor Caller(this HttpContext context, ActorDirectory directory) =>
         context.RequestServices.GetService<CallerResolver>()?.Resolve(context)
-        ?? directory.Resolve(context.Request.Headers[UserHeader].ToString() is { Length: > 0 } id ? id.Trim() : "anonymous");
+        ?? directory.Resolve(context.Request.Headers[UserHeader].ToString() is { Length: > 0 } id ? id.Trim() : "anonymous") with { Via = "api" };
 }

@@ -61,7 +61,7 @@ internal sealed class ApprovalDesk(CliContext context, WorkflowDefinition defini
             var reason = action == ApprovalAction.Reject
                 ? await new TextPrompt<string>("Reason:").AllowEmpty().ShowAsync(console, cancellationToken)
                 : null;
-            var result = await engine.SendAsync(runId, new RunCommand.Decide(directory.Resolve(who.Trim()), step, action, string.IsNullOrWhiteSpace(reason) ? null : reason), cancellationToken);
+            var result = await engine.SendAsync(runId, new RunCommand.Decide(directory.Resolve(who.Trim()) with { Via = "cli" }, step, action, string.IsNullOrWhiteSpace(reason) ? null : reason), cancellationToken);
             if (result.Outcome != CommandOutcome.Done)
             {
                 console.MarkupLineInterpolated($"[red]refused:[/] {result.Message}");

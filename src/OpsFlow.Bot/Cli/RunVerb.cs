@@ -24,7 +24,7 @@ internal static class RunVerb
 
         var console = context.Console;
         var token = context.CancellationToken;
-        var actor = context.Host.Get<ActorDirectory>().Resolve(actAs);
+        var actor = context.Host.Get<ActorDirectory>().Resolve(actAs) with { Via = "cli" };
         var parameters = values.Values.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal);
         var result = await context.Host.Get<WorkflowEngine>().StartAsync(new StartRunRequest(workflow.Name, parameters, actor, "cli"), token);
         if (Refusal(console, result) is { } refused)

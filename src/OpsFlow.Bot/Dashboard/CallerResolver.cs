@@ -16,7 +16,19 @@ public sealed class CallerResolver(ActorDirectory directory, SignInOptions signI
     /// <summary>True when no identity provider is configured: the header is trusted (loopback only).</summary>
     public bool DevelopmentMode => !signIn.Configured;
 
+    /// <summary>
+    /// The dashboard's pages name themselves in this header, so the audit log can tell a click on the dashboard from a
+    /// script calling the API. It labels the entry point only: who the caller is comes from the sign-in as always.
+    /// </summary>
+    public const string ClientHeader = "X-OpsFlow-Client";
+
     public Actor Resolve(HttpContext context)
+    {
+        var via = string.Equals(context.Request.Headers[ClientHeader].ToString(), "dashboard", StringComparison.OrdinalIgnoreCase) ? "dashboard" : "api";
+        return Identify(context) with { Via = via };
+    }
+
+    private Actor Identify(HttpContext context)
     {
         if (!DevelopmentMode)
         {

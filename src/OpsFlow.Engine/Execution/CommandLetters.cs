@@ -45,7 +45,7 @@ internal static class CommandLetters
             return null;
         }
 
-        var actor = new Actor(a.Id, a.Name, new HashSet<string>(a.Roles, StringComparer.OrdinalIgnoreCase), a.Upn) { ObjectId = a.ObjectId };
+        var actor = new Actor(a.Id, a.Name, new HashSet<string>(a.Roles, StringComparer.OrdinalIgnoreCase), a.Upn) { ObjectId = a.ObjectId, Via = a.Via ?? "system" };
         return letter.Kind switch
         {
             "cancel" => new RunCommand.Cancel(actor, letter.Reason),
@@ -68,9 +68,9 @@ internal static class CommandLetters
         return new CommandResult(read.Outcome, read.Message, run);
     }
 
-    private static LetterActor Of(Actor actor) => new(actor.Id, actor.DisplayName, [.. actor.Roles], actor.Upn, actor.ObjectId);
+    private static LetterActor Of(Actor actor) => new(actor.Id, actor.DisplayName, [.. actor.Roles], actor.Upn, actor.ObjectId, actor.Via);
 
-    private sealed record LetterActor(string Id, string Name, string[] Roles, string? Upn, string? ObjectId);
+    private sealed record LetterActor(string Id, string Name, string[] Roles, string? Upn, string? ObjectId, string? Via = null);
 
     private sealed record Letter(string Kind, LetterActor? Actor)
     {

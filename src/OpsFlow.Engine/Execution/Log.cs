@@ -92,4 +92,7 @@ internal static partial class Log
 
     [LoggerMessage(1039, LogLevel.Warning, "Run {RunId}: a letter in the mailbox is not a command this host knows; it is refused")]
     public static partial void LetterUnreadable(ILogger logger, string runId);
+
+    [LoggerMessage(1040, LogLevel.Error, "Could not write {Action} on {Target} to the audit log")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string action, string target);
 }

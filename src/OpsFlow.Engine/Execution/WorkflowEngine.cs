@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Engine.Telemetry;
@@ -24,6 +25,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     private readonly RunMailRelay _mail;
     private readonly RunRevival _revival;
     private readonly LeaseKeeper _keeper;
+    private readonly AuditRecorder _audit;
     private volatile bool _stopped;
     private int _disposed;
 
@@ -38,7 +40,8 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         ISecretSource? secrets = null,
         IRunDispatcher? dispatcher = null,
         EngineTelemetry? telemetry = null,
-        IRunOwnership? ownership = null)
+        IRunOwnership? ownership = null,
+        IAuditLog? audit = null)
     {
         _store = store;
         _catalog = catalog;
@@ -53,6 +56,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         _runs = new ActiveRuns(store, catalog, _services, _leases, logger, () => _stopped);
         _mail = new RunMailRelay(owners, store, clock, options, logger, _services.Telemetry, _runs, _leases, () => _stopped);
         _revival = new RunRevival(store, clock, options, logger, _services.Activity, _runs, () => _stopped);
+        _audit = new AuditRecorder(audit ?? new InMemoryAuditLog(), clock, logger);
         _keeper = new LeaseKeeper(owners, clock, options, logger, _runs, _leases, _mail, () => _stopped);
     }
 
@@ -62,6 +66,13 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     public async Task<StartRunResult> StartAsync(StartRunRequest request, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_stopped, this);
+        var result = await StartUnrecordedAsync(request, cancellationToken);
+        await _audit.StartedAsync(request, result, cancellationToken);
+        return result;
+    }
+
+    private async Task<StartRunResult> StartUnrecordedAsync(StartRunRequest request, CancellationToken cancellationToken)
+    {
         // Whatever asked for the run (a chat activity, an API request) is linked from the run's trace.
         var origin = Activity.Current;
         if (!request.RequestedBy.HasRole(RolePolicy.StartRole))
@@ -151,12 +162,19 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     /// </summary>
     public async Task<CommandResult> SendAsync(string runId, RunCommand command, CancellationToken cancellationToken = default)
     {
+        var result = await DeliverCommandAsync(runId, command, cancellationToken);
+        await _audit.CommandedAsync(runId, command, result, cancellationToken);
+        return result;
+    }
+
+    private async Task<CommandResult> DeliverCommandAsync(string runId, RunCommand command, CancellationToken cancellationToken)
+    {
         var done = new TaskCompletionSource<CommandResult>(TaskCreationOptions.RunContinuationsAsynchronously);
         var delivery = await _runs.DeliverAsync(runId, new RunMessage.Command(command, done), cancellationToken);
         return delivery switch
         {
             Delivery.Delivered => await done.Task.WaitAsync(cancellationToken),
-            Delivery.HeldElsewhere => await _mail.MailAsync(runId, command, () => SendAsync(runId, command, cancellationToken), cancellationToken),
+            Delivery.HeldElsewhere => await _mail.MailAsync(runId, command, () => DeliverCommandAsync(runId, command, cancellationToken), cancellationToken),
             _ => await _runs.NotDeliveredAsync(runId, cancellationToken),
         };
     }

@@ -11,6 +11,16 @@ public sealed record Actor(string Id, string DisplayName, IReadOnlySet<string> R
     /// <summary>The Entra object id when the channel gives one besides <see cref="Id"/> (Teams' aadObjectId).</summary>
     public string? ObjectId { get; init; }
 
+    /// <summary>The entry point the actor came through (chat, api, dashboard, cli, schedule, system), for the audit log.</summary>
+    public string Via { get; init; } = "system";
+
+    /// <summary>Every id the channel vouched for: the channel id, the Entra object id, the UPN.</summary>
+    public IReadOnlyList<string> Ids =>
+        [.. new[] { Id, ObjectId, Upn }.OfType<string>().Where(i => i.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>True when any of this actor's ids is one of <paramref name="ids"/>: the same person, whichever channel they came through.</summary>
+    public bool IsAnyOf(IEnumerable<string> ids) => ids.Any(other => Ids.Contains(other, StringComparer.OrdinalIgnoreCase));
+
     /// <summary>How the actor is written into history and audit lines.</summary>
     public string Label => string.Equals(Id, DisplayName, StringComparison.Ordinal) ? Id : $"{DisplayName} ({Id})";
 

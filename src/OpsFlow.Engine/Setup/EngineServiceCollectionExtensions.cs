@@ -49,6 +49,8 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<IWorkflowTimers>(sp => sp.GetRequiredService<InProcessTimers>());
         services.TryAddSingleton<IWorkflowTimerHandler>(sp => sp.GetRequiredService<WorkflowEngine>());
         services.TryAddSingleton<EngineTelemetry>();
+        // A store that keeps the audit log durably (persistence) replaces this.
+        services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         services.TryAddSingleton<WorkflowEngine>();
         return services;
     }

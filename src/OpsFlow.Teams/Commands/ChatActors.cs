@@ -26,11 +26,11 @@ internal sealed class ChatActors(ActorDirectory directory, IConnectorClient conn
         var id = from?.Id;
         if (string.IsNullOrWhiteSpace(id))
         {
-            return directory.Resolve("anonymous");
+            return directory.Resolve("anonymous") with { Via = "chat" };
         }
 
         var upn = deciding || directory.NamesUpns() ? await UpnAsync(turn, id, cancellationToken) : null;
-        return directory.Resolve(id, from!.Name, upn, from.AadObjectId);
+        return directory.Resolve(id, from!.Name, upn, from.AadObjectId) with { Via = "chat" };
     }
 
     private async Task<string?> UpnAsync(Turn turn, string userId, CancellationToken cancellationToken)
