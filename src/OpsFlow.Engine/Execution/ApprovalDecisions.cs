@@ -34,16 +34,9 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
         }
 
         var policy = scheduler.Definition(step.Name).Approval!;
-        var approvers = ApprovalRules.CurrentApprovers(policy, step.Escalated);
-        if (ApprovalRules.IsSelfApproval(actor, changes.Run, workflow.AllowSelfApproval) && command.Action != ApprovalAction.Extend)
+        if (Eligibility(actor, step, policy, verb, deciding: command.Action != ApprovalAction.Extend) is { } refused)
         {
-            return Refuse(actor, verb, $"you started run {RunId}; someone else must decide '{step.Name}' (four-eyes rule)", forbidden: true);
-        }
-
-        if (!ApprovalRules.IsApprover(actor, approvers))
-        {
-            var who = approvers.Count == 0 ? "an operator" : string.Join(", ", approvers);
-            return Refuse(actor, verb, $"only {who} may decide '{step.Name}'", forbidden: true);
+            return refused;
         }
 
         return command.Action switch
@@ -54,15 +47,57 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
         };
     }
 
+    public bool IsApproval(string step) => scheduler.Definition(step).Kind == StepKind.Approval;
+
+    /// <summary>
+    /// Whether <paramref name="command"/> may skip the approval step: only someone who could decide it (an approver in
+    /// force, not the requester under any of their ids) may, so skipping is never a way round four-eyes.
+    /// </summary>
+    public CommandResult? MaySkip(RunCommand.Skip command, StepRecord step) =>
+        Eligibility(command.Actor, step, scheduler.Definition(step.Name).Approval!, "skip", deciding: true);
+
+    /// <summary>Records a skipped approval as the skipper's decision (a vote with the reason), then marks the step Skipped.</summary>
+    public void Skipped(string step, Actor actor, string history, string? reason)
+    {
+        var vote = Vote(actor, approved: true, reason) with { Skipped = true };
+        effects.CancelTimer(step, TimerKind.ApprovalTimeout);
+        changes.MoveStep(step, StepStatus.Skipped, actor.Label, $"{history} (decided by {actor.Label} as an approver)", s => s with
+        {
+            Votes = [.. s.Votes, vote],
+            DueAt = null,
+        });
+    }
+
+    private CommandResult? Eligibility(Actor actor, StepRecord step, ApprovalPolicy policy, string verb, bool deciding)
+    {
+        if (deciding && ApprovalRules.IsSelfApproval(actor, changes.Run, workflow.AllowSelfApproval))
+        {
+            return Refuse(actor, verb, $"you started run {RunId}; someone else must decide '{step.Name}' (four-eyes rule)", forbidden: true);
+        }
+
+        var approvers = ApprovalRules.CurrentApprovers(policy, step.Escalated);
+        if (!ApprovalRules.IsApprover(actor, approvers))
+        {
+            var who = approvers.Count == 0 ? "an operator" : string.Join(", ", approvers);
+            return Refuse(actor, verb, $"only {who} may decide '{step.Name}'", forbidden: true);
+        }
+
+        return null;
+    }
+
+    private ApprovalVote Vote(Actor actor, bool approved, string? reason) =>
+        new(actor.Id, actor.DisplayName, approved, reason, Now) { ActorIds = actor.Ids };
+
     private CommandResult Approve(StepRecord step, ApprovalPolicy policy, Actor actor, string? reason)
     {
-        if (step.Votes.Any(v => v.Approved && string.Equals(v.ActorId, actor.Id, StringComparison.OrdinalIgnoreCase)))
+        // Once per person: the same approver voting from Teams and from the dashboard (two ids) counts once.
+        if (step.Votes.Any(v => v.Approved && v.IsBy(actor)))
         {
             var so = step.Votes.Count(v => v.Approved);
             return Refuse(actor, "approve", $"you already approved '{step.Name}'; {so} of {policy.Required} approvals so far");
         }
 
-        var vote = new ApprovalVote(actor.Id, actor.DisplayName, Approved: true, reason, Now);
+        var vote = Vote(actor, approved: true, reason);
         var votes = step.Votes.Append(vote).ToArray();
         var count = votes.Count(v => v.Approved);
         if (count < policy.Required)
@@ -87,7 +122,7 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
     private CommandResult Reject(StepRecord step, Actor actor, string? reason)
     {
         var why = string.IsNullOrWhiteSpace(reason) ? "no reason given" : reason;
-        var vote = new ApprovalVote(actor.Id, actor.DisplayName, Approved: false, reason, Now);
+        var vote = Vote(actor, approved: false, reason);
         ResumeFromApproval(actor);
         effects.CancelTimer(step.Name, TimerKind.ApprovalTimeout);
         changes.MoveStep(step.Name, StepStatus.Failed, actor.Label, $"rejected by {actor.Label}: {why}", s => s with

@@ -97,9 +97,10 @@ internal sealed class RunCommands(
         }
 
         var again = changes.Steps.Values.Where(s => s.Status is StepStatus.Failed or StepStatus.TimedOut or StepStatus.Cancelled).ToArray();
+        // A retried approval is a new round: nobody's earlier vote, escalation or extension carries over to it.
         foreach (var step in again)
         {
-            changes.MoveStep(step.Name, StepStatus.Pending, actor.Label, reason, s => s with { Error = null, DueAt = null });
+            changes.MoveStep(step.Name, StepStatus.Pending, actor.Label, reason, s => s with { Error = null, DueAt = null, Votes = [], Escalated = false, Extensions = 0 });
         }
 
         changes.MoveRun(RunStatus.Running, actor.Label, reason);
@@ -124,6 +125,12 @@ internal sealed class RunCommands(
             return Refuse(command.Actor, "skip", $"run {RunId} is rolling back; wait for the rollback to finish");
         }
 
+        // Skipping an approval is deciding it: the same four-eyes and approver rules as an approve (no side door).
+        if (approvals.IsApproval(step.Name) && approvals.MaySkip(command, step) is { } refused)
+        {
+            return refused;
+        }
+
         var reason = $"skipped by {command.Actor.Label}{(string.IsNullOrWhiteSpace(command.Reason) ? string.Empty : $": {command.Reason}")}";
         if (Status == RunStatus.Failed)
         {
@@ -137,7 +144,15 @@ internal sealed class RunCommands(
         }
 
         effects.Then(attempts.Abandon(step.Name));
-        changes.MoveStep(step.Name, StepStatus.Skipped, command.Actor.Label, reason);
+        if (approvals.IsApproval(step.Name))
+        {
+            approvals.Skipped(step.Name, command.Actor, reason, command.Reason);
+        }
+        else
+        {
+            changes.MoveStep(step.Name, StepStatus.Skipped, command.Actor.Label, reason);
+        }
+
         if (Status == RunStatus.WaitingForApproval)
         {
             changes.MoveRun(RunStatus.Running, command.Actor.Label, reason);

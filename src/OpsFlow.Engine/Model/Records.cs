@@ -63,7 +63,20 @@ public sealed record StepRecord
 }
 
 /// <summary>One approver's decision on an approval step.</summary>
-public sealed record ApprovalVote(string ActorId, string ActorName, bool Approved, string? Reason, DateTimeOffset At);
+public sealed record ApprovalVote(string ActorId, string ActorName, bool Approved, string? Reason, DateTimeOffset At)
+{
+    /// <summary>Every id of the voter (channel id, object id, UPN): a person counts once whichever channel they vote from.</summary>
+    public IReadOnlyList<string> ActorIds { get; init; } = [];
+
+    /// <summary>The hash of the plan the vote was cast on (<see cref="ApprovalPlan.Hash"/>); null before plans existed.</summary>
+    public string? PlanHash { get; init; }
+
+    /// <summary>True when the vote was cast by skipping the approval step (an eligible approver's decision).</summary>
+    public bool Skipped { get; init; }
+
+    /// <summary>True when <paramref name="actor"/> is the person who cast this vote, under any of their ids.</summary>
+    public bool IsBy(Actor actor) => actor.IsAnyOf([ActorId, .. ActorIds]);
+}
 
 /// <summary>What an entry of a run's history records.</summary>
 public enum HistoryKind
