@@ -8,6 +8,9 @@ Workflow("backup", "Back up the OpsFlow database, verify the copy and keep the n
 
 var keep = Param<int>("keep", "how many backups to keep, the new one included", defaultValue: 7);
 
+// keep=1 deletes every older backup: only an admin may ask for that, from chat, the API, the dashboard, the CLI or a schedule.
+StartableBy("role:admin", when: "keep<2");
+
 // Relative paths are resolved against the host's working folder, like the host's own connection string.
 var database = Path.GetFullPath(Setting("backup:database", Path.Combine("data", "opsflow.db"))!);
 var backups = Path.Combine(Path.GetFullPath(DataDirectory), "backups");

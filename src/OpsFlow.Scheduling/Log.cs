@@ -48,4 +48,10 @@ internal static partial class Log
 
     [LoggerMessage(3022, LogLevel.Error, "Housekeeping {Task} failed; it runs again within the hour")]
     public static partial void HousekeepingFailed(ILogger logger, Exception exception, string task);
+
+    [LoggerMessage(3023, LogLevel.Warning, "Schedule {ScheduleId} of {Workflow} is paused: its creator {ActorId} may no longer start it ({Reason})")]
+    public static partial void SchedulePaused(ILogger logger, string scheduleId, string workflow, string actorId, string reason);
+
+    [LoggerMessage(3024, LogLevel.Error, "Could not write an audit entry about schedule {ScheduleId}")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string scheduleId);
 }

@@ -15,6 +15,7 @@ public sealed partial class QuartzRunSchedules(
     ISchedulerFactory schedulers,
     IWorkflowCatalog catalog,
     TimeProvider clock,
+    IAuditLog audit,
     ILogger<QuartzRunSchedules> logger) : IRunSchedules
 {
     public async Task<IReadOnlyList<RunSchedule>> ListAsync(CancellationToken cancellationToken = default)
@@ -25,7 +26,8 @@ public sealed partial class QuartzRunSchedules(
         {
             foreach (var trigger in await TriggersAsync(scheduler, group, cancellationToken))
             {
-                schedules.Add(ScheduleData.Read(trigger));
+                var state = await scheduler.GetTriggerState(trigger.Key, cancellationToken);
+                schedules.Add(ScheduleData.Read(trigger, paused: state == TriggerState.Paused));
             }
         }
 
@@ -34,9 +36,11 @@ public sealed partial class QuartzRunSchedules(
 
     public async Task<ScheduleResult> AddAsync(NewSchedule schedule, CancellationToken cancellationToken = default)
     {
-        if (!schedule.RequestedBy.HasRole(RolePolicy.StartRole))
+        var by = schedule.RequestedBy;
+        if (!by.HasRole(RolePolicy.StartRole))
         {
-            return new ScheduleResult(null, [$"Scheduling runs needs the {RolePolicy.StartRole} role, which {schedule.RequestedBy.DisplayName} does not have."], Forbidden: true);
+            return await RefusedAsync("schedule-add", by, schedule.Workflow,
+                new ScheduleResult(null, [$"Scheduling runs needs the {RolePolicy.StartRole} role, which {by.DisplayName} does not have."], Forbidden: true), cancellationToken);
         }
 
         var problems = Check(schedule.Workflow, schedule.Cron, schedule.TimeZone, schedule.Parameters, out var cron, out var zone);
@@ -45,11 +49,19 @@ public sealed partial class QuartzRunSchedules(
             return new ScheduleResult(null, problems);
         }
 
+        // The runs will be this person's: a schedule may not do what they may not (the workflow's start rules).
+        ParameterBinder.Bind(catalog.Find(schedule.Workflow)!.Parameters, schedule.Parameters, out var bound);
+        if (StartRights.Refusal(catalog.Find(schedule.Workflow)!, by, bound.Values) is { } refusal)
+        {
+            return await RefusedAsync("schedule-add", by, schedule.Workflow, new ScheduleResult(null, [refusal], Forbidden: true), cancellationToken);
+        }
+
         var id = "s-" + Guid.NewGuid().ToString("N")[..8];
-        var data = ScheduleData.Write(schedule.Workflow, schedule.Cron, schedule.Parameters, schedule.Conversation, schedule.RequestedBy.Id, declaredIn: null);
+        var data = ScheduleData.Write(schedule.Workflow, schedule.Cron, schedule.Parameters, schedule.Conversation, by);
         var scheduler = await schedulers.GetScheduler(cancellationToken);
         await scheduler.ScheduleTrigger(CronTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cron!, zone!, data, $"{schedule.Workflow} by {schedule.RequestedBy.Id}"), TriggerConflict.Throw, cancellationToken);
-        Log.ScheduleAdded(logger, id, schedule.Workflow, schedule.Cron, zone!.Id, schedule.RequestedBy.Id);
+        Log.ScheduleAdded(logger, id, schedule.Workflow, schedule.Cron, zone!.Id, by.Id);
+        await RecordAsync("schedule-add", AuditOutcome.Done, by, id, $"{schedule.Workflow} at {schedule.Cron} ({zone.Id}){Arguments(schedule.Parameters)}", cancellationToken);
         var stored = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken);
         return new ScheduleResult(stored is null ? null : ScheduleData.Read(stored), []);
     }
@@ -60,7 +72,7 @@ public sealed partial class QuartzRunSchedules(
         if (await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.DeclaredScheduleGroup), cancellationToken) is { } declared)
         {
             var source = ScheduleData.Read(declared).DeclaredIn;
-            return new ScheduleResult(null, [$"Schedule {id} is declared in {source}; change or remove it there."]);
+            return await RefusedAsync("schedule-remove", requestedBy, id, new ScheduleResult(null, [$"Schedule {id} is declared in {source}; change or remove it there."]), cancellationToken);
         }
 
         var trigger = await scheduler.GetTrigger(new TriggerKey(id, QuartzKeys.ScheduleGroup), cancellationToken);
@@ -71,14 +83,38 @@ public sealed partial class QuartzRunSchedules(
 
         if (!requestedBy.HasRole(RolePolicy.StartRole))
         {
-            return new ScheduleResult(null, [$"Removing a schedule needs the {RolePolicy.StartRole} role, which {requestedBy.DisplayName} does not have."], Forbidden: true);
+            return await RefusedAsync("schedule-remove", requestedBy, id,
+                new ScheduleResult(null, [$"Removing a schedule needs the {RolePolicy.StartRole} role, which {requestedBy.DisplayName} does not have."], Forbidden: true), cancellationToken);
         }
 
         var removed = ScheduleData.Read(trigger);
         await scheduler.UnscheduleJob(trigger.Key, cancellationToken);
         Log.ScheduleRemoved(logger, id, requestedBy.Id);
+        await RecordAsync("schedule-remove", AuditOutcome.Done, requestedBy, id, $"{removed.Workflow} at {removed.Cron} ({removed.TimeZone}), added by {removed.CreatedBy}", cancellationToken);
         return new ScheduleResult(removed, []);
     }
+
+    private async Task<ScheduleResult> RefusedAsync(string action, Actor by, string target, ScheduleResult result, CancellationToken cancellationToken)
+    {
+        await RecordAsync(action, result.Forbidden ? AuditOutcome.Forbidden : AuditOutcome.Refused, by, target, string.Join(" ", result.Problems), cancellationToken);
+        return result;
+    }
+
+    /// <summary>Schedules are security-relevant (they start runs in someone's name): every change and refusal is audited.</summary>
+    private async Task RecordAsync(string action, AuditOutcome outcome, Actor by, string target, string detail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.AppendAsync(new AuditEvent(clock.GetUtcNow(), action, outcome, by.DisplayName, by.Ids, by.Via, target, detail), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.AuditFailed(logger, ex, target);
+        }
+    }
+
+    private static string Arguments(IReadOnlyDictionary<string, string?> parameters) =>
+        parameters.Count == 0 ? "" : " with " + string.Join(" ", parameters.Select(p => $"{p.Key}={p.Value}"));
 
     /// <summary>Every problem with a schedule: unknown workflow, bad parameters, bad cron, unknown time zone.</summary>
     private List<string> Check(string workflow, string cronText, string timeZone, IReadOnlyDictionary<string, string?> parameters, out string? cron, out TimeZoneInfo? zone)

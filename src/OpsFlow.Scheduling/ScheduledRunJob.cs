@@ -1,15 +1,24 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 using Quartz;
 
 namespace OpsFlow.Scheduling;
 
 /// <summary>
 /// What a due schedule fires: starts the run. The request id is the schedule and its scheduled fire time, so a
-/// firing Quartz repeats after a crash starts nothing new.
+/// firing Quartz repeats after a crash starts nothing new. A person's schedule runs in their name, with the rights
+/// configuration gives them today: when they may no longer start the workflow, the schedule is paused and that is
+/// announced, rather than running on with rights nobody holds.
 /// </summary>
-internal sealed class ScheduledRunJob(WorkflowEngine engine, ILogger<ScheduledRunJob> logger) : IJob
+internal sealed class ScheduledRunJob(
+    WorkflowEngine engine,
+    ActorDirectory directory,
+    IAuditLog audit,
+    IAnnouncements announcements,
+    TimeProvider clock,
+    ILogger<ScheduledRunJob> logger) : IJob
 {
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
@@ -24,7 +33,7 @@ internal sealed class ScheduledRunJob(WorkflowEngine engine, ILogger<ScheduledRu
             ? $"; due {due:yyyy-MM-dd HH:mm:ss}Z, started {Describe(late)} late because OpsFlow was down (a missed schedule runs once)"
             : "";
         var trigger = $"schedule {schedule.Id} ({schedule.Cron}, {schedule.TimeZone}){lateness}";
-        var actor = new Actor($"schedule:{schedule.Id}", $"Schedule {schedule.Id} (set up by {schedule.CreatedBy})", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Roles.Operator });
+        var actor = Requester(schedule, context.Trigger);
         var result = await engine.StartAsync(new StartRunRequest(schedule.Workflow, schedule.Parameters, actor, trigger, RequestId: $"schedule/{schedule.Id}/{due.UtcTicks}", ReplyTo: schedule.Conversation), cancellationToken);
         switch (result)
         {
@@ -36,10 +45,42 @@ internal sealed class ScheduledRunJob(WorkflowEngine engine, ILogger<ScheduledRu
                 break;
             case StartRunResult.Duplicate:
                 break;
+            case StartRunResult.Forbidden { Reason: var why } when schedule.DeclaredIn is null:
+                await PauseAsync(context, schedule, actor, why, cancellationToken);
+                break;
             default:
                 Log.ScheduleRefused(logger, schedule.Id, schedule.Workflow, result.ToString());
                 break;
         }
+    }
+
+    /// <summary>
+    /// A person's schedule: that person (all their ids, their roles today). A schedule a script declares: the schedule
+    /// itself, as an operator; the script's author put it there, and the workflow's start rules still apply to it.
+    /// </summary>
+    private Actor Requester(RunSchedule schedule, ITrigger trigger) =>
+        schedule.DeclaredIn is null
+            ? ScheduleData.Creator(trigger, directory)
+            : new Actor($"schedule:{schedule.Id}", $"Schedule {schedule.Id} ({schedule.DeclaredIn})", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Roles.Operator }) { Via = "schedule" };
+
+    private async Task PauseAsync(IJobExecutionContext context, RunSchedule schedule, Actor creator, string why, CancellationToken cancellationToken)
+    {
+        await context.Scheduler.PauseTrigger(context.Trigger.Key, cancellationToken);
+        Log.SchedulePaused(logger, schedule.Id, schedule.Workflow, creator.Id, why);
+        var text = $"Schedule {schedule.Id} ({schedule.Workflow}, {schedule.Cron} {schedule.TimeZone}) is paused: it runs in the name of "
+            + $"{creator.DisplayName}, who may no longer start it. {why} Remove it with /unschedule {schedule.Id}, or have someone who may start "
+            + $"{schedule.Workflow} add it again.";
+        try
+        {
+            await audit.AppendAsync(new AuditEvent(clock.GetUtcNow(), "schedule-pause", AuditOutcome.Done, "OpsFlow", ["system"], "schedule", schedule.Id,
+                $"paused: {creator.Label} may no longer start {schedule.Workflow}: {why}"), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.AuditFailed(logger, ex, schedule.Id);
+        }
+
+        await announcements.AnnounceAsync(schedule.Conversation, text, cancellationToken);
     }
 
     private static string Describe(TimeSpan late) =>

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using Quartz;
 
@@ -89,6 +90,10 @@ public static class SchedulingServiceCollectionExtensions
             return;
         }
 
+        // A person's schedule runs in their name with the roles configuration gives them at each firing.
+        services.TryAddSingleton(_ => new AccessOptions());
+        services.TryAddSingleton<ActorDirectory>();
+        services.TryAddSingleton<IAnnouncements>(NoAnnouncements.Instance);
         services.AddQuartz(quartz =>
         {
             // A run's job waits (asynchronously) while the run executes: allow as many as runs may execute at once.

@@ -72,6 +72,15 @@ public sealed partial class WorkflowScript
     /// <summary>Lets the requester approve their own run. Off by default (four-eyes).</summary>
     public void AllowSelfApproval() => Builder.AllowSelfApproval();
 
+    /// <summary>
+    /// Narrows who may start this workflow: <paramref name="who"/> is a comma-separated list of roles ("role:ops-manager"),
+    /// UPNs or user ids; with <paramref name="when"/> ("env=prod", "keep<3") the rule applies only to starts whose
+    /// parameters meet it. Every rule that applies must be met, in chat, the API, the dashboard, the command line and
+    /// schedules alike.
+    /// </summary>
+    public void StartableBy(string who, string? when = null, [System.Runtime.CompilerServices.CallerFilePath] string file = "", [System.Runtime.CompilerServices.CallerLineNumber] int line = 0) =>
+        Builder.StartableBy(new StartRule(who.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), when) { Source = new SourceLocation(Path.GetFileName(file), line) });
+
     /// <summary>At most this many steps of a run execute at once.</summary>
     public void MaxParallelism(int steps) => Builder.MaxParallelism(steps);
 

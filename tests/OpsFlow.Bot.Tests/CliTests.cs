@@ -69,6 +69,15 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
     }
 
     [Fact]
+    public async Task Run_WithParametersTheScriptsStartRuleKeepsForAdmins_IsRefusedAndExitsOne()
+    {
+        var (exit, output) = await folder.RunAsync("run", "greet", "root", "--as", "olivia");
+
+        Assert.True(exit == 1, $"exit {exit}:\n{output}");
+        Assert.Contains("refused: Starting greet with name=root is for role:admin only (rule at greet.csx:7)", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Run_ApprovalThenCtrlC_SaysWhoMayApproveAndLeavesTheRunWaitingForTheWebHost()
     {
         var (exit, output) = await folder.RunUntilAsync("waits for approval", "run", "gated");

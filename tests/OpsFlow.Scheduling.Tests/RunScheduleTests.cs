@@ -130,8 +130,82 @@ public sealed class RunScheduleTests
 
         var runs = (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Runs;
         Assert.All(runs, r => Assert.StartsWith($"schedule {added.Schedule!.Id} (0/2 * * * * ?, UTC)", r.Trigger, StringComparison.Ordinal));
-        Assert.All(runs, r => Assert.Equal($"schedule:{added.Schedule!.Id}", r.RequestedById));
+        Assert.All(runs, r => Assert.True(r.RequestedById == "olivia", $"a person's schedule runs in their name, so four-eyes knows them: {r.RequestedById}"));
         Assert.Equal(runs.Count, runs.Select(r => r.RequestId).Distinct().Count());
         Assert.All(runs, r => Assert.True(r.ReplyTo == "19:ops@thread.tacv2", "a scheduled run's card goes to the schedule's conversation"));
+    }
+
+    [Fact]
+    public async Task Schedule_RunsInItsCreatorsName_UnderAllTheirIds()
+    {
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store);
+        var creator = Olivia with { ObjectId = "6f2c1b7e-0000-4000-8000-00000000a11e", Upn = "olivia@contoso.com" };
+
+        var added = await host.Schedules.AddAsync(Request(cron: "0/1 * * * * ?", by: creator));
+        Assert.True(added.Ok, string.Join("; ", added.Problems));
+        await Wait.UntilAsync(async () => (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total >= 1, "a scheduled run", within: TimeSpan.FromSeconds(15));
+
+        var run = (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Runs[0];
+        Assert.Equal(("olivia", "Olivia"), (run.RequestedById, run.RequestedByName));
+        Assert.Equal(["6f2c1b7e-0000-4000-8000-00000000a11e", "olivia@contoso.com"], run.RequestedByAliases);
+    }
+
+    [Fact]
+    public async Task Schedule_WhoseCreatorLostTheRole_IsPaused_AnnouncedAndAudited_AndStartsNothing()
+    {
+        var access = SchedulingHost.Access;
+        var announced = new RecordingAnnouncements();
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, services: s =>
+        {
+            s.AddSingleton(access);
+            s.AddSingleton<IAnnouncements>(announced);
+        });
+        var added = await host.Schedules.AddAsync(Request(cron: "0/1 * * * * ?") with { Conversation = "19:ops@thread.tacv2" });
+        Assert.True(added.Ok, string.Join("; ", added.Problems));
+
+        access.Roles[Roles.Operator] = [];
+        await Wait.UntilAsync(() => announced.Texts.Count > 0, "the pause to be announced", within: TimeSpan.FromSeconds(15));
+
+        var (conversation, text) = Assert.Single(announced.Texts);
+        Assert.Equal("19:ops@thread.tacv2", conversation);
+        Assert.Contains($"Schedule {added.Schedule!.Id} (report", text, StringComparison.Ordinal);
+        Assert.Contains("Olivia, who may no longer start it", text, StringComparison.Ordinal);
+        Assert.True(Assert.Single(await host.Schedules.ListAsync(), s => s.Id == added.Schedule.Id).Paused, "the schedule must show as paused");
+        var entries = await host.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Action: "schedule-pause"));
+        Assert.Contains("may no longer start report", Assert.Single(entries).Event.Detail, StringComparison.Ordinal);
+        Assert.Equal(0, (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total);
+    }
+
+    [Fact]
+    public async Task Add_WithParametersTheWorkflowsStartRulesForbid_IsForbidden_AndAudited()
+    {
+        var catalog = new InMemoryWorkflowCatalog();
+        var backup = new WorkflowBuilder("backup").Parameter(new ParameterDefinition("keep", ParameterType.Int) { Default = "7" });
+        backup.StartableBy(new StartRule(["role:admin"], "keep<3"));
+        backup.Step("copy", _ => { });
+        catalog.Add(backup.Build());
+        await using var host = await SchedulingHost.StartAsync(_folder, catalog, _store);
+
+        var refused = await host.Schedules.AddAsync(Request(workflow: "backup", parameters: ("keep", "1")));
+        var allowed = await host.Schedules.AddAsync(Request(workflow: "backup", parameters: ("keep", "5")));
+
+        Assert.True(refused.Forbidden, string.Join("; ", refused.Problems));
+        Assert.Contains("Starting backup with keep=1 is for role:admin only", Assert.Single(refused.Problems), StringComparison.Ordinal);
+        Assert.True(allowed.Ok, string.Join("; ", allowed.Problems));
+        var audit = await host.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Action: "schedule-add"));
+        Assert.Equal([AuditOutcome.Forbidden, AuditOutcome.Done], audit.Select(e => e.Event.Outcome));
+    }
+
+    private sealed class RecordingAnnouncements : IAnnouncements
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string?, string)> _texts = new();
+
+        public IReadOnlyList<(string? Conversation, string Text)> Texts => [.. _texts];
+
+        public Task AnnounceAsync(string? conversation, string text, CancellationToken cancellationToken = default)
+        {
+            _texts.Enqueue((conversation, text));
+            return Task.CompletedTask;
+        }
     }
 }

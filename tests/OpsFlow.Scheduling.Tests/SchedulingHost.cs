@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.InProcess;
+using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Engine.Setup;
 using OpsFlow.Persistence;
@@ -64,6 +65,9 @@ public sealed class SchedulingHost : IAsyncDisposable
 
     public WorkflowEngine Engine => Services.GetRequiredService<WorkflowEngine>();
 
+    /// <summary>Who has which role; a test may take a role away while the host runs (the directory reads it at each firing).</summary>
+    public static AccessOptions Access => new() { Roles = { [Roles.Operator] = ["olivia"] } };
+
     public static async Task<SchedulingHost> StartAsync(
         string folder, InMemoryWorkflowCatalog catalog, IRunStore store, TimerLog? timers = null, Action<IServiceCollection>? services = null)
     {
@@ -74,6 +78,8 @@ public sealed class SchedulingHost : IAsyncDisposable
         builder.Services.AddSingleton(store);
         builder.Services.AddSingleton<IWorkflowCatalog>(catalog);
         builder.Services.AddOpsFlowEngine();
+        // Schedules run in their creator's name with the roles configuration gives them: Olivia is the operator here.
+        builder.Services.AddSingleton(Access);
         // Quartz's tables are the SQLite provider's to create; the runs stay in the test's store.
         var database = await MigratedSqliteAsync(Path.Combine(folder, "opsflow.db"));
         builder.Services.AddSingleton(database);

@@ -22,6 +22,19 @@ public sealed class BackupWorkflowTests
         }
     }
 
+    [Fact]
+    public async Task Backup_KeepingOnlyTheNewCopy_IsForAdminsOnly_AsTheScriptDeclares()
+    {
+        await using var harness = new ShippedWorkflowHarness(new Dictionary<string, string?> { ["backup:database"] = Path.Combine(Path.GetTempPath(), "never-read.db") });
+        await harness.LoadAsync();
+
+        var refused = await harness.Engine.StartAsync(new OpsFlow.Engine.Execution.StartRunRequest("backup", new Dictionary<string, string?> { ["keep"] = "1" }, Alice, "test"));
+
+        var forbidden = Assert.IsType<OpsFlow.Engine.Execution.StartRunResult.Forbidden>(refused);
+        Assert.Equal("Starting backup with keep=1 is for role:admin only (rule at backup.csx:12); Alice is not.", forbidden.Reason);
+        Assert.Contains(harness.Catalog.Find("backup")!.StartRules, r => r.When == "keep<2");
+    }
+
     private static async Task BackUpAndCheckAsync(string database)
     {
         await using var harness = new ShippedWorkflowHarness(new Dictionary<string, string?> { ["backup:database"] = database });

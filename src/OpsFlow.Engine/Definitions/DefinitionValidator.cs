@@ -15,6 +15,7 @@ public static class DefinitionValidator
         }
 
         CheckParameters(definition.Descriptor.Parameters, problems);
+        CheckStartRules(definition.Descriptor, problems);
         var byName = new Dictionary<string, StepDefinition>(StringComparer.Ordinal);
         foreach (var step in definition.Steps)
         {
@@ -80,6 +81,32 @@ public static class DefinitionValidator
             if (parameter.Pattern is not null && !IsRegex(parameter.Pattern))
             {
                 problems.Add($"parameter '{parameter.Name}' has an invalid pattern '{parameter.Pattern}'");
+            }
+        }
+    }
+
+    private static void CheckStartRules(WorkflowDescriptor workflow, List<string> problems)
+    {
+        foreach (var rule in workflow.StartRules)
+        {
+            var where = rule.Source is null ? "a start rule" : $"the start rule at {rule.Source}";
+            if (rule.Who.Count == 0 || rule.Who.Any(string.IsNullOrWhiteSpace))
+            {
+                problems.Add($"{where} names nobody: give roles (\"role:ops-manager\"), UPNs or user ids");
+            }
+
+            if (rule.When is null)
+            {
+                continue;
+            }
+
+            if (StartCondition.Parse(rule.When, out var problem) is not { } condition)
+            {
+                problems.Add($"{where}: {problem}");
+            }
+            else if (!workflow.Parameters.Any(p => string.Equals(p.Name, condition.Parameter, StringComparison.Ordinal)))
+            {
+                problems.Add($"{where}: there is no parameter '{condition.Parameter}'; the parameters are {string.Join(", ", workflow.Parameters.Select(p => p.Name))}");
             }
         }
     }

@@ -16,6 +16,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     private bool _allowSelfApproval;
     private int? _maxParallelism;
     private readonly List<ScheduleSpec> _schedules = [];
+    private readonly List<StartRule> _startRules = [];
 
     public string Name { get; } = name;
 
@@ -49,6 +50,13 @@ public sealed class WorkflowBuilder(string name, string description = "")
     public WorkflowBuilder Schedule(ScheduleSpec schedule)
     {
         _schedules.Add(schedule);
+        return this;
+    }
+
+    /// <summary>Narrows who may start the workflow: everyone who starts it must match the rule (when its condition holds).</summary>
+    public WorkflowBuilder StartableBy(StartRule rule)
+    {
+        _startRules.Add(rule);
         return this;
     }
 
@@ -86,7 +94,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     /// <summary>Builds and validates; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
     public WorkflowDefinition Build(string? version = null)
     {
-        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version, Schedules = _schedules.ToArray() };
+        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version, Schedules = _schedules.ToArray(), StartRules = _startRules.ToArray() };
         var definition = new WorkflowDefinition(descriptor, _steps.Select(s => s.Definition).ToArray())
         {
             LockKey = _lockKey,

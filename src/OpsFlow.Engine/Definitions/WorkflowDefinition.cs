@@ -8,6 +8,9 @@ public sealed record WorkflowDescriptor(string Name, string Description, IReadOn
 
     /// <summary>Recurring runs the workflow declares for itself.</summary>
     public IReadOnlyList<ScheduleSpec> Schedules { get; init; } = [];
+
+    /// <summary>Who may start it, beyond the operator role (see <see cref="Model.StartRights"/>); none means any operator.</summary>
+    public IReadOnlyList<StartRule> StartRules { get; init; } = [];
 }
 
 /// <summary>A workflow's step graph for one run, validated (see <see cref="DefinitionValidator"/>).</summary>

@@ -48,8 +48,8 @@ internal static partial class Log
     [LoggerMessage(1013, LogLevel.Error, "Could not start the next run queued for lock {LockKey}")]
     public static partial void PromotionFailed(ILogger logger, Exception exception, string lockKey);
 
-    [LoggerMessage(1014, LogLevel.Warning, "Refused to start {Workflow} for {ActorId}: not an operator")]
-    public static partial void StartRefused(ILogger logger, string workflow, string actorId);
+    [LoggerMessage(1014, LogLevel.Warning, "Refused to start {Workflow} for {ActorId}: {Reason}")]
+    public static partial void StartRefused(ILogger logger, string workflow, string actorId, string reason);
 
     [LoggerMessage(1015, LogLevel.Warning, "Run {RunId} will be reloaded from the database in {Delay} (failure {Failures} in a row)")]
     public static partial void ReviveScheduled(ILogger logger, string runId, int failures, TimeSpan delay);

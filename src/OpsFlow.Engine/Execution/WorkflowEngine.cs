@@ -77,7 +77,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         var origin = Activity.Current;
         if (!request.RequestedBy.HasRole(RolePolicy.StartRole))
         {
-            Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id);
+            Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id, "not an operator");
             return new StartRunResult.Forbidden($"Starting a run needs the {RolePolicy.StartRole} role, which {request.RequestedBy.DisplayName} does not have.");
         }
 
@@ -91,6 +91,12 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         if (errors.Count > 0)
         {
             return new StartRunResult.InvalidParameters(descriptor, errors);
+        }
+
+        if (StartRights.Refusal(descriptor, request.RequestedBy, parameters.Values) is { } refusal)
+        {
+            Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id, refusal);
+            return new StartRunResult.Forbidden(refusal);
         }
 
         WorkflowDefinition definition;

@@ -2,7 +2,11 @@ using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Engine.Ports;
 
-/// <summary>A recurring run. <see cref="DeclaredIn"/> is the script that declares it, or null when a person added it.</summary>
+/// <summary>
+/// A recurring run. <see cref="DeclaredIn"/> is the script that declares it, or null when a person added it;
+/// <see cref="CreatedBy"/> is that person's id, and their runs are requested in their name (four-eyes knows them).
+/// <see cref="Paused"/> is true when the scheduler stopped firing it (its creator may no longer start the workflow).
+/// </summary>
 public sealed record RunSchedule(
     string Id,
     string Workflow,
@@ -13,7 +17,8 @@ public sealed record RunSchedule(
     string CreatedBy,
     string? DeclaredIn,
     DateTimeOffset? NextFireAt,
-    DateTimeOffset? PreviousFireAt);
+    DateTimeOffset? PreviousFireAt,
+    bool Paused = false);
 
 /// <summary>A schedule someone asks for (chat /schedule, the API, the command line).</summary>
 public sealed record NewSchedule(

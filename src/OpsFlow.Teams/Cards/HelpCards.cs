@@ -48,6 +48,7 @@ internal static class HelpCards
 
         body.AddRange(Parameters(workflow));
         body.Add(ReplyCard.Command(Example(workflow), "Example:"));
+        body.AddRange(StartRules(workflow));
         body.Add(ReplyCard.Heading("Schedules"));
         if ((schedules?.Count ?? workflow.Schedules.Count) == 0)
         {
@@ -60,6 +61,24 @@ internal static class HelpCards
                 $"{s.Cron} ({s.TimeZone}){Arguments(s.Parameters)}",
                 $"{s.Id}, next {(s.NextFireAt is { } next ? RunCardText.Time(next) : "never")}, {(s.DeclaredIn is null ? $"added by {s.CreatedBy}" : $"declared in {s.DeclaredIn}")}")));
         return ReplyCard.Build($"Workflow {workflow.Name}", $"Usage: /{ParameterArguments.Usage(workflow)}", body);
+    }
+
+    /// <summary>Who may start it: any operator, or the rules the script declares (StartableBy).</summary>
+    public static IEnumerable<CardElement> StartRules(WorkflowDescriptor workflow)
+    {
+        yield return ReplyCard.Heading("Who may start it");
+        if (workflow.StartRules.Count == 0)
+        {
+            yield return new TextBlock("Any operator.") { IsSubtle = true };
+            yield break;
+        }
+
+        foreach (var rule in workflow.StartRules)
+        {
+            yield return ReplyCard.Entry(
+                rule.When is null ? "Every start" : $"When {rule.When}",
+                $"only {string.Join(", ", rule.Who)}{(rule.Source is null ? "" : $" ({rule.Source})")}");
+        }
     }
 
     /// <summary>Each parameter: name, type, rule, default, description and an example value.</summary>

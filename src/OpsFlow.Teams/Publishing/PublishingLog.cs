@@ -62,4 +62,10 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4218, Level = LogLevel.Warning, Message = "Could not find the conversation of run {RunId} to refresh its card; its next change brings it up to date")]
     public static partial void RefreshFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 4219, Level = LogLevel.Warning, Message = "Announcement not posted (the bot knows no conversation {Conversation}): {Text}")]
+    public static partial void AnnouncementNotPosted(ILogger logger, string conversation, string text);
+
+    [LoggerMessage(EventId = 4220, Level = LogLevel.Warning, Message = "Announcement to {Conversation} failed: {Text}")]
+    public static partial void AnnouncementFailed(ILogger logger, Exception exception, string conversation, string text);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
@@ -36,6 +37,9 @@ public static class PublishingSetup
             sp.GetService<TeamsTelemetry>(),
             sp.GetRequiredService<RunCardJournal>()));
         services.AddSingleton<IRunCards>(sp => sp.GetRequiredService<RunCardPublisher>());
+        // Replaces the scheduler's default (nowhere), whichever was registered first.
+        services.RemoveAll<IAnnouncements>();
+        services.AddSingleton<IAnnouncements, ChatAnnouncements>();
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());
         return services;

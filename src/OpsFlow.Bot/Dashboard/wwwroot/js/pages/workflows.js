@@ -21,6 +21,7 @@ export async function renderWorkflows(root, ctx) {
         stat ? h('span', { class: 'wf-stat' }, `${percent(stat.successRate)} success · ${stat.runs} runs · avg ${formatDuration(stat.averageDurationMs)}`) : null),
       h('p', {}, wf.description),
       parameters(wf),
+      startRules(wf),
       schedulesOf(wf.name).length ? h('div', {}, h('h3', {}, 'Schedules'), h('ul', { class: 'plain' }, schedulesOf(wf.name).map((s) =>
         h('li', {}, h('span', { class: 'mono' }, s.cron), ` (${s.timeZone}) · next ${formatTime(s.nextFireAt)}`, s.declaredIn ? h('span', { class: 'muted' }, ` · declared in ${s.declaredIn}`) : null)))) : null,
       h('div', { class: 'wf-columns' }, lastRuns(wf.name), hasRole(ctx.me, 'operator') ? startForm(wf, ctx) : h('p', { class: 'muted' }, 'Operators can start this workflow.')));
@@ -34,6 +35,15 @@ function parameters(wf) {
     h('tbody', {}, wf.parameters.map((p) => h('tr', {},
       h('td', { class: 'mono' }, p.name, p.required ? h('span', { class: 'req', title: 'required' }, ' *') : null),
       h('td', {}, p.rule), h('td', { class: 'mono' }, p.default ?? '—'), h('td', {}, p.description ?? '')))));
+}
+
+// Who may start it: any operator, or the rules the script declares (StartableBy); the server enforces them.
+function startRules(wf) {
+  const rules = wf.startRules ?? [];
+  return h('div', { class: 'start-rules' }, h('h3', {}, 'Who may start it'),
+    rules.length === 0 ? h('p', { class: 'muted' }, 'Any operator.')
+      : h('ul', { class: 'plain' }, rules.map((r) => h('li', {}, r.when ? `When ${r.when}: ` : 'Every start: ', 'only ',
+        h('span', { class: 'mono' }, r.who.join(', ')), r.source ? h('span', { class: 'muted' }, ` (${r.source.file}:${r.source.line})`) : null))));
 }
 
 function lastRuns(name) {
