@@ -40,23 +40,28 @@ internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes
     /// An insert that does nothing on a duplicate key: the key is the proof the activity was seen, even when two
     /// deliveries of it race (or two hosts share the database).
     /// </summary>
+    /// <remarks>
+    /// Two hosts group-commit their writes, so their transactions can insert inbox keys in opposite orders and
+    /// PostgreSQL picks one as a deadlock's victim (seen in the two-host test: a 500 to Teams). The victim did nothing;
+    /// the insert is idempotent, so it is simply tried again.
+    /// </remarks>
     public Task<bool> TryAcceptAsync(InboundActivity activity, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var received = Mapping.Ticks(activity.ReceivedAt);
             var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
                 $"INSERT INTO \"chat_inbox\" (\"Key\", \"Json\", \"ReceivedAt\") VALUES ({activity.Key}, {activity.Json}, {received}) ON CONFLICT DO NOTHING", ct);
             return inserted == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task<bool> TryAdoptAsync(string key, DateTimeOffset seenReceivedAt, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var seen = Mapping.Ticks(seenReceivedAt);
             var moved = Mapping.Ticks(now);
             return await db.ChatInbox.Where(i => i.Key == key && i.DoneAt == null && i.ReceivedAt == seen)
                 .ExecuteUpdateAsync(set => set.SetProperty(i => i.ReceivedAt, moved), ct) == 1;
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task TouchAsync(IReadOnlyCollection<string> keys, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
@@ -72,11 +77,11 @@ internal sealed partial class EfChatStore(DatabaseReads reads, WriteQueue writes
     }
 
     public Task CompleteAsync(string key, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        writes.RunAsync(async (db, ct) =>
+        Conflicts.RetryAsync(() => writes.RunAsync(async (db, ct) =>
         {
             var done = Mapping.Ticks(at);
             return await db.ChatInbox.Where(i => i.Key == key).ExecuteUpdateAsync(set => set.SetProperty(i => i.DoneAt, done), ct);
-        }, cancellationToken);
+        }, cancellationToken));
 
     public Task<IReadOnlyList<InboundActivity>> GetPendingAsync(DateTimeOffset since, CancellationToken cancellationToken = default) =>
         reads.RunAsync<IReadOnlyList<InboundActivity>>(async db =>

@@ -6,13 +6,18 @@ namespace OpsFlow.Bot.Api;
 public sealed record StartRunBody(string? Workflow, Dictionary<string, string?>? Parameters);
 
 /// <summary>POST /api/runs/{id}/approvals. Decision: approve, reject or extend.</summary>
-public sealed record ApprovalBody(string? Decision, string? Step, string? Reason);
+/// <summary>A decision; <paramref name="PlanHash"/> binds it to the plan the caller saw (GET /api/runs/{id}, approvalPlans), none means the current plan.</summary>
+public sealed record ApprovalBody(string? Decision, string? Step, string? Reason, string? PlanHash = null);
 
 /// <summary>The body of cancel and skip: an optional reason for the history.</summary>
 public sealed record ReasonBody(string? Reason);
 
 /// <summary>A run with its steps and history, as GET /api/runs/{id} answers.</summary>
-public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, IReadOnlyList<HistoryEntry> History);
+public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, IReadOnlyList<HistoryEntry> History)
+{
+    /// <summary>What each waiting approval lets happen, and the hash a decision is bound to (GET /api/runs/{id} only).</summary>
+    public IReadOnlyList<OpsFlow.Engine.Execution.ApprovalPlan>? ApprovalPlans { get; init; }
+}
 
 /// <summary>A successful answer that carries the run and a message for people.</summary>
 public sealed record RunAnswer(string Message, RunRecord? Run);

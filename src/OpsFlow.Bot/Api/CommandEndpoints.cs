@@ -43,7 +43,7 @@ internal static class CommandEndpoints
                 "Say the decision: {\"decision\": \"approve\" | \"reject\" | \"extend\", \"step\": optional, \"reason\": optional}.");
         }
 
-        return await SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason), cancellationToken);
+        return await SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason) { PlanHash = body.PlanHash }, cancellationToken);
     }
 
     private static async Task<IResult> SendAsync(WorkflowEngine engine, string id, RunCommand command, CancellationToken cancellationToken)

@@ -1,3 +1,6 @@
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Execution;
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Bot.Api;
@@ -32,5 +35,29 @@ internal static class RunDetailsReader
 
         // A run changing this fast is read again at its next change; the reader keeps versions apart (live.js).
         return details;
+    }
+
+    /// <summary>The details with what each waiting approval lets happen (GET and the live stream show the same).</summary>
+    public static async Task<RunDetails> WithPlansAsync(RunDetails details, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken) =>
+        details with { ApprovalPlans = await PlansAsync(details, definitions, cancellationToken) };
+
+    /// <summary>The plan of each waiting approval; none when the run's code cannot be rebuilt (the decision is then taken on the current plan).</summary>
+    private static async Task<IReadOnlyList<ApprovalPlan>> PlansAsync(RunDetails details, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken)
+    {
+        var waiting = details.Steps.Where(s => s.Status == StepStatus.Waiting).ToArray();
+        if (details.Run.Status != RunStatus.WaitingForApproval || waiting.Length == 0)
+        {
+            return [];
+        }
+
+        try
+        {
+            var definition = await definitions.GetAsync(details.Run, cancellationToken);
+            return [.. waiting.Where(s => definition.Find(s.Name)?.Kind == StepKind.Approval).Select(s => ApprovalPlan.Of(definition, details.Run, s.Name))];
+        }
+        catch (Exception ex) when (ex is WorkflowDefinitionException or KeyNotFoundException or InvalidOperationException)
+        {
+            return [];
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using OpsFlow.Bot.Hosting;
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
@@ -110,12 +111,12 @@ internal static class RunEndpoints
         return Results.Ok(await store.ListRunsAsync(query, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(string id, IRunStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken)
     {
         var details = await RunDetailsReader.ReadAsync(store, id, cancellationToken);
         return details is null
             ? Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.")
-            : Results.Ok(details);
+            : Results.Ok(await RunDetailsReader.WithPlansAsync(details, definitions, cancellationToken));
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ internal static class RunEventEndpoints
     public static void MapRunEventEndpoints(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", OpenAsync);
 
     private static async Task<Results<ServerSentEventsResult<RunDetails?>, ProblemHttpResult>> OpenAsync(
-        string id, HttpContext http, IRunStore store, RunEventHub hub, TimeProvider clock)
+        string id, HttpContext http, IRunStore store, RunEventHub hub, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, TimeProvider clock)
     {
         var cancellationToken = http.RequestAborted;
         // Subscribe before the first read, so that a change committed in between is not missed.
@@ -38,19 +38,19 @@ internal static class RunEventEndpoints
                 detail: "This host has as many live views open as it allows (OpsFlow:Api:MaxEventStreams); read GET /api/runs/{id} instead, or try again later.");
         }
 
-        var details = await ReadAsync(store, id, cancellationToken);
+        var details = await ReadAsync(store, definitions, id, cancellationToken);
         if (details is null)
         {
             subscription.Dispose();
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run '{id}'. GET /api/runs lists recent runs.");
         }
 
-        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, clock, cancellationToken));
+        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, definitions, clock, cancellationToken));
     }
 
     /// <summary>The run now, then after every change it sees, until the run is terminal or the viewer leaves.</summary>
     private static async IAsyncEnumerable<SseItem<RunDetails?>> StreamAsync(
-        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, TimeProvider clock,
+        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, TimeProvider clock,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var owned = subscription;
@@ -79,7 +79,7 @@ internal static class RunEventEndpoints
                 continue;
             }
 
-            if (await ReadAsync(store, id, cancellationToken) is not { } read)
+            if (await ReadAsync(store, definitions, id, cancellationToken) is not { } read)
             {
                 yield break;
             }
@@ -113,6 +113,6 @@ internal static class RunEventEndpoints
         return true;
     }
 
-    private static Task<RunDetails?> ReadAsync(IRunStore store, string id, CancellationToken cancellationToken) =>
-        RunDetailsReader.ReadAsync(store, id, cancellationToken);
+    private static async Task<RunDetails?> ReadAsync(IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, string id, CancellationToken cancellationToken) =>
+        await RunDetailsReader.ReadAsync(store, id, cancellationToken) is { } details ? await RunDetailsReader.WithPlansAsync(details, definitions, cancellationToken) : null;
 }

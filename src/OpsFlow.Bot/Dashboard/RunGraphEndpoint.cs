@@ -53,6 +53,10 @@ internal static class RunGraphEndpoint
                 step.ContinueOnError,
                 HasCompensation = step.Compensation is not null,
                 MayDecide = step.Approval is not null && MayDecide(caller, run, definition, step, steps),
+                // What approving lets happen, and the hash the dashboard's decision is bound to.
+                Plan = step.Approval is not null && steps.Any(s => s.Name == step.Name && s.Status == StepStatus.Waiting)
+                    ? OpsFlow.Engine.Execution.ApprovalPlan.Of(definition, run, step.Name)
+                    : null,
             }),
         });
     }

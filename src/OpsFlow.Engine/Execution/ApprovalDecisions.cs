@@ -39,10 +39,19 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
             return refused;
         }
 
+        // The decision is bound to what it lets happen: a click on a card that showed another plan (the parameters or
+        // the code changed since) decides nothing, and the person is shown the plan as it is now.
+        var plan = ApprovalPlan.Of(workflow, changes.Run, step.Name);
+        if (command.PlanHash is { } seen && command.Action != ApprovalAction.Extend && !string.Equals(seen, plan.Hash, StringComparison.OrdinalIgnoreCase))
+        {
+            return Refuse(actor, verb, $"the plan of '{step.Name}' changed since you saw it (you saw {seen[..Math.Min(12, seen.Length)]}, it is now {plan.ShortHash}); "
+                + "look at the current plan and decide again");
+        }
+
         return command.Action switch
         {
-            ApprovalAction.Approve => Approve(step, policy, actor, command.Reason),
-            ApprovalAction.Reject => Reject(step, actor, command.Reason),
+            ApprovalAction.Approve => Approve(step, policy, actor, command.Reason, plan),
+            ApprovalAction.Reject => Reject(step, actor, command.Reason, plan),
             _ => Extend(step, policy, actor),
         };
     }
@@ -59,7 +68,7 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
     /// <summary>Records a skipped approval as the skipper's decision (a vote with the reason), then marks the step Skipped.</summary>
     public void Skipped(string step, Actor actor, string history, string? reason)
     {
-        var vote = Vote(actor, approved: true, reason) with { Skipped = true };
+        var vote = Vote(actor, approved: true, reason) with { Skipped = true, PlanHash = ApprovalPlan.Of(workflow, changes.Run, step).Hash };
         effects.CancelTimer(step, TimerKind.ApprovalTimeout);
         changes.MoveStep(step, StepStatus.Skipped, actor.Label, $"{history} (decided by {actor.Label} as an approver)", s => s with
         {
@@ -88,7 +97,7 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
     private ApprovalVote Vote(Actor actor, bool approved, string? reason) =>
         new(actor.Id, actor.DisplayName, approved, reason, Now) { ActorIds = actor.Ids };
 
-    private CommandResult Approve(StepRecord step, ApprovalPolicy policy, Actor actor, string? reason)
+    private CommandResult Approve(StepRecord step, ApprovalPolicy policy, Actor actor, string? reason, ApprovalPlan plan)
     {
         // Once per person: the same approver voting from Teams and from the dashboard (two ids) counts once.
         if (step.Votes.Any(v => v.Approved && v.IsBy(actor)))
@@ -97,20 +106,20 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
             return Refuse(actor, "approve", $"you already approved '{step.Name}'; {so} of {policy.Required} approvals so far");
         }
 
-        var vote = Vote(actor, approved: true, reason);
+        var vote = Vote(actor, approved: true, reason) with { PlanHash = plan.Hash };
         var votes = step.Votes.Append(vote).ToArray();
         var count = votes.Count(v => v.Approved);
         if (count < policy.Required)
         {
             changes.UpdateStep(step.Name, s => s with { Votes = votes });
-            changes.Audit(step.Name, actor.Label, $"approved by {actor.Label} ({count} of {policy.Required})");
+            changes.Audit(step.Name, actor.Label, $"approved by {actor.Label} ({count} of {policy.Required}) on plan {plan.ShortHash}");
             return CommandAnswers.Done($"Approval recorded: {count} of {policy.Required} for '{step.Name}'.");
         }
 
         ResumeFromApproval(actor);
         effects.CancelTimer(step.Name, TimerKind.ApprovalTimeout);
         var names = string.Join(", ", votes.Where(v => v.Approved).Select(v => v.ActorName));
-        changes.MoveStep(step.Name, StepStatus.Succeeded, actor.Label, $"approved by {names}", s => s with
+        changes.MoveStep(step.Name, StepStatus.Succeeded, actor.Label, $"approved by {names} on plan {plan.ShortHash}", s => s with
         {
             Votes = votes,
             DueAt = null,
@@ -119,13 +128,13 @@ internal sealed class ApprovalDecisions(EngineServices services, WorkflowDefinit
         return CommandAnswers.Done($"'{step.Name}' is approved; run {RunId} goes on.");
     }
 
-    private CommandResult Reject(StepRecord step, Actor actor, string? reason)
+    private CommandResult Reject(StepRecord step, Actor actor, string? reason, ApprovalPlan plan)
     {
         var why = string.IsNullOrWhiteSpace(reason) ? "no reason given" : reason;
-        var vote = Vote(actor, approved: false, reason);
+        var vote = Vote(actor, approved: false, reason) with { PlanHash = plan.Hash };
         ResumeFromApproval(actor);
         effects.CancelTimer(step.Name, TimerKind.ApprovalTimeout);
-        changes.MoveStep(step.Name, StepStatus.Failed, actor.Label, $"rejected by {actor.Label}: {why}", s => s with
+        changes.MoveStep(step.Name, StepStatus.Failed, actor.Label, $"rejected by {actor.Label} on plan {plan.ShortHash}: {why}", s => s with
         {
             Votes = [.. s.Votes, vote],
             DueAt = null,

@@ -21,7 +21,7 @@ internal static class CommandLetters
             RunCommand.Resume r => new Letter("resume", Of(r.Actor)),
             RunCommand.Retry r => new Letter("retry", Of(r.Actor)),
             RunCommand.Skip s => new Letter("skip", Of(s.Actor)) { Step = s.Step, Reason = s.Reason },
-            RunCommand.Decide d => new Letter("decide", Of(d.Actor)) { Step = d.Step, Action = d.Action, Reason = d.Reason },
+            RunCommand.Decide d => new Letter("decide", Of(d.Actor)) { Step = d.Step, Action = d.Action, Reason = d.Reason, PlanHash = d.PlanHash },
             _ => throw new InvalidOperationException($"Unknown command {command.GetType().Name}."),
         };
         return JsonSerializer.Serialize(letter, Json);
@@ -53,7 +53,7 @@ internal static class CommandLetters
             "resume" => new RunCommand.Resume(actor),
             "retry" => new RunCommand.Retry(actor),
             "skip" when letter.Step is { } step => new RunCommand.Skip(actor, step, letter.Reason),
-            "decide" when letter.Action is { } action => new RunCommand.Decide(actor, letter.Step, action, letter.Reason),
+            "decide" when letter.Action is { } action => new RunCommand.Decide(actor, letter.Step, action, letter.Reason) { PlanHash = letter.PlanHash },
             _ => null,
         };
     }
@@ -79,6 +79,8 @@ internal static class CommandLetters
         public ApprovalAction? Action { get; init; }
 
         public string? Reason { get; init; }
+
+        public string? PlanHash { get; init; }
     }
 
     private sealed record Answer(CommandOutcome Outcome, string Message);

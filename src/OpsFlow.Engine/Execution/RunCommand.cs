@@ -25,6 +25,13 @@ public abstract record RunCommand(Actor Actor)
     /// <summary>Marks a failed, waiting or pending step Skipped and goes on.</summary>
     public sealed record Skip(Actor Actor, string Step, string? Reason) : RunCommand(Actor);
 
-    /// <summary>Decides an approval; <paramref name="Step"/> may be null when only one approval waits.</summary>
-    public sealed record Decide(Actor Actor, string? Step, ApprovalAction Action, string? Reason) : RunCommand(Actor);
+    /// <summary>
+    /// Decides an approval; <paramref name="Step"/> may be null when only one approval waits. <see cref="PlanHash"/>
+    /// is the plan the person saw (<see cref="ApprovalPlan.Hash"/>): a decision on another plan is refused as stale.
+    /// Null means "the current plan" (callers of the API that predate plans).
+    /// </summary>
+    public sealed record Decide(Actor Actor, string? Step, ApprovalAction Action, string? Reason) : RunCommand(Actor)
+    {
+        public string? PlanHash { get; init; }
+    }
 }

@@ -162,7 +162,9 @@ internal sealed class RunFlow(
                 // Each request of an approval is a new attempt: a card keeps the attempt as its "round", so a button
                 // on a card from an earlier request (before a retry) is recognised as stale.
                 case StepDecision.RequestApproval request:
-                    var waiting = changes.MoveStep(name, StepStatus.Waiting, System, decision.Reason, s => s with { Attempt = s.Attempt + 1, StartedAt = Now, DueAt = request.Due });
+                    var plan = ApprovalPlan.Of(workflow, changes.Run, name);
+                    var waiting = changes.MoveStep(name, StepStatus.Waiting, System, $"{decision.Reason}; plan {plan.ShortHash}: {(plan.Steps.Count == 0 ? "no step waits for it" : string.Join(", ", plan.Steps))}",
+                        s => s with { Attempt = s.Attempt + 1, StartedAt = Now, DueAt = request.Due });
                     effects.ArmTimer(waiting, scheduler.Definition(name), TimerKind.ApprovalTimeout, request.Due);
                     break;
                 default:

@@ -15,12 +15,22 @@ public static class RunCardApproval
     /// <summary>The id of the reject reason input: its value arrives in the action's data under this name.</summary>
     public const string ReasonInput = "reason";
 
-    public static IReadOnlyDictionary<string, string> Data(string runId, string step, int round) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> Data(string runId, string step, int round, string? plan = null)
     {
-        ["runId"] = runId,
-        ["step"] = step,
-        ["round"] = round.ToString(CultureInfo.InvariantCulture),
-    };
+        var data = new Dictionary<string, string>
+        {
+            ["runId"] = runId,
+            ["step"] = step,
+            ["round"] = round.ToString(CultureInfo.InvariantCulture),
+        };
+        if (plan is not null)
+        {
+            // The decision is bound to the plan this card shows: the engine refuses it if the plan changed since.
+            data["plan"] = plan;
+        }
+
+        return data;
+    }
 
     /// <summary>
     /// Only one approval per card gets the reason field, because input ids must be unique in a card; a second
@@ -57,13 +67,34 @@ public static class RunCardApproval
         }
 
         items.Add(new FactSet(facts));
+        if (approval.Plan is { } plan)
+        {
+            items.AddRange(Plan(plan));
+        }
+
         items.Add(new ActionSet(Buttons(view.Run.Id, step, withReason)));
         return new Container(items) { Style = "warning", Spacing = "medium" };
     }
 
+    /// <summary>What approving lets run, with which parameters and code: what the approver decides on.</summary>
+    private static IEnumerable<CardElement> Plan(OpsFlow.Engine.Execution.ApprovalPlan plan)
+    {
+        yield return new TextBlock("Approving lets this run:") { Weight = "bolder", Spacing = "small" };
+        var steps = plan.Steps.Count == 0 ? "no step waits for this approval" : string.Join("\n", plan.Steps.Take(12).Select(s => $"- {s}"))
+            + (plan.Steps.Count > 12 ? $"\n- …and {plan.Steps.Count - 12} more (see the dashboard)" : "");
+        yield return new TextBlock(RunCardText.Trim(steps, 1200)) { Spacing = "none" };
+        var parameters = plan.Parameters.Count == 0 ? "none" : string.Join(" ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"));
+        yield return new FactSet(
+        [
+            new Fact("Parameters", RunCardText.Trim(parameters, 300)),
+            new Fact("Script", plan.WorkflowVersion is { Length: >= 12 } version ? version[..12] : plan.WorkflowVersion ?? "built in"),
+            new Fact("Plan", plan.ShortHash),
+        ]);
+    }
+
     private static List<CardAction> Buttons(string runId, StepView step, bool withReason)
     {
-        var data = Data(runId, step.Name, step.Record.Attempt);
+        var data = Data(runId, step.Name, step.Record.Attempt, step.Approval?.Plan?.Hash);
         var reject = new ExecuteAction("Reject", RejectVerb, data) { Style = "destructive", AssociatedInputs = withReason ? "auto" : "none" };
         var buttons = new List<CardAction>
         {

@@ -49,4 +49,8 @@ public sealed record StepView(StepRecord Record, StepKind Kind)
 }
 
 /// <summary>An approval step's rules: the approvers in force (escalation applied), how many must agree, extensions.</summary>
-public sealed record ApprovalView(IReadOnlyList<string> Approvers, int Required, int MaxExtensions, string? Message);
+public sealed record ApprovalView(IReadOnlyList<string> Approvers, int Required, int MaxExtensions, string? Message)
+{
+    /// <summary>What approving lets happen, and the hash a decision is bound to; null when the definition cannot be rebuilt.</summary>
+    public OpsFlow.Engine.Execution.ApprovalPlan? Plan { get; init; }
+}

@@ -9,6 +9,9 @@ namespace OpsFlow.Teams.Commands;
 /// </summary>
 internal sealed record CardAction(string Verb, string? RunId, string? Step, string? Round, string? Reason)
 {
+    /// <summary>The hash of the plan the card showed (<see cref="ApprovalPlan"/>); null on cards drawn before plans existed.</summary>
+    public string? Plan { get; init; }
+
     /// <summary>The action, or a message saying what is missing from it.</summary>
     public static (CardAction? Action, string? Problem) Read(JsonElement? value)
     {
@@ -25,7 +28,7 @@ internal sealed record CardAction(string Verb, string? RunId, string? Step, stri
             return (null, "This button has no verb. Use the buttons of an OpsFlow run card, or type /approve <run>.");
         }
 
-        return (new CardAction(verb.Trim().ToLowerInvariant(), Text(data, "runId"), Text(data, "step"), Text(data, "round"), Text(data, "reason")), null);
+        return (new CardAction(verb.Trim().ToLowerInvariant(), Text(data, "runId"), Text(data, "step"), Text(data, "round"), Text(data, "reason")) { Plan = Text(data, "plan") }, null);
     }
 
     /// <summary>The approval action a verb stands for, or null for a verb OpsFlow does not know.</summary>

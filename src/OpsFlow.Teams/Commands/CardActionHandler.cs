@@ -16,7 +16,7 @@ namespace OpsFlow.Teams.Commands;
 /// refusals in the run's history. The answer is the run's card as it is now, with a notice when the click was
 /// refused, so the pressed card catches up at once; then every posted card of the run is refreshed.
 /// </summary>
-internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine, IRunStore store, IRunCards cards, ILogger<CardActionHandler> logger)
+internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine, IRunStore store, IRunCards cards, IAuditLog audit, TimeProvider clock, ILogger<CardActionHandler> logger)
 {
     public async Task<InvokeResponse> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -47,10 +47,11 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
         if (notice is not null)
         {
             CommandLog.StaleCardAction(logger, actor.Label, action.Verb, runId, step, action.Round, notice);
+            await RecordStaleAsync(actor, action, runId, step, notice, cancellationToken);
         }
         else
         {
-            var decided = await engine.SendAsync(runId, new RunCommand.Decide(actor, step, decision, action.Reason), cancellationToken);
+            var decided = await engine.SendAsync(runId, new RunCommand.Decide(actor, step, decision, action.Reason) { PlanHash = action.Plan }, cancellationToken);
             result = decided.Message;
             notice = decided.Outcome == CommandOutcome.Done ? null : decided.Message;
             CommandLog.CardActionDecided(logger, actor.Label, action.Verb, runId, step, decided.Outcome);
@@ -65,6 +66,20 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
         }
 
         return card is null ? InvokeResponse.Message(notice ?? result!) : InvokeResponse.Card(card);
+    }
+
+    /// <summary>A click on an out-of-date card never reaches the engine, so it is audited here (the engine audits the rest).</summary>
+    private async Task RecordStaleAsync(Actor actor, CardAction action, string runId, string step, string notice, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.AppendAsync(new AuditEvent(clock.GetUtcNow(), action.Verb, AuditOutcome.Refused, actor.DisplayName, actor.Ids, actor.Via, runId,
+                $"step {step}: stale card (round {action.Round ?? "?"}): {notice}"), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CommandLog.AuditFailed(logger, ex, runId);
+        }
     }
 
     /// <summary>Why the card is out of date, or null when it shows the step's current round waiting for a decision.</summary>

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Publishing;
 
 namespace OpsFlow.Teams.Commands;
@@ -18,6 +19,8 @@ internal static class ChatCommandsSetup
         // The host usually registers access already (the dashboard uses it); same section, so either is the same.
         services.TryAddSingleton(_ => configuration.GetSection("OpsFlow:Access").Get<AccessOptions>() ?? new AccessOptions());
         services.TryAddSingleton<ActorDirectory>();
+        // Stale card clicks are audited here; the engine's registration (or a durable store) is the same service.
+        services.TryAddSingleton<IAuditLog, OpsFlow.Engine.InProcess.InMemoryAuditLog>();
         services.AddSingleton<ChatActors>();
         services.AddSingleton<ChatReplies>();
         services.AddSingleton<CommandIndex>();

@@ -26,4 +26,7 @@ internal static partial class CommandLog
 
     [LoggerMessage(EventId = 4306, Level = LogLevel.Warning, Message = "Refused command {Command} from {UserId} in {ConversationId}: over the rate of commands a minute")]
     public static partial void RateLimited(ILogger logger, string command, string? userId, string conversationId);
+
+    [LoggerMessage(EventId = 4307, Level = LogLevel.Error, Message = "Could not write a stale card click on run {RunId} to the audit log")]
+    public static partial void AuditFailed(ILogger logger, Exception exception, string runId);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using OpsFlow.Teams.Cards;
@@ -87,6 +88,9 @@ public sealed class RunCardSource(
             ContinueOnError = declared.ContinueOnError,
             Approval = declared.Approval is { } policy
                 ? new ApprovalView(ApprovalRules.CurrentApprovers(policy, step.Escalated), policy.Required, policy.MaxExtensions, policy.Message)
+                {
+                    Plan = step.Status == StepStatus.Waiting ? ApprovalPlan.Of(definition, run, step.Name) : null,
+                }
                 : null,
         };
     }

@@ -83,6 +83,7 @@ export async function renderRun(root, ctx, id) {
           h('strong', {}, s.name),
           h('span', { class: 'muted' }, ` waits for ${who?.length ? who.join(', ') : 'an operator other than the requester'}`),
           s.dueAt ? h('span', { class: 'clock', dataset: { due: s.dueAt } }, timeLeft(s.dueAt)) : null),
+        approvalPlan(info.get(s.name)?.plan),
         stepButtons.length ? h('div', { class: 'actions' }, stepButtons) : h('div', { class: 'muted small' }, ctx.me.id === run.requestedById ? 'You started this run; someone else must decide (four-eyes rule).' : 'You are not one of its approvers.'));
     }));
 
@@ -98,4 +99,13 @@ export async function renderRun(root, ctx, id) {
   }
 
   draw();
+}
+
+// What approving lets happen: the steps it gates with their parameters and script version, and the plan's hash.
+function approvalPlan(plan) {
+  if (!plan) return null;
+  return h('div', { class: 'approval-plan', 'data-testid': 'approval-plan' },
+    h('div', { class: 'small' }, h('strong', {}, 'Approving lets this run'), h('span', { class: 'muted mono' }, ` · plan ${plan.hash.slice(0, 12)}`)),
+    plan.steps.length ? h('ol', { class: 'small' }, plan.steps.map((line) => h('li', {}, line))) : h('p', { class: 'muted small' }, 'No step waits for this approval.'),
+    h('div', { class: 'muted small' }, `parameters: ${Object.entries(plan.parameters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ') || 'none'} · script ${plan.workflowVersion ? plan.workflowVersion.slice(0, 12) : 'built in'}`));
 }

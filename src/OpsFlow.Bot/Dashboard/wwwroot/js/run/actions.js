@@ -25,7 +25,8 @@ export function stepActions(ctx, details, step, info, act) {
   const id = encodeURIComponent(details.run.id);
   const list = [];
   if (step.status === 'Waiting' && info?.kind === 'Approval' && info.mayDecide) {
-    const decide = (decision) => act(`/api/runs/${id}/approvals`, { decision, step: step.name, reason: act.reason() });
+    // Bound to the plan the page shows: the server refuses the decision if the plan changed since.
+    const decide = (decision) => act(`/api/runs/${id}/approvals`, { decision, step: step.name, reason: act.reason(), planHash: info.plan?.hash });
     list.push(h('button', { type: 'button', class: 'ok', dataset: { action: 'approve' }, on: { click: () => decide('approve') } }, '✓ Approve'));
     list.push(h('button', { type: 'button', class: 'danger', dataset: { action: 'reject' }, on: { click: () => decide('reject') } }, '✗ Reject'));
     if ((step.extensions ?? 0) < (info.maxExtensions ?? 0)) {
