@@ -179,6 +179,16 @@ public sealed class AuditApiTests(OpsFlowFactory factory) : IClassFixture<OpsFlo
         Assert.Equal("nothing to see", altered[0].GetProperty("detail").GetString());
     }
 
+    [Fact]
+    public async Task TheAuditPage_IsServedAsAPageOfTheDashboard()
+    {
+        using var response = await factory.CreateClient().GetAsync("/audit");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("data-nav=\"audit\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     /// <summary>An RFC 4180 reader, written apart from the writer so the test checks the format, not the code against itself.</summary>
     private static class Csv
     {
