@@ -17,29 +17,36 @@ internal static class AuditExport
         var csv = request.Format == AuditFormat.Csv;
         var name = $"opsflow-audit-{now.UtcDateTime:yyyyMMdd-HHmmss}.{(csv ? "csv" : "jsonl")}";
         return Results.Stream(
-            stream => WriteAsync(stream, log, request, csv ? AuditCsv.Line : e => JsonSerializer.Serialize(AuditEntryView.Of(e), json), csv ? AuditCsv.Header : null, cancellationToken),
+            async stream =>
+            {
+                await using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\n" };
+                await WriteAsync(text, log, request.Query, request.Limit, request.Format, json, cancellationToken);
+            },
             csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
             name);
     }
 
-    private static async Task WriteAsync(
-        Stream stream, IAuditLog log, AuditRequest request, Func<AuditEntry, string> line, string? header, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the entries <paramref name="query"/> matches, in its order, as JSON lines or CSV (with its header line):
+    /// the first <paramref name="limit"/>, or all of them. The command line writes its exports with this too.
+    /// </summary>
+    public static async Task WriteAsync(
+        TextWriter text, IAuditLog log, AuditQuery query, int? limit, AuditFormat format, JsonSerializerOptions json, CancellationToken cancellationToken)
     {
-        await using var text = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), leaveOpen: true) { NewLine = "\n" };
-        if (header is not null)
+        Func<AuditEntry, string> line = format == AuditFormat.Csv ? AuditCsv.Line : e => JsonSerializer.Serialize(AuditEntryView.Of(e), json);
+        if (format == AuditFormat.Csv)
         {
-            await text.WriteLineAsync(header.AsMemory(), cancellationToken);
+            await text.WriteAsync((AuditCsv.Header + text.NewLine).AsMemory(), cancellationToken);
         }
 
-        var query = request.Query;
-        long remaining = request.Limit ?? long.MaxValue;
+        long remaining = limit ?? long.MaxValue;
         while (remaining > 0)
         {
             var wanted = (int)Math.Min(Page, remaining);
             var entries = await log.QueryAsync(query with { Limit = wanted }, cancellationToken);
             foreach (var entry in entries)
             {
-                await text.WriteLineAsync(line(entry).AsMemory(), cancellationToken);
+                await text.WriteAsync((line(entry) + text.NewLine).AsMemory(), cancellationToken);
             }
 
             await text.FlushAsync(cancellationToken);
