@@ -40,6 +40,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
 
+    internal DbSet<AuditRow> AuditLog => Set<AuditRow>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<RunRow>(run =>
@@ -139,6 +141,21 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
         {
             pending.ToTable("pending_backfills");
             pending.HasKey(p => p.Name);
+        });
+        modelBuilder.Entity<AuditRow>(audit =>
+        {
+            audit.ToTable("audit_log");
+            audit.HasKey(a => a.Seq);
+            // The store numbers entries itself (the chain covers the number); an identity column would number them too.
+            audit.Property(a => a.Seq).ValueGeneratedNever();
+            audit.Property(a => a.Action).HasMaxLength(64);
+            audit.Property(a => a.Outcome).HasMaxLength(16);
+            audit.Property(a => a.Via).HasMaxLength(32);
+            audit.Property(a => a.PreviousHash).HasMaxLength(64);
+            audit.Property(a => a.Hash).HasMaxLength(64);
+            // The audit page and GET /api/audit read a time range, or one kind of action.
+            audit.HasIndex(a => a.At);
+            audit.HasIndex(a => a.Action);
         });
     }
 }

@@ -56,6 +56,9 @@ public sealed partial class CliFolder : IDisposable, IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>The SQLite file every verb run here opens.</summary>
+    public string DatabasePath => Path.Combine(_root, "opsflow.db");
+
     public CliFolder Write(string file, string text)
     {
         File.WriteAllText(Path.Combine(WorkflowsPath, file), text);
@@ -76,7 +79,7 @@ public sealed partial class CliFolder : IDisposable, IAsyncLifetime
         var console = new TestConsole().Width(250);
         string[] configuration =
         [
-            $"--ConnectionStrings:OpsFlow=Data Source={Path.Combine(_root, "opsflow.db")}",
+            $"--ConnectionStrings:OpsFlow=Data Source={DatabasePath}",
             $"--OpsFlow:WorkflowsPath={WorkflowsPath}",
             $"--OpsFlow:Scripts:CachePath={Path.Combine(_root, "script-cache")}",
             $"--OpsFlow:Scripts:DataPath={Path.Combine(_root, "workflow-data")}",

@@ -27,6 +27,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public OpsFlow.Chat.IChatStore Chat => _services.GetRequiredService<OpsFlow.Chat.IChatStore>();
 
+    public IAuditLog Audit => _services.GetRequiredService<IAuditLog>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)

@@ -109,4 +109,21 @@ public sealed class PostgresRaceTests : IAsyncLifetime
 
         Assert.Equal(1, accepted.Count(a => a));
     }
+
+    [Fact]
+    public async Task AuditAppends_FromTwoHostsAtOnce_TakeTurnsOnOneChain()
+    {
+        // Both writers read the same last entry and insert the same number: the primary key refuses one, which retries.
+        var appends = Enumerable.Range(0, 60).Select(i => (i % 2 == 0 ? _first : _second).Audit.AppendAsync(
+            new AuditEvent(RunStoreContractFixtures.T0.AddSeconds(i), "approve", AuditOutcome.Done, "ada", ["ada"], "api", "run-1", $"click {i}")));
+
+        await Task.WhenAll(appends);
+
+        var verification = await _second.Audit.VerifyAsync();
+        Assert.True(verification.Intact, $"the chain broke at {verification.BrokenAt}: {verification.Problem}");
+        Assert.Equal(60, verification.Checked);
+        var entries = await _first.Audit.QueryAsync(new AuditQuery(Limit: 100));
+        Assert.Equal(Enumerable.Range(1, 60).Select(i => (long)i), entries.Select(e => e.Seq));
+        Assert.Equal(60, entries.Select(e => e.Event.Detail).Distinct().Count());
+    }
 }

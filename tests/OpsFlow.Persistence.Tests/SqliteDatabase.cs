@@ -26,6 +26,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public OpsFlow.Chat.IChatStore Chat => _services.GetRequiredService<OpsFlow.Chat.IChatStore>();
 
+    public IAuditLog Audit => _services.GetRequiredService<IAuditLog>();
+
     internal IServiceProvider Services => _services;
 
     /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>

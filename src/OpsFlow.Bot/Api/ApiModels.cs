@@ -24,3 +24,31 @@ public sealed record RunAnswer(string Message, RunRecord? Run);
 
 /// <summary>POST /api/schedules. Cron: five classic fields or Quartz's six/seven; timeZone: IANA id (default UTC).</summary>
 public sealed record ScheduleBody(string? Workflow, string? Cron, string? TimeZone, Dictionary<string, string?>? Parameters, string? Conversation);
+
+/// <summary>An audit log entry as GET /api/audit answers and the JSON lines export writes it: flat, every field the hash covers.</summary>
+public sealed record AuditEntryView(
+    long Seq,
+    DateTimeOffset At,
+    string Action,
+    string Outcome,
+    string ActorName,
+    IReadOnlyList<string> ActorIds,
+    string Via,
+    string Target,
+    string Detail,
+    string PreviousHash,
+    string Hash)
+{
+    public static AuditEntryView Of(OpsFlow.Engine.Ports.AuditEntry entry) => new(
+        entry.Seq,
+        entry.Event.At,
+        entry.Event.Action,
+        entry.Event.Outcome.ToString(),
+        entry.Event.ActorName,
+        entry.Event.ActorIds,
+        entry.Event.Via,
+        entry.Event.Target,
+        entry.Event.Detail,
+        entry.PreviousHash,
+        entry.Hash);
+}

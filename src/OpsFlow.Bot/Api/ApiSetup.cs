@@ -49,6 +49,7 @@ internal static class ApiSetup
         api.MapReportEndpoints();
         api.MapCommandEndpoints();
         api.MapScheduleEndpoints();
+        api.MapAuditEndpoints();
         return app;
     }
 }

@@ -20,13 +20,14 @@ internal static class CliCommands
     /// </summary>
     public static Command Create(CliSession session)
     {
-        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, start and watch runs, dry-run a workflow, list and show runs, on the server's configuration and database.");
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
         root.Subcommands.Add(Validate(session));
         root.Subcommands.Add(Run(session));
         root.Subcommands.Add(Plan(session));
         root.Subcommands.Add(Runs(session));
         root.Subcommands.Add(Show(session));
         root.Subcommands.Add(Package(session));
+        root.Subcommands.Add(Audit(session));
         CliHelp.Install(root);
         return root;
     }
@@ -34,7 +35,7 @@ internal static class CliCommands
     /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
     public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "validate", "run", "plan", "runs", "show", "package", "help",
+        "validate", "run", "plan", "runs", "show", "package", "audit", "help",
     };
 
     private static Command Validate(CliSession session)
@@ -131,6 +132,46 @@ internal static class CliCommands
         return command;
     }
 
+    private static Command Audit(CliSession session)
+    {
+        var verify = new Command("verify", "Walk the whole hash chain: exit 0 when it is intact, 1 with the first entry that was altered or deleted.");
+        verify.SetAction((_, token) => session.RunAsync("audit verify", AuditVerb.VerifyAsync, token));
+
+        var from = new Option<DateTimeOffset?>("--from") { Description = "Entries at or after this time (UTC unless it says otherwise).", HelpName = "time", CustomParser = r => ParseTime(r, "--from") };
+        var to = new Option<DateTimeOffset?>("--to") { Description = "Entries before this time.", HelpName = "time", CustomParser = r => ParseTime(r, "--to") };
+        var actor = new Option<string?>("--actor") { Description = "Only this person: their name or any of their ids (user id, object id, UPN).", HelpName = "who" };
+        var action = new Option<string?>("--action") { Description = "Only this action: start, approve, reject, cancel, sign-in…", HelpName = "action" };
+        var format = new Option<AuditListFormat>("--format")
+        {
+            // Without the option the value is the enum's first, Table; a default value factory would show it in help as "Table".
+            Description = "table (the default: the newest first), jsonl or csv (every matching entry, oldest first: a copy to keep).",
+            HelpName = "format",
+            CustomParser = ParseFormat,
+        };
+        var limit = new Option<int?>("--limit")
+        {
+            Description = $"How many entries, 1 to {MaxLimit} (a table shows {DefaultLimit} unless told; an export all).",
+            HelpName = "n",
+            CustomParser = result => ParseLimit(result),
+        };
+        var list = new Command("list", "Audit log entries, filtered by time, actor and action.") { from, to, actor, action, format, limit };
+        list.Validators.Add(result =>
+        {
+            // Read from the tokens: an option whose own parse failed throws when asked for its value.
+            if (TimeOf(result.GetResult(from)) is { } start && TimeOf(result.GetResult(to)) is { } end && start >= end)
+            {
+                result.AddError("--from must be before --to");
+            }
+        });
+        list.SetAction((result, token) => session.RunAsync(
+            "audit list",
+            context => AuditVerb.ListAsync(context, new AuditListOptions(
+                result.GetValue(from), result.GetValue(to), result.GetValue(actor), result.GetValue(action), result.GetValue(format), result.GetValue(limit))),
+            token));
+
+        return new Command("audit", "The audit log of security-relevant actions (docs/security.md): list entries, or verify the chain.") { verify, list };
+    }
+
     private static Argument<string?> WorkflowArgument() => new("workflow")
     {
         Description = "The workflow's name; without it the workflows are listed.",
@@ -167,6 +208,41 @@ internal static class CliCommands
 
         result.AddError($"--status must be one of {string.Join(", ", Enum.GetNames<RunStatus>())}, got '{text}'");
         return null;
+    }
+
+    private static DateTimeOffset? ParseTime(ArgumentResult result, string option)
+    {
+        var text = result.Tokens.Single().Value;
+        if (TryTime(text, out var time))
+        {
+            return time;
+        }
+
+        result.AddError($"{option} must be a date or a date and time such as 2026-11-01 or 2026-11-01T08:00:00Z, got '{text}'");
+        return null;
+    }
+
+    private static DateTimeOffset? TimeOf(OptionResult? option) =>
+        option is { Tokens: [var token] } && TryTime(token.Value, out var time) ? time : null;
+
+    private static bool TryTime(string text, out DateTimeOffset time) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out time);
+
+    private static AuditListFormat ParseFormat(ArgumentResult result)
+    {
+        var text = result.Tokens.Single().Value;
+        switch (text.ToLowerInvariant())
+        {
+            case "table":
+                return AuditListFormat.Table;
+            case "jsonl":
+                return AuditListFormat.JsonLines;
+            case "csv":
+                return AuditListFormat.Csv;
+            default:
+                result.AddError($"--format must be table, jsonl or csv, got '{text}'");
+                return AuditListFormat.Table;
+        }
     }
 
     private static int ParseLimit(ArgumentResult result)

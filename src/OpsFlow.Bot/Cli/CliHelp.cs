@@ -13,7 +13,7 @@ internal sealed class CliHelp(HelpAction inner) : SynchronousCommandLineAction
     private static readonly string[] Footer =
     [
         "Configuration comes from appsettings.json, environment variables (OpsFlow__Section__Key) and --Section:Key=value overrides, as for the server.",
-        "Exit codes: 0 success, 1 failure (a run that did not succeed, a script with problems), 2 bad usage or parameters.",
+        "Exit codes: 0 success, 1 failure (a run that did not succeed, a script with problems, a broken audit chain), 2 bad usage or parameters.",
         "Without a verb the host starts the web server.",
     ];
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using Spectre.Console;
 
 namespace OpsFlow.Bot.Cli;
@@ -85,9 +86,20 @@ internal static class OpsFlowCommandLine
         }
 
         console.WriteLine();
-        var verb = parsed.CommandResult.Command == root ? [] : new[] { parsed.CommandResult.Command.Name };
-        await root.Parse([.. verb, "--help"]).InvokeAsync(invocation, cancellationToken);
+        await root.Parse([.. VerbPath(parsed.CommandResult, root), "--help"]).InvokeAsync(invocation, cancellationToken);
         return BadUsage;
+    }
+
+    /// <summary>The words that name the verb a parse reached, from the root down (`audit list`), for its help.</summary>
+    private static List<string> VerbPath(CommandResult reached, Command root)
+    {
+        var path = new List<string>();
+        for (var result = reached; result is not null && result.Command != root; result = result.Parent as CommandResult)
+        {
+            path.Insert(0, result.Command.Name);
+        }
+
+        return path;
     }
 
     /// <summary>`opsflow help [verb]` is the same as `opsflow [verb] --help`.</summary>

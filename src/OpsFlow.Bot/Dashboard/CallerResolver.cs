@@ -32,16 +32,7 @@ public sealed class CallerResolver(ActorDirectory directory, SignInOptions signI
     {
         if (!DevelopmentMode)
         {
-            var user = context.User;
-            if (user.Identity?.IsAuthenticated != true)
-            {
-                return directory.Resolve("anonymous");
-            }
-
-            // Claims are read unmapped (MapInboundClaims = false): "oid" is the object id Teams reports as aadObjectId.
-            var id = user.FindFirstValue("oid") ?? user.FindFirstValue("sub") ?? "anonymous";
-            var upn = user.FindFirstValue("preferred_username") ?? user.FindFirstValue("upn");
-            return directory.Resolve(id, user.FindFirstValue("name") ?? upn, upn, user.FindFirstValue("oid"));
+            return context.User.Identity?.IsAuthenticated == true ? SignedIn(context.User) : directory.Resolve("anonymous");
         }
 
         var header = context.Request.Headers[UserHeader].ToString();
@@ -55,6 +46,16 @@ public sealed class CallerResolver(ActorDirectory directory, SignInOptions signI
         // picker offers everyone the roles name: a UPN or an object id is that identity too.
         var who = header.Trim();
         return directory.Resolve(who, name, IdentityNames.IsUpn(who) ? who : null, IdentityNames.IsObjectId(who) ? who : null);
+    }
+
+    /// <summary>The person an Entra ID sign-in names, with the roles their ids are given.</summary>
+    public Actor SignedIn(ClaimsPrincipal user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        // Claims are read unmapped (MapInboundClaims = false): "oid" is the object id Teams reports as aadObjectId.
+        var id = user.FindFirstValue("oid") ?? user.FindFirstValue("sub") ?? "anonymous";
+        var upn = user.FindFirstValue("preferred_username") ?? user.FindFirstValue("upn");
+        return directory.Resolve(id, user.FindFirstValue("name") ?? upn, upn, user.FindFirstValue("oid"));
     }
 
     /// <summary>The users development mode offers in its picker: everyone the role configuration names.</summary>

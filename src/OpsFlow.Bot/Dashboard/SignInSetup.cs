@@ -67,6 +67,9 @@ internal static class SignInSetup
                 oidc.TokenValidationParameters.NameClaimType = "name";
                 oidc.Scope.Add("profile");
                 oidc.Scope.Add("email");
+                // Each sign-in, and each that fails, goes to the audit log.
+                oidc.Events.OnTicketReceived = SignInAudit.SignedInAsync;
+                oidc.Events.OnRemoteFailure = SignInAudit.FailedAsync;
             });
         builder.Services.AddAuthorization();
         return builder;

@@ -12,8 +12,9 @@ public sealed class InMemoryAuditLog : IAuditLog
     {
         lock (_gate)
         {
-            var previous = _entries.Count == 0 ? AuditChain.Genesis : _entries[^1].Hash;
-            _entries.Add(AuditChain.Link(_entries.Count + 1, previous, entry));
+            // After the last entry, as a database store does, so a test's Remove leaves a gap rather than a second seq.
+            var last = _entries.Count == 0 ? null : _entries[^1];
+            _entries.Add(AuditChain.Link((last?.Seq ?? 0) + 1, last?.Hash ?? AuditChain.Genesis, entry));
         }
 
         return Task.CompletedTask;
@@ -23,7 +24,8 @@ public sealed class InMemoryAuditLog : IAuditLog
     {
         lock (_gate)
         {
-            return Task.FromResult<IReadOnlyList<AuditEntry>>(_entries.Where(e => AuditFilter.Matches(query, e)).Take(query.Limit).ToArray());
+            var ordered = query.NewestFirst ? Enumerable.Reverse(_entries) : _entries;
+            return Task.FromResult<IReadOnlyList<AuditEntry>>(ordered.Where(e => AuditFilter.Matches(query, e)).Take(query.Limit).ToArray());
         }
     }
 
@@ -43,6 +45,15 @@ public sealed class InMemoryAuditLog : IAuditLog
         {
             var i = _entries.FindIndex(e => e.Seq == seq);
             _entries[i] = change(_entries[i]);
+        }
+    }
+
+    /// <summary>Deletes an entry as stored, for tests of the chain's verification (an attacker with database access).</summary>
+    public void Remove(long seq)
+    {
+        lock (_gate)
+        {
+            _entries.RemoveAll(e => e.Seq == seq);
         }
     }
 }

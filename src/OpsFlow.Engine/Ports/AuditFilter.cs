@@ -5,6 +5,7 @@ public static class AuditFilter
 {
     public static bool Matches(AuditQuery query, AuditEntry entry) =>
         entry.Seq > query.AfterSeq
+        && (query.BeforeSeq is not { } before || entry.Seq < before)
         && (query.From is not { } from || entry.Event.At >= from)
         && (query.To is not { } to || entry.Event.At < to)
         && (string.IsNullOrWhiteSpace(query.Action) || string.Equals(entry.Event.Action, query.Action, StringComparison.OrdinalIgnoreCase))

@@ -34,8 +34,20 @@ public sealed record AuditEvent(
 /// </summary>
 public sealed record AuditEntry(long Seq, AuditEvent Event, string PreviousHash, string Hash);
 
-/// <summary>Which entries to read; every filter is optional. <paramref name="Actor"/> matches any of an entry's ids or its name.</summary>
-public sealed record AuditQuery(DateTimeOffset? From = null, DateTimeOffset? To = null, string? Actor = null, string? Action = null, long AfterSeq = 0, int Limit = 500);
+/// <summary>
+/// Which entries to read; every filter is optional. <paramref name="Actor"/> matches any of an entry's ids or its name.
+/// Oldest first after <paramref name="AfterSeq"/> (a reader catching up); with <paramref name="NewestFirst"/> the newest
+/// first, and <paramref name="BeforeSeq"/> pages back from the last one seen (the dashboard's page).
+/// </summary>
+public sealed record AuditQuery(
+    DateTimeOffset? From = null,
+    DateTimeOffset? To = null,
+    string? Actor = null,
+    string? Action = null,
+    long AfterSeq = 0,
+    int Limit = 500,
+    long? BeforeSeq = null,
+    bool NewestFirst = false);
 
 /// <summary>What a check of the whole chain found: the first entry that does not fit, or none.</summary>
 public sealed record AuditVerification(long Checked, long? BrokenAt, string? Problem)
@@ -51,7 +63,7 @@ public interface IAuditLog
 {
     Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken = default);
 
-    /// <summary>Entries in order of <see cref="AuditEntry.Seq"/>, oldest first.</summary>
+    /// <summary>The first <see cref="AuditQuery.Limit"/> matching entries in order of <see cref="AuditEntry.Seq"/>: oldest first, or newest first when asked.</summary>
     Task<IReadOnlyList<AuditEntry>> QueryAsync(AuditQuery query, CancellationToken cancellationToken = default);
 
     /// <summary>Walks the whole chain and reports the first entry whose hash or link is wrong.</summary>

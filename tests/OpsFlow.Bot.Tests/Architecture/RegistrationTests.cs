@@ -25,7 +25,7 @@ public sealed class RegistrationTests
     [
         typeof(IWorkflowTimers), typeof(IWorkflowTimerHandler), typeof(IRunDispatcher), typeof(IRunSchedules),
         typeof(IRunStore), typeof(IRunReports), typeof(IDefinitionSnapshotStore), typeof(IChatStore), typeof(IChatNoticeLog),
-        typeof(OpsFlowDatabase), typeof(DatabaseProvider), typeof(WorkflowEngine), typeof(TimeProvider),
+        typeof(OpsFlowDatabase), typeof(DatabaseProvider), typeof(WorkflowEngine), typeof(TimeProvider), typeof(IAuditLog),
     ];
 
     [Fact]
@@ -48,6 +48,7 @@ public sealed class RegistrationTests
         Assert.Equal(asProgram, teamsFirst);
         Assert.Equal("OpsFlow.Scheduling.QuartzWorkflowTimers", asProgram[typeof(IWorkflowTimers)]);
         Assert.Equal("OpsFlow.Persistence.EfChatStore", asProgram[typeof(IChatStore)]);
+        Assert.Equal("OpsFlow.Persistence.EfAuditLog", asProgram[typeof(IAuditLog)]);
     }
 
     [Theory]

@@ -5,6 +5,8 @@ import { renderRuns } from './pages/runs.js';
 import { renderRun } from './pages/run.js';
 import { renderWorkflows } from './pages/workflows.js';
 import { renderReports } from './pages/reports.js';
+import { renderAudit } from './pages/audit.js';
+import { hasRole } from './roles.js';
 import { renderNotFound } from './pages/notfound.js';
 
 const app = document.getElementById('app');
@@ -17,6 +19,7 @@ const routes = [
   [/^\/runs\/([^/]+)\/?$/, (m) => (root, ctx) => renderRun(root, ctx, decodeURIComponent(m[1]))],
   [/^\/workflows\/?$/, () => renderWorkflows],
   [/^\/reports\/?$/, () => renderReports],
+  [/^\/audit\/?$/, () => renderAudit],
 ];
 
 export function navigate(path) {
@@ -40,6 +43,8 @@ function route() {
 }
 
 function renderWho() {
+  // Links to pages only some roles may read (the audit log: admins); the server refuses the others regardless.
+  for (const link of document.querySelectorAll('[data-role]')) link.hidden = !hasRole(me, link.dataset.role);
   const who = clear(document.getElementById('who'));
   const roles = h('span', { class: 'roles', 'data-testid': 'roles' }, me.roles.join(', '));
   if (!me.developmentMode) {
