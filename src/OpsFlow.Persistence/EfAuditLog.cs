@@ -18,6 +18,8 @@ internal sealed class EfAuditLog(DatabaseReads reads, WriteQueue writes) : IAudi
 
     private const int VerifyPage = 1_000;
 
+    private const int MinQueryPage = 100;
+
     public async Task AppendAsync(AuditEvent entry, CancellationToken cancellationToken = default)
     {
         for (var attempt = 1; ; attempt++)
@@ -50,11 +52,12 @@ internal sealed class EfAuditLog(DatabaseReads reads, WriteQueue writes) : IAudi
             long? cursor = null;
             while (found.Count < query.Limit)
             {
-                // The prefilter is a superset of the filter: read on past rows it let through that the filter does not.
-                var wanted = query.Limit - found.Count;
-                var page = await Page(rows, query.NewestFirst, cursor).Take(wanted).ToListAsync(cancellationToken);
-                found.AddRange(page.Select(AuditMapping.ToEntry).Where(e => AuditFilter.Matches(query, e)));
-                if (page.Count < wanted)
+                // The prefilter is a superset of the filter: read on past rows it let through that the filter does not,
+                // a page at a time even when one entry is wanted (an actor that is part of many ids).
+                var size = Math.Max(query.Limit - found.Count, MinQueryPage);
+                var page = await Page(rows, query.NewestFirst, cursor).Take(size).ToListAsync(cancellationToken);
+                found.AddRange(page.Select(AuditMapping.ToEntry).Where(e => AuditFilter.Matches(query, e)).Take(query.Limit - found.Count));
+                if (page.Count < size)
                 {
                     break;
                 }
