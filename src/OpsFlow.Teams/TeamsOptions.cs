@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Model;
 namespace OpsFlow.Teams;
 
 /// <summary>The Teams channel (section "OpsFlow:Teams").</summary>
@@ -24,6 +25,13 @@ public sealed class TeamsOptions
 
     /// <summary>Names for conversations, so a script can say `conversation: "ops"` instead of a Teams id.</summary>
     public Dictionary<string, string> Conversations { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// Where the card of a run not started in chat goes (the API, the dashboard, the command line, a schedule with no
+    /// conversation of its own): a conversation id or a name from <see cref="Conversations"/>. Empty: such runs post no
+    /// card, and their approvals are seen only on the dashboard.
+    /// </summary>
+    public string? DefaultConversation { get; set; }
 
     /// <summary>How long the background handling of one activity may take before it is cancelled.</summary>
     public TimeSpan ProcessingTimeout { get; set; } = TimeSpan.FromSeconds(60);
@@ -92,4 +100,10 @@ public sealed class TeamsOptions
     /// <summary>A conversation id for a configured name, or the value itself.</summary>
     public string ResolveConversation(string nameOrId) =>
         Conversations.TryGetValue(nameOrId, out var id) ? id : nameOrId;
+
+    /// <summary>The conversation a run's card belongs in: where it was asked for, else the default conversation, else none.</summary>
+    public string? HomeOf(RunRecord run) =>
+        !string.IsNullOrWhiteSpace(run.ReplyTo) ? ResolveConversation(run.ReplyTo)
+        : !string.IsNullOrWhiteSpace(DefaultConversation) ? ResolveConversation(DefaultConversation.Trim())
+        : null;
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Playground.Tests;
 
@@ -65,5 +67,39 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.ExpectTextAsync("health-check");
         await chat.ScreenshotAsync("deploy-rolled-back");
         await chat.Page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task ADeployStartedFromTheDashboard_AsksForItsApprovalInTheGroupChat_WhereAnotherUserApproves()
+    {
+        var group = fixture.Config.GroupChatId;
+        // The bot learns how to reach the group chat from its first message there (Teams: the install event).
+        await fixture.Api.SendAsAsync("user-id-2", group, "help", mentionBot: true);
+        await fixture.Events.WaitForAsync(m => m.Action == "createMessage" && m.Mentions("post their card in the default conversation"), Shown, "with /help saying where runs from elsewhere go");
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{fixture.Host.BaseUrl}/api/runs")
+        {
+            Content = new StringContent("""{"workflow":"deploy","parameters":{"app":"dash-app","version":"v1.3","env":"prod"}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-OpsFlow-User", "user-id-0");
+        request.Headers.Add("X-OpsFlow-Client", "dashboard");
+        using var started = await http.SendAsync(request);
+        var body = await started.Content.ReadAsStringAsync();
+        Assert.True(started.IsSuccessStatusCode, $"{started.StatusCode}: {body}");
+        var runId = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("run").GetProperty("id").GetString()!;
+
+        var waiting = await fixture.Events.WaitForAsync(
+            m => m.Mentions(runId) && PlaygroundApi.FindAction(m, "Approve") is not null, Build, $"with the Approve button of run {runId}");
+        var card = await fixture.Host.Services.GetRequiredService<OpsFlow.Chat.IChatStore>().GetRunCardAsync(runId);
+        Assert.True(card?.ConversationId == group, $"the card of a run started from the dashboard belongs in the default conversation, not {card?.ConversationId}");
+        Assert.True(waiting.Mentions("Approving lets this run"), "the approval shows what it lets run");
+
+        await fixture.Api.PressAsAsync("user-id-1", group, waiting, "Approve");
+        // How the deploy itself ends is the other tests' concern (this app shares their port); the run must end, so the
+        // app it started is stopped, and the approval must have been Megan's, given in the group chat.
+        await fixture.Host.WaitForStatusAsync(runId, Build, RunStatus.Succeeded, RunStatus.RolledBack, RunStatus.Failed);
+        var history = await fixture.Host.Services.GetRequiredService<IRunStore>().GetHistoryAsync(runId);
+        Assert.Contains(history, h => h.Step == "prod-approval" && h.Reason.StartsWith("approved by Megan Bowen on plan ", StringComparison.Ordinal));
     }
 }

@@ -44,6 +44,9 @@ public sealed class PlaygroundHost : OpsFlowFactory
         settings["OpsFlow:Scripts:Watch"] = "false";
         settings["OpsFlow:Playground:Enabled"] = "false";
         settings["OpsFlow:Teams:AppId"] = string.Empty;
+        // As shipped: runs started outside chat post their card in the Playground's group chat.
+        settings["OpsFlow:Teams:Conversations:ops"] = "opsflow-group-chat";
+        settings["OpsFlow:Teams:DefaultConversation"] = "ops";
         settings["OpsFlow:Access:Roles:operator:0"] = "user-id-0";
         settings["OpsFlow:Access:Roles:admin:0"] = "user-id-1";
         settings["OpsFlow:Access:Roles:ops-manager:0"] = "user-id-1";

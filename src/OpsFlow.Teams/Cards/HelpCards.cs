@@ -10,7 +10,7 @@ internal sealed record CommandHelp(string Usage, string Summary);
 internal static class HelpCards
 {
     /// <summary>The overview; <paramref name="problem"/> leads it when it answers a command that went wrong.</summary>
-    public static AdaptiveCard Overview(IReadOnlyList<WorkflowDescriptor> workflows, IReadOnlyList<CommandHelp> commands, string? problem = null)
+    public static AdaptiveCard Overview(IReadOnlyList<WorkflowDescriptor> workflows, IReadOnlyList<CommandHelp> commands, string? problem = null, string? whereRunsGo = null)
     {
         var body = new List<CardElement>();
         if (problem is not null)
@@ -28,6 +28,11 @@ internal static class HelpCards
         body.Add(ReplyCard.Heading("Commands"));
         body.AddRange(commands.Select(c => ReplyCard.Entry(c.Usage, c.Summary)));
         body.Add(ReplyCard.Note("Arguments go in the order shown, or as name=value; quote a value that holds spaces. /help <workflow> explains its parameters."));
+        if (whereRunsGo is not null)
+        {
+            body.Add(ReplyCard.Note(whereRunsGo));
+        }
+
         var fallback = (problem is null ? string.Empty : problem + " ")
             + $"Workflows: {string.Join(", ", workflows.Select(w => w.Name))}. Type /help <workflow> for its parameters.";
         return ReplyCard.Build("OpsFlow help", fallback, body);

@@ -5,10 +5,19 @@ using OpsFlow.Teams.Inbound;
 namespace OpsFlow.Teams.Commands;
 
 /// <summary>The help card, also the answer to an unknown command or workflow (docs/product.md §2: never fail silently).</summary>
-internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex commands, ChatReplies replies)
+internal sealed class HelpReplies(IWorkflowCatalog catalog, CommandIndex commands, ChatReplies replies, TeamsOptions options)
 {
     public AdaptiveCard Overview(string? problem) =>
-        HelpCards.Overview(catalog.List(), commands.All.Select(c => new CommandHelp(c.Usage, c.Summary)).ToArray(), problem);
+        HelpCards.Overview(catalog.List(), commands.All.Select(c => new CommandHelp(c.Usage, c.Summary)).ToArray(), problem, DefaultConversationNote());
+
+    /// <summary>Where the cards of runs started outside chat go, so nobody wonders where a dashboard run's approval is.</summary>
+    private string DefaultConversationNote() =>
+        string.IsNullOrWhiteSpace(options.DefaultConversation)
+            ? "Runs started outside chat (dashboard, API, command line, schedules without a conversation) post no card: set OpsFlow:Teams:DefaultConversation to give them one."
+            : $"Runs started outside chat (dashboard, API, command line, schedules without a conversation) post their card in the default conversation, {Describe(options.DefaultConversation.Trim())}.";
+
+    private string Describe(string nameOrId) =>
+        options.Conversations.ContainsKey(nameOrId) ? $"'{nameOrId}' ({options.ResolveConversation(nameOrId)})" : nameOrId;
 
     public Task SendOverviewAsync(Turn turn, string? problem, CancellationToken cancellationToken) =>
         replies.CardAsync(turn, Overview(problem), cancellationToken);

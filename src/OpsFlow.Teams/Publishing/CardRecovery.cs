@@ -15,7 +15,8 @@ namespace OpsFlow.Teams.Publishing;
 /// shows nothing new. Their notifications go through the notice log like any other, so what the previous process sent
 /// is not sent again and what it never sent is sent now. Keeps no state.
 /// </summary>
-internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJournal? journal, TimeProvider clock, ILogger logger)
+/// <param name="hasHome">Whether a run's card has a conversation to go to (its own, or the default conversation).</param>
+internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJournal? journal, TimeProvider clock, ILogger logger, Func<RunRecord, bool> hasHome)
 {
     /// <summary>How far back runs are looked at: the runs of a day.</summary>
     public static readonly TimeSpan CatchUpWindow = TimeSpan.FromDays(1);
@@ -82,7 +83,7 @@ internal sealed class CardRecovery(IRunStore runs, IChatStore chats, RunCardJour
         for (var skip = 0; ; skip += CatchUpPage)
         {
             var page = await runs.ListRunsAsync(new RunQuery { From = since, Skip = skip, Take = CatchUpPage }, cancellationToken);
-            ended.AddRange(page.Runs.Where(r => !string.IsNullOrWhiteSpace(r.ReplyTo) && RunCardBuilder.IsFinal(r.Status) && r.EndedAt is not null));
+            ended.AddRange(page.Runs.Where(r => hasHome(r) && RunCardBuilder.IsFinal(r.Status) && r.EndedAt is not null));
             if (page.Runs.Count < CatchUpPage)
             {
                 break;

@@ -54,7 +54,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
         var writer = new CardWriter(source, chats, connector, new FirstCardClaim(chats, clock, logger), clock, logger, metrics, journal);
         var parts = new PublishingParts(writer, new NoticeSender(chats, connector, clock, logger), source, chats, conversations, access, clock, logger, metrics);
         _actors = new ConversationActors(parts);
-        _recovery = new CardRecovery(runs, chats, journal, clock, logger);
+        _recovery = new CardRecovery(runs, chats, journal, clock, logger, run => options.HomeOf(run) is not null);
     }
 
     /// <summary>Never blocks the engine: it tells the run's conversation that the card is out of date.</summary>
@@ -66,7 +66,7 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
             return ValueTask.CompletedTask;
         }
 
-        var conversationId = _actors.RouteOf(run.Id) ?? (string.IsNullOrWhiteSpace(run.ReplyTo) ? null : _options.ResolveConversation(run.ReplyTo));
+        var conversationId = _actors.RouteOf(run.Id) ?? _options.HomeOf(run);
         if (conversationId is not null)
         {
             _actors.Send(run.Id, conversationId, new RunDirty(run.Id, RunCardBuilder.IsFinal(run.Status), _clock.GetUtcNow()));
@@ -145,8 +145,10 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
     {
         foreach (var run in await _recovery.RunsToCatchUpAsync(cancellationToken))
         {
-            var conversationId = _actors.RouteOf(run.Id) ?? _options.ResolveConversation(run.ReplyTo!);
-            _actors.Send(run.Id, conversationId, new RunDirty(run.Id, true, _clock.GetUtcNow()));
+            if ((_actors.RouteOf(run.Id) ?? _options.HomeOf(run)) is { } conversationId)
+            {
+                _actors.Send(run.Id, conversationId, new RunDirty(run.Id, true, _clock.GetUtcNow()));
+            }
         }
     }
 
@@ -170,9 +172,9 @@ public sealed class RunCardPublisher : BackgroundService, IRunObserver, IRunCard
         try
         {
             var conversationId = (await _chats.GetRunCardAsync(runId, cancellationToken))?.ConversationId;
-            if (conversationId is null && await _runs.GetRunAsync(runId, cancellationToken) is { ReplyTo: { Length: > 0 } replyTo })
+            if (conversationId is null && await _runs.GetRunAsync(runId, cancellationToken) is { } run)
             {
-                conversationId = _options.ResolveConversation(replyTo);
+                conversationId = _options.HomeOf(run);
             }
 
             if (conversationId is not null)

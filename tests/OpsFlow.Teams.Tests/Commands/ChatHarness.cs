@@ -41,7 +41,7 @@ public sealed class ChatHarness : IAsyncDisposable
     private int _activities;
 
     /// <param name="chats">A chat store shared with another harness: a second host on the same database.</param>
-    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Chat.IChatStore? chats = null)
+    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Chat.IChatStore? chats = null, string? defaultConversation = null)
     {
         var options = new AccessOptions
         {
@@ -68,7 +68,7 @@ public sealed class ChatHarness : IAsyncDisposable
         services.AddOpsFlowTeams(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         services
             .AddSingleton<TimeProvider>(Clock)
-            .AddSingleton(new TeamsOptions { DashboardUrl = dashboardUrl })
+            .AddSingleton(new TeamsOptions { DashboardUrl = dashboardUrl, DefaultConversation = defaultConversation })
             .AddSingleton(options)
             .AddSingleton<IRunStore>(Store)
             .AddSingleton<IWorkflowCatalog>(Catalog)

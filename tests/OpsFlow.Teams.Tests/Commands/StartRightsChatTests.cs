@@ -43,4 +43,16 @@ public sealed class StartRightsChatTests
         Assert.Contains("When keep<2", text, StringComparison.Ordinal);
         Assert.Contains("only role:admin", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("19:ops@thread.tacv2", "post their card in the default conversation, 19:ops@thread.tacv2")]
+    [InlineData(null, "post no card: set OpsFlow:Teams:DefaultConversation")]
+    public async Task Help_SaysWhereTheCardsOfRunsStartedOutsideChatGo(string? defaultConversation, string expected)
+    {
+        await using var chat = new ChatHarness(defaultConversation: defaultConversation);
+
+        await chat.SayAsync("/help");
+
+        Assert.Contains(expected, System.Text.Json.JsonSerializer.Serialize(chat.LastCard, Relaxed), StringComparison.Ordinal);
+    }
 }
