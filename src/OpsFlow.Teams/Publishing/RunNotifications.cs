@@ -29,9 +29,11 @@ public static class RunNotifications
         var run = view.Run;
         if (!RunCardBuilder.IsFinal(run.Status))
         {
+            // An approval still waiting is news however long ago it began: the approvers must act, and an escalation
+            // (hours later, to other people) must reach the new approvers. Each round and escalation is announced once.
             foreach (var step in view.Steps.Where(s => s.Kind == StepKind.Approval && s.Record.Status == StepStatus.Waiting && s.Approval is not null))
             {
-                yield return (Approval(run, step, access), step.Record.StartedAt);
+                yield return (Approval(run, step, access), null);
             }
         }
 
@@ -69,11 +71,14 @@ public static class RunNotifications
             : "any operator";
         var message = string.IsNullOrWhiteSpace(approval.Message) ? string.Empty : $": {RunCardText.Trim(approval.Message, 300)}";
         var deadline = step.Record.DueAt is { } due ? $" before {RunCardText.Time(due)}" : string.Empty;
+        var text = step.Record.Escalated
+            ? $"⏫ Escalated: run {run.Id} ({run.Workflow}) still waits for approval of {step.Name}{message}; nobody decided in time. {who}: please decide on the run's card{deadline}."
+            : $"⏳ Run {run.Id} ({run.Workflow}) waits for approval of {step.Name}{message}. {who}: please decide on the run's card{deadline}.";
         return new RunNotification(
             // The engine does not count approval rounds in Attempt; each new wait starts at a new time.
             $"{run.Id}|approval|{step.Name}|{step.Record.Attempt}|{step.Record.Escalated}|{step.Record.StartedAt:O}",
-            "approval",
-            $"⏳ Run {run.Id} ({run.Workflow}) waits for approval of {step.Name}{message}. {who}: please decide on the run's card{deadline}.",
+            step.Record.Escalated ? "escalation" : "approval",
+            text,
             people);
     }
 

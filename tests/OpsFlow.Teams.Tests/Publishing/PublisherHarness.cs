@@ -69,7 +69,7 @@ internal sealed class PublisherHarness
     {
         var workflow = new WorkflowBuilder("deploy", "Deploy an application");
         var build = workflow.Step("build", _ => { }).Retry(3, TimeSpan.FromSeconds(1));
-        var gate = workflow.Approval("prod-approval").After(build).Approvers("role:ops-manager", "tech-lead@contoso.com").Message("Deploy web-app to production");
+        var gate = workflow.Approval("prod-approval").After(build).Approvers("role:ops-manager", "tech-lead@contoso.com").EscalateTo("oncall-lead").Message("Deploy web-app to production");
         workflow.Step("stop", _ => { }).After(gate).Compensate(_ => { });
         return workflow.Build();
     }

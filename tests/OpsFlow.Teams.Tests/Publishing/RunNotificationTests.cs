@@ -55,6 +55,20 @@ public sealed class RunNotificationTests
     }
 
     [Fact]
+    public async Task Escalation_HoursAfterTheApprovalBegan_PingsTheEscalationApprovers()
+    {
+        var h = await WaitingForApprovalAsync();
+        await h.AdvanceAsync(TimeSpan.FromHours(2));
+        await h.ChangeAsync("r-1", r => r, ("prod-approval", s => s with { Escalated = true, DueAt = h.Clock.GetUtcNow().AddHours(2) }));
+        await h.AdvanceAsync(2 * S);
+
+        var texts = Texts(h);
+        Assert.True(texts.Length == 2, $"the escalation two hours in must be announced, not dropped as old news: {texts.Length} message(s)");
+        Assert.Equal(["oncall-lead"], MentionedIds(texts[^1]));
+        Assert.StartsWith("⏫ Escalated: run r-1 (deploy) still waits for approval of prod-approval", texts[^1].Activity.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Failure_MentionsTheRequesterOnce_AndNamesTheStepAndError()
     {
         var h = new PublisherHarness();
