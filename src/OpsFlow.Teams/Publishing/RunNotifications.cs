@@ -50,6 +50,33 @@ public static class RunNotifications
                 [requester]), failed?.Record.EndedAt);
         }
 
+        // How a rollback ended is news of its own (the failure notice above went out when it began): what was undone,
+        // and, when a compensation failed, what was not, for a human to finish.
+        var undone = view.Steps.Where(st => st.Record.Status == StepStatus.Compensated).Select(st => st.Name).ToArray();
+        var stuck = view.Steps.Where(st => st.Record.Status == StepStatus.CompensationFailed).ToArray();
+        if (stuck.Length > 0 && RunCardBuilder.IsFinal(run.Status))
+        {
+            var requester = Mentioned(run.RequestedById, run.RequestedByName);
+            var admins = Expand(["role:" + Roles.Admin], access).Where(a => !string.Equals(a, run.RequestedById, StringComparison.OrdinalIgnoreCase)).Select(a => Mentioned(a, a)).ToArray();
+            Mention[] people = [requester, .. admins];
+            var failures = string.Join("; ", stuck.Select(st => $"{st.Name}: {RunCardText.Trim(st.Record.Error ?? "no error recorded", 200)}"));
+            yield return (new RunNotification(
+                $"{run.Id}|needs-human",
+                "needs a human",
+                $"⚠ Run {run.Id} ({run.Workflow}) needs a human: its rollback could not undo {string.Join(", ", stuck.Select(st => st.Name))} ({failures}). "
+                    + $"Undone: {(undone.Length == 0 ? "nothing" : string.Join(", ", undone))}. {string.Join(", ", people.Select(p => p.Text))}: finish the rollback by hand, then see the run's card.",
+                people), run.EndedAt);
+        }
+        else if (run.Status == RunStatus.RolledBack)
+        {
+            var requester = Mentioned(run.RequestedById, run.RequestedByName);
+            yield return (new RunNotification(
+                $"{run.Id}|rolled-back",
+                "rolled back",
+                $"↩ Run {run.Id} ({run.Workflow}) is rolled back: undone {(undone.Length == 0 ? "nothing (no step had a rollback action)" : string.Join(", ", undone))}. {requester.Text}, the card shows each step.",
+                [requester]), run.EndedAt);
+        }
+
         if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
         {
             var (symbol, _) = StatusStyle.Of(run.Status);

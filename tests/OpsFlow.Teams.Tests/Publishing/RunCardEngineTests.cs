@@ -58,9 +58,11 @@ public sealed class RunCardEngineTests
 
         Assert.DoesNotContain("switch line 5\"", last, StringComparison.Ordinal);
         var texts = h.Connector.Calls.Where(c => c.Activity.Text is not null).Select(c => c.Activity.Text!).ToArray();
-        Assert.Equal(2, texts.Length);
+        Assert.True(texts.Length == 3, $"the approval request, the failure and the rollback's outcome: {string.Join(" | ", texts)}");
         Assert.Contains("<at>user-id-2</at>", texts[0], StringComparison.Ordinal);
         Assert.Contains("<at>Alex Wilber</at>", texts[1], StringComparison.Ordinal);
+        Assert.StartsWith("↩ Run", texts[2], StringComparison.Ordinal);
+        Assert.Contains("is rolled back: undone stop", texts[2], StringComparison.Ordinal);
         await CardValidator.AssertValidAsync(cards.Select((c, i) => ($"engine-{i}", (AdaptiveCard)c.Activity.Attachments![0].Content!)));
     }
 }

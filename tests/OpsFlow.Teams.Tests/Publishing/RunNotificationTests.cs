@@ -69,6 +69,39 @@ public sealed class RunNotificationTests
     }
 
     [Fact]
+    public async Task RolledBack_IsAnnouncedOnce_WithWhatWasUndone()
+    {
+        var h = await WaitingForApprovalAsync();
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.RollingBack },
+            ("prod-approval", s => s with { Status = StepStatus.Succeeded }), ("stop", s => s with { Status = StepStatus.Failed, Error = "port in use" }));
+        await h.AdvanceAsync(2 * S);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.RolledBack, EndedAt = h.Clock.GetUtcNow() }, ("build", s => s with { Status = StepStatus.Compensated }));
+        await h.AdvanceAsync(2 * S);
+        await h.ChangeAsync("r-1", r => r);
+        await h.AdvanceAsync(2 * S);
+
+        var rolledBack = Assert.Single(Texts(h), t => t.Activity.Text!.StartsWith('↩'));
+        Assert.Equal("↩ Run r-1 (deploy) is rolled back: undone build. <at>Alex Wilber</at>, the card shows each step.", rolledBack.Activity.Text);
+        Assert.Equal(["user-id-0"], MentionedIds(rolledBack));
+    }
+
+    [Fact]
+    public async Task ACompensationThatFailed_IsAnnouncedAsNeedingAHuman_MentioningTheRequesterAndTheAdmins()
+    {
+        var h = await WaitingForApprovalAsync();
+        h.Access.Roles[Roles.Admin] = ["ada", "user-id-0"];
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Failed, EndedAt = h.Clock.GetUtcNow(), Error = "compensation of step 'build' failed" },
+            ("prod-approval", s => s with { Status = StepStatus.Succeeded }),
+            ("stop", s => s with { Status = StepStatus.Compensated }),
+            ("build", s => s with { Status = StepStatus.CompensationFailed, Error = "artifact store unreachable" }));
+        await h.AdvanceAsync(2 * S);
+
+        var human = Assert.Single(Texts(h), t => t.Activity.Text!.StartsWith('⚠'));
+        Assert.Contains("needs a human: its rollback could not undo build (build: artifact store unreachable). Undone: stop.", human.Activity.Text, StringComparison.Ordinal);
+        Assert.Equal(["user-id-0", "ada"], MentionedIds(human));
+    }
+
+    [Fact]
     public async Task Failure_MentionsTheRequesterOnce_AndNamesTheStepAndError()
     {
         var h = new PublisherHarness();
