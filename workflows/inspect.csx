@@ -1,15 +1,18 @@
 #load "lib/format.csx"
 
 // inspect: checks of this machine, run in parallel (they share no state), then one Markdown report.
-// Each check sets two outputs the report reads: `status` (ok or warning) and `summary` (Markdown lines).
+// Each check reports what it found as findings (ok, warning or critical: on the card, the dashboard and the API)
+// and sets two outputs the report reads: `status` (its worst finding) and `summary` (Markdown lines).
 //
 // A warning does not fail the run by default: the report is the product, and a scheduled daily inspection
-// should deliver it rather than stop at the first full disk. Pass fail-on-warning=true when a warning must
-// end the run Failed (to page someone); the report is written either way.
+// should deliver it rather than stop at the first full disk. The run then ends "succeeded with warnings" (amber),
+// the findings listed. Pass fail-on-warning=true when a warning must end the run Failed (to page someone); the
+// report is written either way.
 
 Workflow("inspect", "Check this machine: disk, memory, load, listening ports and HTTP endpoints");
 
 var diskWarnPercent = Param<int>("disk-warn-percent", "warn when a disk is fuller than this (percent)", defaultValue: 90);
+var diskCriticalPercent = Param<int>("disk-critical-percent", "critical when a disk is fuller than this (percent)", defaultValue: 98);
 var failOnWarning = Param<bool>("fail-on-warning", "end the run Failed when any check warns", defaultValue: false);
 
 // Every morning at 06:00 UTC (Quartz cron, seconds first; "0 6 * * *" works too). If OpsFlow was down at 06:00,
@@ -21,13 +24,14 @@ Schedule("0 0 6 * * ?", timeZone: "UTC", conversation: "ops");
 var endpoints = SettingList("inspect:endpoints");
 var reports = Path.Combine(Path.GetFullPath(DataDirectory), "reports");
 const int MinFreeMemoryPercent = 10;
+const int CriticalFreeMemoryPercent = 3;
 string[] checks = ["disk", "memory", "load", "ports", "endpoints"];
 
 // ContinueOnError on every check: one check that breaks on an odd machine must not cost the whole report.
 Step("disk", ctx =>
 {
     var lines = new List<string>();
-    var warning = false;
+    var worst = FindingLevel.Ok;
 
     // Containers mount one filesystem in many places; list each (size, free) pair once.
     var drives = DriveInfo.GetDrives()
@@ -36,12 +40,20 @@ Step("disk", ctx =>
     foreach (var drive in drives)
     {
         var usedPercent = (int)(100 - (100 * drive.AvailableFreeSpace / drive.TotalSize));
-        var full = usedPercent >= diskWarnPercent;
-        warning |= full;
-        lines.Add($"- `{drive.Name}` {usedPercent}% used, {Bytes(drive.AvailableFreeSpace)} free of {Bytes(drive.TotalSize)}{(full ? $" — **over {diskWarnPercent}%**" : "")}");
+        var level = usedPercent >= diskCriticalPercent ? FindingLevel.Critical : usedPercent >= diskWarnPercent ? FindingLevel.Warning : FindingLevel.Ok;
+        var limit = level == FindingLevel.Critical ? diskCriticalPercent : diskWarnPercent;
+        var line = $"`{drive.Name}` {usedPercent}% used, {Bytes(drive.AvailableFreeSpace)} free of {Bytes(drive.TotalSize)}{(level != FindingLevel.Ok ? $" — **over {limit}%**" : "")}";
+        ctx.Finding(level, line.Replace("`", "").Replace("**", ""));
+        worst = level > worst ? level : worst;
+        lines.Add("- " + line);
     }
 
-    Record(ctx, warning, lines.Count > 0 ? lines : ["- no fixed drives found"]);
+    if (lines.Count == 0)
+    {
+        ctx.Finding(FindingLevel.Ok, "no fixed drives found");
+    }
+
+    Record(ctx, worst, lines.Count > 0 ? lines : ["- no fixed drives found"]);
 }).ContinueOnError();
 
 Step("memory", ctx =>
@@ -49,7 +61,9 @@ Step("memory", ctx =>
     if (!File.Exists("/proc/meminfo"))
     {
         // Elsewhere the runtime knows the total it may use, not what is free: report, do not judge.
-        Record(ctx, false, [$"- {Bytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} usable; free memory is not measured on this OS"]);
+        var usable = $"{Bytes(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes)} usable; free memory is not measured on this OS";
+        ctx.Finding(FindingLevel.Ok, usable);
+        Record(ctx, FindingLevel.Ok, ["- " + usable]);
         return;
     }
 
@@ -62,7 +76,10 @@ Step("memory", ctx =>
     var total = info["MemTotal"];
     var available = info.GetValueOrDefault("MemAvailable", info.GetValueOrDefault("MemFree"));
     var freePercent = (int)(100 * available / total);
-    Record(ctx, freePercent < MinFreeMemoryPercent, [$"- {Bytes(available)} available of {Bytes(total)} ({freePercent}%)"]);
+    var level = freePercent < CriticalFreeMemoryPercent ? FindingLevel.Critical : freePercent < MinFreeMemoryPercent ? FindingLevel.Warning : FindingLevel.Ok;
+    var line = $"memory: {Bytes(available)} available of {Bytes(total)} ({freePercent}%{(level != FindingLevel.Ok ? $", under {MinFreeMemoryPercent}%" : "")})";
+    ctx.Finding(level, line);
+    Record(ctx, level, ["- " + line]);
 }).ContinueOnError();
 
 Step("load", ctx =>
@@ -70,7 +87,8 @@ Step("load", ctx =>
     var cores = Environment.ProcessorCount;
     if (!File.Exists("/proc/loadavg"))
     {
-        Record(ctx, false, [$"- {cores} cores; the load average is not available on this OS"]);
+        ctx.Finding(FindingLevel.Ok, $"{cores} cores; the load average is not available on this OS");
+        Record(ctx, FindingLevel.Ok, [$"- {cores} cores; the load average is not available on this OS"]);
         return;
     }
 
@@ -78,7 +96,10 @@ Step("load", ctx =>
     var fiveMinutes = double.Parse(figures[1], CultureInfo.InvariantCulture);
 
     // More runnable work than cores means work queues for the CPU; the 5-minute figure ignores short spikes.
-    Record(ctx, fiveMinutes > cores, [$"- load {figures[0]} / {figures[1]} / {figures[2]} (1, 5, 15 min) on {cores} cores"]);
+    var level = fiveMinutes > 2 * cores ? FindingLevel.Critical : fiveMinutes > cores ? FindingLevel.Warning : FindingLevel.Ok;
+    var line = $"load {figures[0]} / {figures[1]} / {figures[2]} (1, 5, 15 min) on {cores} cores";
+    ctx.Finding(level, line);
+    Record(ctx, level, ["- " + line]);
 }).ContinueOnError();
 
 Step("ports", ctx =>
@@ -90,42 +111,50 @@ Step("ports", ctx =>
         .Order()
         .ToArray();
     ctx.SetOutput("ports", string.Join(",", ports));
-    Record(ctx, false, [$"- {ports.Length} TCP ports listening: {string.Join(", ", ports)}"]);
+    ctx.Finding(FindingLevel.Ok, $"{ports.Length} TCP ports listening");
+    Record(ctx, FindingLevel.Ok, [$"- {ports.Length} TCP ports listening: {string.Join(", ", ports)}"]);
 }).ContinueOnError();
 
 Step("endpoints", async ctx =>
 {
     if (endpoints.Count == 0)
     {
-        Record(ctx, false, ["- none configured (set OpsFlow:WorkflowSettings:inspect:endpoints)"]);
+        Record(ctx, FindingLevel.Ok, ["- none configured (set OpsFlow:WorkflowSettings:inspect:endpoints)"]);
         return;
     }
 
     var lines = new List<string>();
-    var warning = false;
+    var worst = FindingLevel.Ok;
     foreach (var url in endpoints)
     {
         try
         {
             var reply = await ctx.HealthCheck(url, attempts: 2, interval: TimeSpan.FromSeconds(1));
+            ctx.Finding(FindingLevel.Ok, $"{url}: {reply.Status} in {reply.Elapsed.TotalMilliseconds:0} ms");
             lines.Add($"- {url}: {reply.Status} in {reply.Elapsed.TotalMilliseconds:0} ms");
         }
         catch (Exception ex) when (ex is HealthCheckFailedException or InvalidOperationException or UriFormatException)
         {
             // One endpoint down is a finding for the report, not a reason to skip the others.
-            warning = true;
+            ctx.Finding(FindingLevel.Critical, $"{url} is down: {ex.Message}");
+            worst = FindingLevel.Critical;
             lines.Add($"- {url}: **down**: {ex.Message}");
         }
     }
 
-    Record(ctx, warning, lines);
+    Record(ctx, worst, lines);
 }).ContinueOnError();
 
 Step("report", ctx =>
 {
-    // A check that failed outright left no status: that is a warning too.
+    // A check that failed outright left no status: that is a warning too (and a finding, so the card says so).
     var warnings = checks.Where(check => ctx.Output(check, "status") != "ok").ToArray();
-    var verdict = warnings.Length == 0 ? "ok" : "warning";
+    var verdict = warnings.Length == 0 ? "ok" : checks.Any(check => ctx.Output(check, "status") == "critical") ? "critical" : "warning";
+    foreach (var check in checks.Where(check => ctx.Output(check, "status") is null))
+    {
+        ctx.Finding(FindingLevel.Warning, $"the {check} check failed; see its step log");
+    }
+
     var text = new StringBuilder()
         .AppendLine(CultureInfo.InvariantCulture, $"# Inspection of {Environment.MachineName}")
         .AppendLine()
@@ -151,17 +180,10 @@ Step("report", ctx =>
     }
 }).After(checks);
 
-static void Record(StepContext ctx, bool warning, IEnumerable<string> lines)
+// The check's outputs for the report: its worst finding as `status`, its Markdown lines as `summary`. (The findings
+// themselves are already in the step log.)
+static void Record(StepContext ctx, FindingLevel worst, IEnumerable<string> lines)
 {
-    var summary = string.Join("\n", lines);
-    ctx.SetOutput("status", warning ? "warning" : "ok");
-    ctx.SetOutput("summary", summary);
-    if (warning)
-    {
-        ctx.LogWarning(summary);
-    }
-    else
-    {
-        ctx.Log(summary);
-    }
+    ctx.SetOutput("status", worst.ToString().ToLowerInvariant());
+    ctx.SetOutput("summary", string.Join("\n", lines));
 }

@@ -38,6 +38,7 @@ internal sealed class StepRow
     public string? Error { get; set; }
     public string OutputsJson { get; set; } = "{}";
     public string VotesJson { get; set; } = "[]";
+    public string FindingsJson { get; set; } = "[]";
     public int Extensions { get; set; }
     public bool Escalated { get; set; }
     public long? CompletedSeq { get; set; }

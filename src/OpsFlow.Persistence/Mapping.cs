@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Persistence;
@@ -73,6 +74,7 @@ internal static class Mapping
         Error = step.Error,
         OutputsJson = JsonSerializer.Serialize(step.Outputs, Json),
         VotesJson = JsonSerializer.Serialize(step.Votes, Json),
+        FindingsJson = JsonSerializer.Serialize(step.Findings, Json),
         Extensions = step.Extensions,
         Escalated = step.Escalated,
         CompletedSeq = step.CompletedSeq,
@@ -93,6 +95,7 @@ internal static class Mapping
         Error = row.Error,
         Outputs = JsonSerializer.Deserialize<Dictionary<string, string>>(row.OutputsJson, Json) ?? [],
         Votes = JsonSerializer.Deserialize<ApprovalVote[]>(row.VotesJson, Json) ?? [],
+        Findings = JsonSerializer.Deserialize<Finding[]>(row.FindingsJson, Json) ?? [],
         Extensions = row.Extensions,
         Escalated = row.Escalated,
         CompletedSeq = row.CompletedSeq,

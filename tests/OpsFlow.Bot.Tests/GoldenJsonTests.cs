@@ -44,6 +44,7 @@ public sealed class GoldenJsonTests(OpsFlowFactory factory) : IClassFixture<OpsF
                     RunId = "7k3m9qx2ab", Name = "build", Position = 0, Status = StepStatus.Succeeded, Attempt = 2,
                     StartedAt = T0.AddSeconds(1), EndedAt = T0.AddSeconds(40), CompletedSeq = 1, ProgressPercent = 100,
                     Outputs = new Dictionary<string, string> { ["artifact"] = "web-app-v1.2.tgz" },
+                    Findings = [new OpsFlow.Engine.Definitions.Finding(OpsFlow.Engine.Definitions.FindingLevel.Warning, "artifact is 412 MB, over 400 MB")],
                 },
                 new StepRecord
                 {

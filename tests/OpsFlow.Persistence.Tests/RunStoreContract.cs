@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 
@@ -92,6 +93,7 @@ public abstract partial class RunStoreContract : IAsyncLifetime
             Attempt = 1,
             Outputs = new Dictionary<string, string> { ["artifact"] = "web-1.2.tgz" },
             Votes = [new ApprovalVote("bob", "Bob", true, "ok", T0)],
+            Findings = [new Finding(FindingLevel.Ok, "memory 40% free"), new Finding(FindingLevel.Warning, "disk / 93% used")],
             CompletedSeq = 1,
             DueAt = T0.AddSeconds(30),
         };
@@ -112,6 +114,7 @@ public abstract partial class RunStoreContract : IAsyncLifetime
         Assert.Equal(StepStatus.Succeeded, stored.Status);
         Assert.Equal("web-1.2.tgz", stored.Outputs["artifact"]);
         Assert.Equal("bob", Assert.Single(stored.Votes).ActorId);
+        Assert.Equal(step.Findings, stored.Findings);
         Assert.Equal(T0.AddSeconds(30), stored.DueAt);
         Assert.Equal([1L, 2L, 3L], (await Store.GetHistoryAsync("r1")).Select(h => h.Seq));
         Assert.Equal("compiled", Assert.Single(await Store.GetStepLogAsync("r1", "build")).Text);

@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using static OpsFlow.Scripting.Tests.ShippedWorkflowHarness;
 
@@ -26,7 +27,28 @@ public sealed class InspectWorkflowTests
         }
 
         Assert.Contains("none configured", text, StringComparison.Ordinal);
-        Assert.Contains(report.Outputs["verdict"], new[] { "ok", "warning" });
+        Assert.Contains(report.Outputs["verdict"], new[] { "ok", "warning", "critical" });
+        foreach (var check in new[] { "disk", "memory", "load", "ports" })
+        {
+            Assert.True((await harness.StepAsync(run.Id, check)).Findings.Count > 0, $"the {check} check must report what it found");
+        }
+    }
+
+    [Fact]
+    public async Task Inspect_ADiskOverItsLimit_EndsSucceededWithWarnings_TheDiskFindingNamed()
+    {
+        await using var harness = new ShippedWorkflowHarness();
+        await harness.LoadAsync();
+
+        // Every disk here is more than 1% full: the check must warn, and the run must say so without failing.
+        var run = await harness.StartAsync("inspect", Alice, ("disk-warn-percent", "1"));
+        await harness.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+        var steps = await harness.Store.GetStepsAsync(run.Id);
+
+        var disk = steps.Single(s => s.Name == "disk").Findings;
+        Assert.Contains(disk, f => f.Level >= FindingLevel.Warning && f.Text.Contains("over 1%", StringComparison.Ordinal));
+        Assert.Equal(StatusVocabulary.SucceededWithWarnings, StatusVocabulary.Of(RunStatus.Succeeded, steps));
+        Assert.NotEqual("ok", steps.Single(s => s.Name == "report").Outputs["verdict"]);
     }
 
     [Fact]
@@ -45,7 +67,8 @@ public sealed class InspectWorkflowTests
 
         // A failed step's outputs are not kept, so the file is what survives for people to read.
         var text = await File.ReadAllTextAsync(Path.Combine(harness.DataPath, "reports", $"inspect-{run.Id}.md"));
-        Assert.Contains("Verdict: **warning**", text, StringComparison.Ordinal);
+        Assert.Contains("Verdict: **critical**", text, StringComparison.Ordinal);
+        Assert.Contains((await harness.StepAsync(run.Id, "endpoints")).Findings, f => f.Level == FindingLevel.Critical && f.Text.StartsWith($"{down} is down", StringComparison.Ordinal));
         Assert.True(text.Contains($"{down}: **down**", StringComparison.Ordinal), $"the report must name the endpoint that is down:{Environment.NewLine}{text}");
     }
 }

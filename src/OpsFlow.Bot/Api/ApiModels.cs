@@ -17,7 +17,17 @@ public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, 
 {
     /// <summary>What each waiting approval lets happen, and the hash a decision is bound to (GET /api/runs/{id} only).</summary>
     public IReadOnlyList<OpsFlow.Engine.Execution.ApprovalPlan>? ApprovalPlans { get; init; }
+
+    /// <summary>The run's outcome in words, findings included: "succeeded with warnings" where the status says "Succeeded".</summary>
+    public string Outcome => StatusVocabulary.Of(Run.Status, Steps).Label;
+
+    /// <summary>Every step's findings, worst first: what an inspection found, without walking the steps.</summary>
+    public IReadOnlyList<StepFinding> Findings =>
+        [.. Steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => new StepFinding(s.Name, f.Level, f.Text))).OrderByDescending(f => f.Level)];
 }
+
+/// <summary>A finding with the step that reported it.</summary>
+public sealed record StepFinding(string Step, OpsFlow.Engine.Definitions.FindingLevel Level, string Text);
 
 /// <summary>A successful answer that carries the run and a message for people.</summary>
 public sealed record RunAnswer(string Message, RunRecord? Run);

@@ -9,6 +9,10 @@ internal static class CliFormat
 {
     public static string Status(RunStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
+    /// <summary>A run's status with what its steps found: "Succeeded with warnings" in amber.</summary>
+    public static string Status(RunStatus status, IEnumerable<StepRecord> steps) =>
+        StatusVocabulary.Of(status, steps) is var look && look == StatusVocabulary.SucceededWithWarnings ? Markup("Succeeded with warnings", look) : Status(status);
+
     public static string Status(StepStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
     /// <summary>A workflow version (a script's content hash) as people compare it: its first 12 characters.</summary>
@@ -36,6 +40,7 @@ internal static class CliFormat
         StatusTone.Approval => "darkorange",
         StatusTone.Succeeded => "green",
         StatusTone.Failed => "red",
+        StatusTone.Warning => "orange3",
         _ => "grey",
     };
 }

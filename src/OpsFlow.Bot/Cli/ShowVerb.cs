@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
 using Spectre.Console;
@@ -44,7 +45,7 @@ internal static class ShowVerb
         var summary = new Grid().AddColumn().AddColumn();
         summary.AddRow(new Text("run"), new Text(run.Id));
         summary.AddRow(new Text("workflow"), new Text($"{run.Workflow} (version {CliFormat.ShortHash(run.WorkflowVersion)})"));
-        summary.AddRow(new Text("status"), new Markup(CliFormat.Status(run.Status)));
+        summary.AddRow(new Text("status"), new Markup(CliFormat.Status(run.Status, steps)));
         summary.AddRow(new Text("requested by"), new Text($"{run.RequestedByName} via {run.Trigger}"));
         summary.AddRow(new Text("parameters"), new Text(run.Parameters.Count == 0 ? "-" : string.Join(' ', run.Parameters.Select(p => $"{p.Key}={p.Value}"))));
         summary.AddRow(new Text("created"), new Text(CliFormat.Time(run.CreatedAt)));
@@ -71,6 +72,18 @@ internal static class ShowVerb
         }
 
         console.Write(stepTable);
+        var findings = steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => (Step: s.Name, Finding: f))).OrderByDescending(x => x.Finding.Level).ToArray();
+        if (findings.Length > 0)
+        {
+            var findingTable = new Table().Title("findings").AddColumn("level").AddColumn("step").AddColumn("finding");
+            foreach (var (step, finding) in findings)
+            {
+                var colour = finding.Level switch { FindingLevel.Critical => "red", FindingLevel.Warning => "orange3", _ => "green" };
+                findingTable.AddRow(new Markup($"[{colour}]{finding.Level.ToString().ToLowerInvariant()}[/]"), new Text(step), new Text(finding.Text));
+            }
+
+            console.Write(findingTable);
+        }
 
         var history = await store.GetHistoryAsync(run.Id, token);
         var historyTable = new Table().Title("history").AddColumn("#").AddColumn("at").AddColumn("actor").AddColumn("what").AddColumn("reason");

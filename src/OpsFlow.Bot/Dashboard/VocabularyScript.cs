@@ -27,6 +27,7 @@ internal static class VocabularyScript
         Export(text, "RUN", Enum.GetValues<RunStatus>().ToDictionary(s => s.ToString(), s => Look(StatusVocabulary.Of(s))));
         Export(text, "STEP", Enum.GetValues<StepStatus>().ToDictionary(s => s.ToString(), s => Look(StatusVocabulary.Of(s))));
         Export(text, "STEP_WAITING_FOR_PEOPLE", Look(StatusVocabulary.Of(StepStatus.Waiting, waitsForPeople: true)));
+        Export(text, "RUN_SUCCEEDED_WITH_WARNINGS", Look(StatusVocabulary.SucceededWithWarnings));
         Export(text, "TERMINAL", Enum.GetValues<RunStatus>().Where(StateMachine.IsTerminal).Select(s => s.ToString()).ToArray());
         return text.ToString();
     }

@@ -14,6 +14,8 @@ public sealed class StepContext
     private readonly IStepSink _sink;
     private readonly ISecretSource _secrets;
     private readonly ConcurrentDictionary<string, string> _outputs = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<Finding> _findings = new();
+    private int _findingsDropped;
 
     internal StepContext(StepContextInfo info, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> earlierOutputs, IStepSink sink)
     {
@@ -54,6 +56,17 @@ public sealed class StepContext
 
     internal IReadOnlyDictionary<string, string> Outputs => _outputs;
 
+    /// <summary>What the attempt found, in the order reported; when more than a step keeps, the last one says how many went.</summary>
+    internal IReadOnlyList<Finding> Findings
+    {
+        get
+        {
+            var kept = _findings.ToArray();
+            var dropped = Volatile.Read(ref _findingsDropped);
+            return dropped == 0 ? kept : [.. kept, new Finding(kept.Max(f => f.Level), $"… and {dropped} more findings (see the step log)")];
+        }
+    }
+
     /// <summary>An output of an earlier step, or null.</summary>
     public string? Output(string step, string key) =>
         _earlierOutputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
@@ -74,6 +87,27 @@ public sealed class StepContext
     public void LogWarning(string text) => _sink.Log(StepName, Attempt, "warning", text);
 
     public void LogError(string text) => _sink.Log(StepName, Attempt, "error", text);
+
+    /// <summary>
+    /// Reports what the step found (ok, warning or critical, with a short text): shown on the run's card, in the API
+    /// and the dashboard, and a warning or critical finding makes the run end "succeeded with warnings". The text is
+    /// masked like a log line, cut at <see cref="Finding.MaxText"/> characters, and also written to the step log.
+    /// </summary>
+    public void Finding(FindingLevel level, string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var masked = _sink.Mask(text.Trim());
+        var finding = new Finding(level, masked.Length <= Definitions.Finding.MaxText ? masked : masked[..Definitions.Finding.MaxText] + "…");
+        _sink.Log(StepName, Attempt, level switch { FindingLevel.Critical => "error", FindingLevel.Warning => "warning", _ => "info" }, $"finding ({level.ToString().ToLowerInvariant()}): {finding.Text}");
+        if (_findings.Count < Definitions.Finding.MaxPerStep)
+        {
+            _findings.Enqueue(finding);
+        }
+        else
+        {
+            Interlocked.Increment(ref _findingsDropped);
+        }
+    }
 
     /// <summary>Reports how far the step is, for cards and the dashboard.</summary>
     public void Progress(int percent, string? text = null) => _sink.Progress(StepName, Math.Clamp(percent, 0, 100), text);

@@ -108,7 +108,7 @@ internal sealed class AttemptRunner(
         }
         else
         {
-            report(new RunMessage.StepFinished(step.Name, step.Attempt, outcome, error, context.Outputs.ToDictionary(StringComparer.Ordinal)));
+            report(new RunMessage.StepFinished(step.Name, step.Attempt, outcome, error, context.Outputs.ToDictionary(StringComparer.Ordinal), context.Findings));
         }
     }
 

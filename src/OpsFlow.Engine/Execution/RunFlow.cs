@@ -192,6 +192,7 @@ internal sealed class RunFlow(
                 changes.MoveStep(step.Name, StepStatus.Succeeded, System, $"attempt {step.Attempt} succeeded", s => s with
                 {
                     Outputs = finished.Outputs,
+                    Findings = finished.Findings,
                     Error = null,
                     CompletedSeq = StepScheduler.NextCompletedSeq(Steps),
                     ProgressPercent = 100,
@@ -205,14 +206,14 @@ internal sealed class RunFlow(
                     var due = Now + delay;
                     var waiting = changes.MoveStep(step.Name, StepStatus.Waiting, System,
                         $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}; retry {step.Attempt + 1} of {attemptsAllowed} in {delay} (at {due:u})",
-                        s => s with { Error = finished.Error, DueAt = due });
+                        s => s with { Error = finished.Error, DueAt = due, Findings = finished.Findings });
                     effects.ArmTimer(waiting, scheduler.Definition(step.Name), TimerKind.Retry, due);
                     break;
                 }
 
                 var to = finished.Outcome == StepOutcome.TimedOut ? StepStatus.TimedOut : StepStatus.Failed;
                 var suffix = scheduler.Definition(step.Name).ContinueOnError ? "; it may fail (ContinueOnError), the run goes on" : string.Empty;
-                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{suffix}", s => s with { Error = finished.Error });
+                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{suffix}", s => s with { Error = finished.Error, Findings = finished.Findings });
                 break;
         }
     }

@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Engine.Execution;
@@ -8,7 +9,7 @@ internal abstract record RunMessage
     /// <summary>Start (or go on with) the run: after creation, recovery, a lock grant or a revive.</summary>
     public sealed record Kick(bool Recovering) : RunMessage;
 
-    public sealed record StepFinished(string Step, int Attempt, StepOutcome Outcome, string? Error, IReadOnlyDictionary<string, string> Outputs) : RunMessage;
+    public sealed record StepFinished(string Step, int Attempt, StepOutcome Outcome, string? Error, IReadOnlyDictionary<string, string> Outputs, IReadOnlyList<Finding> Findings) : RunMessage;
 
     public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage;
 

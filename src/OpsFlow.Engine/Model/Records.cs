@@ -1,3 +1,5 @@
+using OpsFlow.Engine.Definitions;
+
 namespace OpsFlow.Engine.Model;
 
 /// <summary>A run as stored. <see cref="Version"/> guards against lost updates (optimistic concurrency).</summary>
@@ -52,6 +54,8 @@ public sealed record StepRecord
     public string? Error { get; init; }
     public IReadOnlyDictionary<string, string> Outputs { get; init; } = EmptyOutputs;
     public IReadOnlyList<ApprovalVote> Votes { get; init; } = [];
+    /// <summary>What the step's last finished attempt found (<see cref="StepContext.Finding"/>).</summary>
+    public IReadOnlyList<Finding> Findings { get; init; } = [];
     public int Extensions { get; init; }
     public bool Escalated { get; init; }
     /// <summary>Order in which steps succeeded within the run: compensation walks it backwards.</summary>

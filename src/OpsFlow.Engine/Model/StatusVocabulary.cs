@@ -1,3 +1,5 @@
+using OpsFlow.Engine.Definitions;
+
 namespace OpsFlow.Engine.Model;
 
 /// <summary>
@@ -13,6 +15,8 @@ public enum StatusTone
     Succeeded,
     Failed,
     Neutral,
+    /// <summary>Ended well, but found something someone should look at (amber).</summary>
+    Warning,
 }
 
 /// <summary>A status as shown: its symbol, its tone and its words.</summary>
@@ -37,6 +41,17 @@ public static class StatusVocabulary
         RunStatus.Cancelled => new("⊘", StatusTone.Neutral, "cancelled"),
         _ => new("?", StatusTone.Neutral, status.ToString()),
     };
+
+    /// <summary>How a succeeded run whose steps reported a warning or critical finding ends.</summary>
+    public static readonly StatusLook SucceededWithWarnings = new("⚠", StatusTone.Warning, "succeeded with warnings");
+
+    /// <summary>A run's look including what its steps found: succeeded with a warning or critical finding is amber.</summary>
+    public static StatusLook Of(RunStatus status, IEnumerable<StepRecord> steps) =>
+        status == RunStatus.Succeeded && HasWarnings(steps) ? SucceededWithWarnings : Of(status);
+
+    /// <summary>True when a step reported a warning or a critical finding.</summary>
+    public static bool HasWarnings(IEnumerable<StepRecord> steps) =>
+        steps.Any(s => s.Findings.Any(f => f.Level != FindingLevel.Ok));
 
     /// <summary>
     /// A waiting step is an approval waiting for people (orange) or an attempt waiting for its retry delay (blue):

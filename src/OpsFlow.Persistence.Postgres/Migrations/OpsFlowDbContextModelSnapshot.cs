@@ -524,6 +524,10 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<int>("Extensions")
                         .HasColumnType("integer");
 
+                    b.Property<string>("FindingsJson")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("text");

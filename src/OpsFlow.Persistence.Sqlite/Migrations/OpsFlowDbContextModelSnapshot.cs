@@ -513,6 +513,10 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.Property<int>("Extensions")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("FindingsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");

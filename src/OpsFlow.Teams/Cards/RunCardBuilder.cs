@@ -52,10 +52,11 @@ public static class RunCardBuilder
             body.Add(new TextBlock(ReplacementLine) { Size = "small", IsSubtle = true });
         }
 
-        body.Add(Header(run));
+        body.Add(Header(view));
         body.Add(Facts(run));
         body.AddRange(RunCardProgress.Build(view));
         body.AddRange(RunCardSteps.Build(view, maxRows));
+        body.AddRange(RunCardFindings.Build(view, maxRows));
         if (!IsFinal(run.Status))
         {
             var waiting = view.Steps.Where(s => s.Kind == StepKind.Approval && s.Record.Status == StepStatus.Waiting && s.Approval is not null).ToArray();
@@ -76,23 +77,25 @@ public static class RunCardBuilder
     {
         var total = view.Steps.Count;
         var done = view.Steps.Count(s => RunCardProgress.IsDone(s.Record.Status));
-        return $"{view.Run.Workflow} run {view.Run.Id}: {RunCardText.Status(view.Run.Status)}, {done} of {total} steps done";
+        return $"{view.Run.Workflow} run {view.Run.Id}: {RunCardText.Status(view)}, {done} of {total} steps done";
     }
 
     /// <summary>The dashboard's run page (its router serves /runs/{id}).</summary>
     public static string? RunPage(string? dashboardUrl, string runId) =>
         string.IsNullOrWhiteSpace(dashboardUrl) ? null : $"{dashboardUrl.TrimEnd('/')}/runs/{Uri.EscapeDataString(runId)}";
 
-    private static Container Header(RunRecord run)
+    private static Container Header(RunCardView view)
     {
-        var (symbol, color) = StatusStyle.Of(run.Status);
+        var run = view.Run;
+        var look = view.Look;
+        var (symbol, color) = StatusStyle.Of(look);
         return new Container(
         [
             new TextBlock($"{run.Workflow} · run {run.Id}") { Size = "large", Weight = "bolder" },
-            new TextBlock($"{symbol} {RunCardText.Status(run.Status)}") { Color = color, Weight = "bolder", Spacing = "none" },
+            new TextBlock($"{symbol} {RunCardText.Status(view)}") { Color = color, Weight = "bolder", Spacing = "none" },
         ])
         {
-            Style = StatusStyle.ContainerOf(run.Status),
+            Style = StatusStyle.ContainerOf(look),
             Bleed = true,
         };
     }

@@ -16,6 +16,10 @@ public static class RunCardText
         _ => status.ToString(),
     };
 
+    /// <summary>The run's status as its card says it: "Succeeded with warnings" when a step found something.</summary>
+    public static string Status(RunCardView view) =>
+        view.Look == StatusVocabulary.SucceededWithWarnings ? "Succeeded with warnings" : Status(view.Run.Status);
+
     public static string Status(StepStatus status) => status switch
     {
         StepStatus.TimedOut => "timed out",

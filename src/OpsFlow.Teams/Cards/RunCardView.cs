@@ -28,6 +28,9 @@ public sealed record RunCardView(RunRecord Run, IReadOnlyList<StepView> Steps, D
     /// </summary>
     public bool Replacement { get; init; }
 
+    /// <summary>The run's look with what its steps found: a succeeded run with warnings is amber.</summary>
+    public StatusLook Look => StatusVocabulary.Of(Run.Status, Steps.Select(s => s.Record));
+
     /// <summary>The step that made the run fail: the first failed or timed-out step that is not ignorable.</summary>
     public StepView? FailedStep => Steps
         .Where(s => s.Record.Status is StepStatus.Failed or StepStatus.TimedOut && !s.ContinueOnError)

@@ -12,12 +12,16 @@ public static class StatusStyle
 
     public static (string Symbol, string Color) Of(RunStatus status) => Style(StatusVocabulary.Of(status));
 
+    public static (string Symbol, string Color) Of(StatusLook look) => Style(look);
+
     /// <summary>The container style that tints a card's header for a run status.</summary>
-    public static string ContainerOf(RunStatus status) => StatusVocabulary.Of(status).Tone switch
+    public static string ContainerOf(RunStatus status) => ContainerOf(StatusVocabulary.Of(status));
+
+    public static string ContainerOf(StatusLook look) => look.Tone switch
     {
         StatusTone.Succeeded => "good",
         StatusTone.Failed => "attention",
-        StatusTone.Running or StatusTone.Approval => "warning",
+        StatusTone.Running or StatusTone.Approval or StatusTone.Warning => "warning",
         StatusTone.Pending => "accent",
         _ => "emphasis",
     };
@@ -25,7 +29,7 @@ public static class StatusStyle
     public static string Color(StatusTone tone) => tone switch
     {
         StatusTone.Pending => "accent",
-        StatusTone.Running or StatusTone.Approval => "warning",
+        StatusTone.Running or StatusTone.Approval or StatusTone.Warning => "warning",
         StatusTone.Succeeded => "good",
         StatusTone.Failed => "attention",
         _ => "default",

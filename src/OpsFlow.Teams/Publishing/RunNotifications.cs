@@ -10,7 +10,8 @@ public sealed record RunNotification(string Key, string Kind, string Text, IRead
 
 /// <summary>
 /// The events that need attention, read from a run card's view: an approval waiting (mentioning its approvers),
-/// a failure (mentioning the requester), the final result of a scheduled run. Everything else is the card's job.
+/// a failure (mentioning the requester), a rollback's outcome, a run that succeeded with warnings (its findings), the
+/// final result of a scheduled run. Everything else is the card's job.
 /// </summary>
 public static class RunNotifications
 {
@@ -77,7 +78,23 @@ public static class RunNotifications
                 [requester]), run.EndedAt);
         }
 
-        if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
+        var findings = Finding.NeedingAttention(view.Steps.SelectMany(st => st.Record.Findings.Select(f => f with { Text = $"{st.Name}: {f.Text}" })));
+        if (run.Status == RunStatus.Succeeded && findings.Count > 0)
+        {
+            // What a run found is news whoever started it: the nightly inspection's full disk must not wait for someone
+            // to open its card. It takes the place of the scheduled result below.
+            var scheduled = run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase) ? "Scheduled run" : "Run";
+            var listed = string.Join("; ", findings.Take(5).Select(f => $"{RunCardFindings.Symbol(f.Level)} {RunCardText.Trim(f.Text, 200)}"));
+            var more = findings.Count > 5 ? $"; and {findings.Count - 5} more on the card" : string.Empty;
+            var critical = findings.Count(f => f.Level == FindingLevel.Critical);
+            var counted = critical > 0 ? $"{critical} critical, {findings.Count - critical} warning(s)" : $"{findings.Count} warning(s)";
+            yield return (new RunNotification(
+                $"{run.Id}|findings",
+                critical > 0 ? "critical findings" : "warnings",
+                $"⚠ {scheduled} {run.Id} of {run.Workflow} succeeded with warnings ({counted}): {listed}{more}.",
+                []), run.EndedAt);
+        }
+        else if (RunCardBuilder.IsFinal(run.Status) && run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase))
         {
             var (symbol, _) = StatusStyle.Of(run.Status);
             var took = run.StartedAt is { } started && run.EndedAt is { } ended ? $" in {DurationText.Of(ended - started)}" : string.Empty;

@@ -58,6 +58,7 @@ public sealed class RunCardBuilderTests
 
     [Theory]
     [InlineData("succeeded")]
+    [InlineData("succeeded-with-warnings")]
     [InlineData("failed")]
     [InlineData("rolled-back")]
     [InlineData("compensation-failed")]
@@ -69,6 +70,29 @@ public sealed class RunCardBuilderTests
         Assert.Equal(["Open in dashboard"], Actions(card).Select(a => a.Title));
         Assert.Equal("http://localhost:5000/runs/r-42", Assert.IsType<OpenUrlAction>(Actions(card).Single()).Url);
         Assert.Contains(Texts(card), t => t.Contains(" in 4 min 0 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SucceededWithWarnings_IsAmber_AndListsTheFindingsWorstFirst()
+    {
+        var card = Sample("succeeded-with-warnings");
+
+        var header = Assert.IsType<Container>(card.Body[0]);
+        Assert.Equal("warning", header.Style);
+        Assert.Contains("⚠ Succeeded with warnings", Texts(card));
+        var findings = card.Body.OfType<Container>().Single(c => c.Items.OfType<TextBlock>().Any(t => t.Text.StartsWith("Findings:", StringComparison.Ordinal)));
+        Assert.Equal(
+            ["Findings: 2 of 4 need attention", "‼ endpoints: http://db:8080/health is down: connection refused", "⚠ disk: /data 93% used, over 90%", "✓ disk: / 40% used", "✓ memory: memory: 12 GiB available of 24 GiB (50%)"],
+            findings.Items.OfType<TextBlock>().Select(t => t.Text));
+        Assert.Equal("deploy run r-42: Succeeded with warnings, 3 of 3 steps done", card.FallbackText);
+    }
+
+    [Fact]
+    public void Succeeded_WithoutFindings_StaysGreen()
+    {
+        var header = Assert.IsType<Container>(Sample("succeeded").Body[0]);
+
+        Assert.Equal("good", header.Style);
     }
 
     [Fact]

@@ -64,11 +64,18 @@ internal static class RunCardSamples
         yield return ("rolled-back", Failed(RunStatus.RolledBack, StepStatus.Compensated));
         yield return ("compensation-failed", Failed(RunStatus.Failed, StepStatus.CompensationFailed));
         yield return ("succeeded", View(RunStatus.Succeeded, Step("build", 0, StepStatus.Succeeded), Step("test", 1, StepStatus.Succeeded), Step("notify", 2, StepStatus.Skipped)));
+        yield return ("succeeded-with-warnings", WithWarnings());
         yield return ("cancelled", View(RunStatus.Cancelled, Step("build", 0, StepStatus.Succeeded), Step("test", 1, StepStatus.Cancelled)));
         yield return ("sixty-steps", Huge(60));
         yield return ("with-notice", View(RunStatus.WaitingForApproval, Approval(StepStatus.Waiting)) with { Notice = "You started this run; someone else must approve it (four-eyes rule)." });
         yield return ("replacement", View(RunStatus.WaitingForApproval, Step("build", 0, StepStatus.Succeeded), Approval(StepStatus.Waiting)) with { Replacement = true });
     }
+
+    /// <summary>An inspection that succeeded and found a full disk and an endpoint down, among fine checks.</summary>
+    public static RunCardView WithWarnings() => View(RunStatus.Succeeded,
+        Step("disk", 0, StepStatus.Succeeded) with { Record = Step("disk", 0, StepStatus.Succeeded).Record with { Findings = [new(FindingLevel.Ok, "/ 40% used"), new(FindingLevel.Warning, "/data 93% used, over 90%")] } },
+        Step("endpoints", 1, StepStatus.Succeeded) with { Record = Step("endpoints", 1, StepStatus.Succeeded).Record with { Findings = [new(FindingLevel.Critical, "http://db:8080/health is down: connection refused")] } },
+        Step("memory", 2, StepStatus.Succeeded) with { Record = Step("memory", 2, StepStatus.Succeeded).Record with { Findings = [new(FindingLevel.Ok, "memory: 12 GiB available of 24 GiB (50%)")] } });
 
     public static RunCardView Failed(RunStatus status, StepStatus stop) => View(status,
         Step("build", 0, StepStatus.Succeeded),

@@ -1,3 +1,4 @@
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Teams.Tests.Publishing;
@@ -140,6 +141,26 @@ public sealed class RunNotificationTests
 
         Assert.Contains("Scheduled run r-1 of deploy: succeeded", Assert.Single(Texts(scheduled)).Activity.Text, StringComparison.Ordinal);
         Assert.Empty(Texts(chat));
+    }
+
+    [Fact]
+    public async Task ScheduledRun_SucceededWithWarnings_PostsItsFindingsWorstFirst_InsteadOfThePlainResult()
+    {
+        var h = new PublisherHarness();
+        await h.ConversationAsync("conv-1");
+        await h.CreateRunAsync("r-1", "conv-1", "schedule:daily-inspect");
+        await h.SetStatusAsync("r-1", RunStatus.Running);
+        await h.ChangeAsync("r-1", r => r with { Status = RunStatus.Succeeded, EndedAt = h.Clock.GetUtcNow() },
+            ("build", s => s with
+            {
+                Status = StepStatus.Succeeded,
+                Attempt = 1,
+                Findings = [new(FindingLevel.Ok, "/ 40% used"), new(FindingLevel.Warning, "/data 93% used"), new(FindingLevel.Critical, "db is down")],
+            }));
+        await h.AdvanceAsync(5 * S);
+
+        var text = Assert.Single(Texts(h)).Activity.Text;
+        Assert.Equal("⚠ Scheduled run r-1 of deploy succeeded with warnings (1 critical, 1 warning(s)): ‼ build: db is down; ⚠ build: /data 93% used.", text);
     }
 
     [Fact]

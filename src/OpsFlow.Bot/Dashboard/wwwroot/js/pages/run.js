@@ -1,7 +1,7 @@
 // A run: its step graph live, approvals with their clock, a step's details and log, the timeline and the audit trail.
 import { api } from '../api.js';
 import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
-import { badge, runLook } from '../status.js';
+import { badge, findingLook, runDetailsLook } from '../status.js';
 import { makeAct, runActions, stepActions } from '../run/actions.js';
 import { startClock, timeLeft } from '../run/clock.js';
 import { createGraph } from '../run/graph.js';
@@ -58,7 +58,7 @@ export async function renderRun(root, ctx, id) {
     const shape = graph ?? [...steps].sort((a, b) => a.position - b.position).map((s) => ({ name: s.name, kind: null, dependsOn: [] }));
     const info = new Map(shape.map((s) => [s.name, s]));
     const kinds = new Map(shape.map((s) => [s.name, s.kind]));
-    const look = runLook(run.status);
+    const look = runDetailsLook(details);
     const buttons = runActions(ctx, details, act);
 
     fill(head,
@@ -71,6 +71,7 @@ export async function renderRun(root, ctx, id) {
         run.lockKey ? [h('dt', {}, 'Lock'), h('dd', { class: 'mono' }, run.lockKey)] : null,
         run.workflowVersion ? [h('dt', {}, 'Version'), h('dd', { class: 'mono' }, run.workflowVersion.slice(0, 19))] : null),
       run.error ? h('div', { class: 'msg msg-error' }, run.error) : null,
+      findingsList(details.findings),
       buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null);
 
     const waiting = steps.filter((s) => s.status === 'Waiting' && kinds.get(s.name) === 'Approval');
@@ -99,6 +100,18 @@ export async function renderRun(root, ctx, id) {
   }
 
   draw();
+}
+
+// What the steps found, worst first (an inspection's disk, memory, endpoints…).
+function findingsList(findings) {
+  if (!findings?.length) return null;
+  const attention = findings.filter((f) => f.level !== 'Ok').length;
+  return h('div', { class: 'findings', 'data-testid': 'findings' },
+    h('div', { class: 'small' }, h('strong', {}, attention ? `Findings: ${attention} of ${findings.length} need attention` : `Findings: all ${findings.length} ok`)),
+    h('ul', { class: 'plain small' }, findings.map((f) => {
+      const look = findingLook(f.level);
+      return h('li', { class: `tone-text tone-${look.tone}` }, `${look.symbol} ${f.step}: ${f.text}`);
+    })));
 }
 
 // What approving lets happen: the steps it gates with their parameters and script version, and the plan's hash.

@@ -1,7 +1,7 @@
 // One step in detail: status, attempts, timings, outputs, error, votes, and its log (refreshed while it runs).
 import { api } from '../api.js';
 import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
-import { badge, stepLook } from '../status.js';
+import { badge, findingLook, stepLook } from '../status.js';
 import { timeLeft } from './clock.js';
 
 export function createPanel(runId) {
@@ -57,6 +57,10 @@ export function createPanel(runId) {
       step.error ? h('div', { class: 'msg msg-error' }, step.error) : null,
       approval,
       actions.length ? h('div', { class: 'actions' }, actions) : null,
+      step.findings?.length ? [h('h3', {}, 'Findings'), h('ul', { class: 'plain small', 'data-testid': 'step-findings' }, step.findings.map((f) => {
+        const seen = findingLook(f.level);
+        return h('li', { class: `tone-text tone-${seen.tone}` }, `${seen.symbol} ${f.text}`);
+      }))] : null,
       outputs.length ? [h('h3', {}, 'Outputs'), h('table', { class: 'grid small' }, h('tbody', {}, outputs.map(([k, v]) => h('tr', {}, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v)))))] : null,
       h('h3', {}, 'Log'), logBox);
     if (first) loadLog(stepName);
