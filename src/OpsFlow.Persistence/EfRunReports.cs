@@ -106,5 +106,12 @@ internal sealed class EfRunReports(DatabaseReads reads) : IRunReports
                 .ToArray();
         }, cancellationToken);
 
+    public Task<IReadOnlyList<StepFailureEvent>> GetStepFailuresAsync(string workflow, string step, DateTimeOffset since, int take, CancellationToken cancellationToken = default) =>
+        reads.RunAsync<IReadOnlyList<StepFailureEvent>>(async db =>
+        {
+            var rows = await db.Database.SqlQuery<StepFailureRow>(ReportSql.StepFailures(workflow, step, Mapping.Ticks(since), take)).ToListAsync(cancellationToken);
+            return rows.Select(r => new StepFailureEvent(r.RunId, r.Seq, Mapping.Time(r.At), r.Reason, r.WorkflowVersion)).ToArray();
+        }, cancellationToken);
+
     private static (long From, long To) Ticks(ReportRange range) => (Mapping.Ticks(range.From), Mapping.Ticks(range.To));
 }

@@ -73,6 +73,9 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
         {
             entry.ToTable("history");
             entry.HasKey(h => new { h.RunId, h.Seq });
+            // Failure fingerprints read a step's past failures; only failure entries are indexed, so the happy path
+            // (every other transition) pays nothing.
+            entry.HasIndex(h => new { h.Step, h.At }).HasFilter("\"ToStatus\" IN ('Failed', 'TimedOut')").HasDatabaseName("IX_history_failures");
         });
         modelBuilder.Entity<StepLogRow>(line =>
         {

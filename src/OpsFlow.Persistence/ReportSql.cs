@@ -87,6 +87,15 @@ internal static class ReportSql
         LIMIT {take}
         """;
 
+    public static FormattableString StepFailures(string workflow, string step, long since, int take) => $"""
+        SELECT h."RunId" AS "RunId", h."Seq" AS "Seq", h."At" AS "At", h."Reason" AS "Reason", r."WorkflowVersion" AS "WorkflowVersion"
+        FROM "history" h JOIN "runs" r ON r."Id" = h."RunId"
+        WHERE r."Workflow" = {workflow} AND h."Step" = {step} AND h."Kind" = 'Step'
+          AND h."ToStatus" IN ('Failed', 'TimedOut') AND h."At" >= {since}
+        ORDER BY h."At" DESC, h."RunId" DESC, h."Seq" DESC
+        LIMIT {take}
+        """;
+
     public static FormattableString Workflows(long from, long to) => $"""
         WITH w AS (
             SELECT "Workflow", COUNT(*) AS "Runs",
@@ -132,6 +141,15 @@ internal sealed class FailureRow
     public int Count { get; set; }
     public long LastAt { get; set; }
     public string LastRunId { get; set; } = "";
+}
+
+internal sealed class StepFailureRow
+{
+    public string RunId { get; set; } = "";
+    public long Seq { get; set; }
+    public long At { get; set; }
+    public string Reason { get; set; } = "";
+    public string? WorkflowVersion { get; set; }
 }
 
 internal sealed class WorkflowRow

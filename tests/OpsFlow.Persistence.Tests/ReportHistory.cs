@@ -64,13 +64,18 @@ public static class ReportHistory
             done.Add(step with { Status = stepStatus, Attempt = attempt, StartedAt = started, EndedAt = ended, Error = error });
         }
 
+        // Each failure is in the history too, worded as the engine words it (failure fingerprints read it there).
+        HistoryEntry[] failures = [.. done
+            .Where(st => st.Status is StepStatus.Failed or StepStatus.TimedOut)
+            .Select((st, i) => new HistoryEntry(id, 2 + i, st.EndedAt ?? clock, HistoryKind.Step, "system", st.Name, "Running", st.Status.ToString(), $"attempt {st.Attempt} of {st.Attempt} failed: {st.Error}"))];
         var final = run with
         {
             Status = status,
             StartedAt = at,
             EndedAt = StateMachine.IsActive(status) && status != RunStatus.Failed ? null : clock,
+            HistorySeq = 1 + failures.Length,
             Version = 2,
         };
-        await store.SaveAsync(new RunChange(final, 1) { Steps = done });
+        await store.SaveAsync(new RunChange(final, 1) { Steps = done, History = failures });
     }
 }

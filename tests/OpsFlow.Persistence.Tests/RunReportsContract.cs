@@ -37,6 +37,21 @@ public abstract class RunReportsContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StepFailures_AreReadFromTheHistory_NewestFirst_SinceTheGivenTime()
+    {
+        var all = await Reports.GetStepFailuresAsync("deploy", "deploy", Monday.AddDays(-1), 10);
+        var recent = await Reports.GetStepFailuresAsync("deploy", "deploy", Monday.AddDays(1), 10);
+        var timedOut = await Reports.GetStepFailuresAsync("backup", "copy", Monday, 10);
+
+        Assert.Equal(["r8", "r3", "r2"], all.Select(f => f.RunId));
+        Assert.Equal("attempt 3 of 3 failed: HTTP 503", all[2].Reason);
+        Assert.Equal(Monday.AddHours(12).AddSeconds(30), all[2].At);
+        Assert.Equal(["r8", "r3"], recent.Select(f => f.RunId));
+        Assert.Equal(["r9"], timedOut.Select(f => f.RunId));
+        Assert.Equal(["r8"], (await Reports.GetStepFailuresAsync("deploy", "deploy", Monday.AddDays(-1), 1)).Select(f => f.RunId));
+    }
+
+    [Fact]
     public async Task Summary_OfAnEmptyRange_IsAllZero()
     {
         var summary = await Reports.GetSummaryAsync(new ReportRange(Monday.AddYears(-1), Monday.AddYears(-1).AddDays(1)));

@@ -105,6 +105,20 @@ public sealed class InMemoryRunReports(InMemoryRunStore store) : IRunReports
         return Task.FromResult(usage);
     }
 
+    public async Task<IReadOnlyList<StepFailureEvent>> GetStepFailuresAsync(string workflow, string step, DateTimeOffset since, int take, CancellationToken cancellationToken = default)
+    {
+        var events = new List<StepFailureEvent>();
+        foreach (var run in store.Snapshot().Select(r => r.Run).Where(r => r.Workflow == workflow))
+        {
+            var history = await store.GetHistoryAsync(run.Id, cancellationToken);
+            events.AddRange(history
+                .Where(h => h.Kind == HistoryKind.Step && h.Step == step && h.To is "Failed" or "TimedOut" && h.At >= since)
+                .Select(h => new StepFailureEvent(run.Id, h.Seq, h.At, h.Reason, run.WorkflowVersion)));
+        }
+
+        return [.. events.OrderByDescending(e => e.At).ThenByDescending(e => e.RunId, StringComparer.Ordinal).ThenByDescending(e => e.Seq).Take(take)];
+    }
+
     private IEnumerable<RunSnapshot> Runs(ReportRange range) =>
         store.Snapshot().Where(r => r.Run.CreatedAt >= range.From && r.Run.CreatedAt < range.To);
 

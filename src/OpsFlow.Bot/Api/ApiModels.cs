@@ -18,6 +18,9 @@ public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, 
     /// <summary>What each waiting approval lets happen, and the hash a decision is bound to (GET /api/runs/{id} only).</summary>
     public IReadOnlyList<OpsFlow.Engine.Execution.ApprovalPlan>? ApprovalPlans { get; init; }
 
+    /// <summary>For a failed run: whether its failure is new, how often it happened in 30 days and how it was cleared last time.</summary>
+    public OpsFlow.Engine.Reports.FailureRecurrence? FailureHistory { get; init; }
+
     /// <summary>The run's outcome in words, findings included: "succeeded with warnings" where the status says "Succeeded".</summary>
     public string Outcome => StatusVocabulary.Of(Run.Status, Steps).Label;
 

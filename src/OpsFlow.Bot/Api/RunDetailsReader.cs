@@ -37,9 +37,28 @@ internal static class RunDetailsReader
         return details;
     }
 
-    /// <summary>The details with what each waiting approval lets happen (GET and the live stream show the same).</summary>
-    public static async Task<RunDetails> WithPlansAsync(RunDetails details, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken) =>
-        details with { ApprovalPlans = await PlansAsync(details, definitions, cancellationToken) };
+    /// <summary>
+    /// The details with what each waiting approval lets happen and, for a failed run, whether its failure is new
+    /// (GET and the live stream show the same).
+    /// </summary>
+    public static async Task<RunDetails> CompleteAsync(RunDetails details, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, OpsFlow.Engine.Reports.FailureRecurrences recurrences, CancellationToken cancellationToken) =>
+        details with
+        {
+            ApprovalPlans = await PlansAsync(details, definitions, cancellationToken),
+            FailureHistory = await RecurrenceAsync(details, recurrences, cancellationToken),
+        };
+
+    private static async Task<OpsFlow.Engine.Reports.FailureRecurrence?> RecurrenceAsync(RunDetails details, OpsFlow.Engine.Reports.FailureRecurrences recurrences, CancellationToken cancellationToken)
+    {
+        if (details.Run.Status is not (RunStatus.Failed or RunStatus.RollingBack or RunStatus.RolledBack))
+        {
+            return null;
+        }
+
+        // The step that made the run fail, as the card names it: the first to fail that was not allowed to.
+        var failed = details.Steps.Where(s => s.Status is StepStatus.Failed or StepStatus.TimedOut).OrderBy(s => s.EndedAt ?? DateTimeOffset.MaxValue).FirstOrDefault();
+        return failed is null ? null : await recurrences.OfAsync(details.Run, failed, cancellationToken);
+    }
 
     /// <summary>The plan of each waiting approval; none when the run's code cannot be rebuilt (the decision is then taken on the current plan).</summary>
     private static async Task<IReadOnlyList<ApprovalPlan>> PlansAsync(RunDetails details, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken)

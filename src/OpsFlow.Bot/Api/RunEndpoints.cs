@@ -111,12 +111,12 @@ internal static class RunEndpoints
         return Results.Ok(await store.ListRunsAsync(query, cancellationToken));
     }
 
-    private static async Task<IResult> GetAsync(string id, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, CancellationToken cancellationToken)
+    private static async Task<IResult> GetAsync(string id, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, OpsFlow.Engine.Reports.FailureRecurrences recurrences, CancellationToken cancellationToken)
     {
         var details = await RunDetailsReader.ReadAsync(store, id, cancellationToken);
         return details is null
             ? Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'. GET /api/runs lists recent runs.")
-            : Results.Ok(await RunDetailsReader.WithPlansAsync(details, definitions, cancellationToken));
+            : Results.Ok(await RunDetailsReader.CompleteAsync(details, definitions, recurrences, cancellationToken));
     }
 
     /// <summary>

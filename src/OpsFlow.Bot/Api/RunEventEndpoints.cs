@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using Microsoft.AspNetCore.Http.HttpResults;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Reports;
 
 namespace OpsFlow.Bot.Api;
 
@@ -25,7 +26,7 @@ internal static class RunEventEndpoints
     public static void MapRunEventEndpoints(this RouteGroupBuilder api) => api.MapGet("/runs/{id}/events", OpenAsync);
 
     private static async Task<Results<ServerSentEventsResult<RunDetails?>, ProblemHttpResult>> OpenAsync(
-        string id, HttpContext http, IRunStore store, RunEventHub hub, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, TimeProvider clock)
+        string id, HttpContext http, IRunStore store, RunEventHub hub, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, FailureRecurrences recurrences, TimeProvider clock)
     {
         var cancellationToken = http.RequestAborted;
         // Subscribe before the first read, so that a change committed in between is not missed.
@@ -38,19 +39,19 @@ internal static class RunEventEndpoints
                 detail: "This host has as many live views open as it allows (OpsFlow:Api:MaxEventStreams); read GET /api/runs/{id} instead, or try again later.");
         }
 
-        var details = await ReadAsync(store, definitions, id, cancellationToken);
+        var details = await ReadAsync(store, definitions, recurrences, id, cancellationToken);
         if (details is null)
         {
             subscription.Dispose();
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, detail: $"There is no run '{id}'. GET /api/runs lists recent runs.");
         }
 
-        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, definitions, clock, cancellationToken));
+        return TypedResults.ServerSentEvents(StreamAsync(subscription, details, store, definitions, recurrences, clock, cancellationToken));
     }
 
     /// <summary>The run now, then after every change it sees, until the run is terminal or the viewer leaves.</summary>
     private static async IAsyncEnumerable<SseItem<RunDetails?>> StreamAsync(
-        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, TimeProvider clock,
+        RunEventHub.Subscription subscription, RunDetails details, IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, FailureRecurrences recurrences, TimeProvider clock,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var owned = subscription;
@@ -79,7 +80,7 @@ internal static class RunEventEndpoints
                 continue;
             }
 
-            if (await ReadAsync(store, definitions, id, cancellationToken) is not { } read)
+            if (await ReadAsync(store, definitions, recurrences, id, cancellationToken) is not { } read)
             {
                 yield break;
             }
@@ -113,6 +114,6 @@ internal static class RunEventEndpoints
         return true;
     }
 
-    private static async Task<RunDetails?> ReadAsync(IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, string id, CancellationToken cancellationToken) =>
-        await RunDetailsReader.ReadAsync(store, id, cancellationToken) is { } details ? await RunDetailsReader.WithPlansAsync(details, definitions, cancellationToken) : null;
+    private static async Task<RunDetails?> ReadAsync(IRunStore store, OpsFlow.Bot.Dashboard.RunGraphDefinitions definitions, FailureRecurrences recurrences, string id, CancellationToken cancellationToken) =>
+        await RunDetailsReader.ReadAsync(store, id, cancellationToken) is { } details ? await RunDetailsReader.CompleteAsync(details, definitions, recurrences, cancellationToken) : null;
 }

@@ -33,7 +33,16 @@ public interface IRunReports
 
     /// <summary>Usage per workflow, most runs first.</summary>
     Task<IReadOnlyList<WorkflowUsage>> GetWorkflowsAsync(ReportRange range, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every time a step of a workflow ended Failed or TimedOut at or after <paramref name="since"/>, read from the
+    /// run history (so a failure a retry later cleared counts too), newest first, at most <paramref name="take"/>.
+    /// </summary>
+    Task<IReadOnlyList<StepFailureEvent>> GetStepFailuresAsync(string workflow, string step, DateTimeOffset since, int take, CancellationToken cancellationToken = default);
 }
+
+/// <summary>One failure of a step as its history entry recorded it (<see cref="HistoryEntry.Reason"/> holds the error).</summary>
+public sealed record StepFailureEvent(string RunId, long Seq, DateTimeOffset At, string Reason, string? WorkflowVersion);
 
 /// <summary>A half-open time range [From, To).</summary>
 public sealed record ReportRange(DateTimeOffset From, DateTimeOffset To);

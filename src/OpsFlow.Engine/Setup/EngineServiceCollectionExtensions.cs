@@ -52,6 +52,7 @@ public static class EngineServiceCollectionExtensions
         // A store that keeps the audit log durably (persistence) replaces this.
         services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
         services.TryAddSingleton<WorkflowEngine>();
+        services.TryAddSingleton<OpsFlow.Engine.Reports.FailureRecurrences>();
         return services;
     }
 }

@@ -262,6 +262,10 @@ namespace OpsFlow.Persistence.Postgres.Migrations
 
                     b.HasKey("RunId", "Seq");
 
+                    b.HasIndex("Step", "At")
+                        .HasDatabaseName("IX_history_failures")
+                        .HasFilter("\"ToStatus\" IN ('Failed', 'TimedOut')");
+
                     b.ToTable("history", (string)null);
                 });
 

@@ -255,6 +255,10 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
 
                     b.HasKey("RunId", "Seq");
 
+                    b.HasIndex("Step", "At")
+                        .HasDatabaseName("IX_history_failures")
+                        .HasFilter("\"ToStatus\" IN ('Failed', 'TimedOut')");
+
                     b.ToTable("history", (string)null);
                 });
 

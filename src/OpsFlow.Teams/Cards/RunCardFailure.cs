@@ -21,6 +21,11 @@ internal static class RunCardFailure
         var items = new List<CardElement>();
         var error = RunCardText.Trim(failed?.Record.Error ?? view.Run.Error ?? "no error recorded", 500);
         items.Add(new TextBlock(failed is null ? $"✗ The run failed: {error}" : $"✗ Failed at step {failed.Name}: {error}") { Weight = "bolder", Color = "attention" });
+        if (view.Recurrence is { } recurrence)
+        {
+            items.Add(new TextBlock(recurrence.Text) { Size = "small", Spacing = "none" });
+        }
+
         var lines = view.FailedStepLog.TakeLast(maxLogLines).ToArray();
         if (lines.Length > 0)
         {

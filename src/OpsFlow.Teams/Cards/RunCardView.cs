@@ -16,6 +16,9 @@ public sealed record RunCardView(RunRecord Run, IReadOnlyList<StepView> Steps, D
     /// <summary>The last lines of the failed step's log (secrets are masked when stored).</summary>
     public IReadOnlyList<string> FailedStepLog { get; init; } = [];
 
+    /// <summary>Whether the failure is new: how often it happened before and how it was cleared; null when unknown.</summary>
+    public OpsFlow.Engine.Reports.FailureRecurrence? Recurrence { get; init; }
+
     /// <summary>The dashboard's base URL; null: no link.</summary>
     public string? DashboardUrl { get; init; }
 

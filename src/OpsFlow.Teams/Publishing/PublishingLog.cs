@@ -68,4 +68,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4220, Level = LogLevel.Warning, Message = "Announcement to {Conversation} failed: {Text}")]
     public static partial void AnnouncementFailed(ILogger logger, Exception exception, string conversation, string text);
+
+    [LoggerMessage(EventId = 4221, Level = LogLevel.Warning, Message = "Could not read the failure history of run {RunId}; its card says nothing of whether the failure is new")]
+    public static partial void RecurrenceUnavailable(ILogger logger, Exception exception, string runId);
 }

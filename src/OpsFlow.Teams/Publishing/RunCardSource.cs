@@ -3,6 +3,7 @@ using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Execution;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Engine.Reports;
 using OpsFlow.Teams.Cards;
 
 namespace OpsFlow.Teams.Publishing;
@@ -18,7 +19,8 @@ public sealed class RunCardSource(
     RunDurationEstimates estimates,
     TeamsOptions options,
     TimeProvider clock,
-    ILogger<RunCardSource> logger)
+    ILogger<RunCardSource> logger,
+    FailureRecurrences? recurrences = null)
 {
     public const int LogTailLines = 10;
     private const int MaxCachedRuns = 256;
@@ -41,7 +43,11 @@ public sealed class RunCardSource(
             Notice = notice,
         };
         return view.FailedStep is { } failed
-            ? view with { FailedStepLog = await LogTailAsync(facts, failed.Record, cancellationToken) }
+            ? view with
+            {
+                FailedStepLog = await LogTailAsync(facts, failed.Record, cancellationToken),
+                Recurrence = await RecurrenceAsync(facts, run, failed.Record, cancellationToken),
+            }
             : view;
     }
 
@@ -110,11 +116,41 @@ public sealed class RunCardSource(
         return last;
     }
 
+    /// <summary>Whether the failure is new (read once per failed attempt); null when history cannot be read.</summary>
+    private async Task<FailureRecurrence?> RecurrenceAsync(RunFacts facts, RunRecord run, StepRecord failed, CancellationToken cancellationToken)
+    {
+        var key = (failed.Name, failed.Attempt);
+        if (recurrences is null)
+        {
+            return null;
+        }
+
+        if (facts.Recurrence is { } known && known.Key == key)
+        {
+            return known.Value;
+        }
+
+        try
+        {
+            var value = await recurrences.OfAsync(run, failed, cancellationToken);
+            facts.Recurrence = (key, value);
+            return value;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The card still shows the failure; whether it is new is a nicety, not worth a card that never comes.
+            PublishingLog.RecurrenceUnavailable(logger, ex, run.Id);
+            return null;
+        }
+    }
+
     /// <summary>What stays the same for a run: its definition (null when it cannot be rebuilt) and the failed step's log tail.</summary>
     private sealed class RunFacts(WorkflowDefinition? definition)
     {
         public WorkflowDefinition? Definition { get; } = definition;
 
         public ((string Step, int Attempt) Key, IReadOnlyList<string> Lines)? LogTail { get; set; }
+
+        public ((string Step, int Attempt) Key, FailureRecurrence Value)? Recurrence { get; set; }
     }
 }

@@ -47,7 +47,7 @@ public static class RunNotifications
             yield return (new RunNotification(
                 $"{run.Id}|failed|{failed?.Name}|{failed?.Record.Attempt}",
                 "failure",
-                $"✗ Run {run.Id} ({run.Workflow}) failed{where}: {error}. {requester.Text}, the card shows the last log lines and the rollback.",
+                $"✗ Run {run.Id} ({run.Workflow}) failed{where}: {error}. {(view.Recurrence is { } recurrence ? recurrence.Text + " " : string.Empty)}{requester.Text}, the card shows the last log lines and the rollback.",
                 [requester]), failed?.Record.EndedAt);
         }
 

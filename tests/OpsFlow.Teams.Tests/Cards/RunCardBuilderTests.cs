@@ -73,6 +73,17 @@ public sealed class RunCardBuilderTests
     }
 
     [Fact]
+    public void Failure_SeenBefore_SaysHowOftenWhenAndHowItWasCleared()
+    {
+        var card = Sample("failed-seen-before");
+
+        Assert.Contains(
+            "Seen 4 times in 30 days (same workflow, step and normalised error), last in run k3j8x9q2ab on 22 Nov, cleared then by a retry by Lee Gu (user-id-2) (fingerprint 3f9a0c1d2e4b).",
+            Texts(card));
+        Assert.DoesNotContain(Texts(Sample("failed")), t => t.StartsWith("Seen ", StringComparison.Ordinal) || t.StartsWith("New:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void SucceededWithWarnings_IsAmber_AndListsTheFindingsWorstFirst()
     {
         var card = Sample("succeeded-with-warnings");

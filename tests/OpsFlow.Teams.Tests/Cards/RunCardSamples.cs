@@ -60,6 +60,10 @@ internal static class RunCardSamples
         yield return ("approved", View(RunStatus.Running,
             Step("build", 0, StepStatus.Succeeded), Approval(StepStatus.Succeeded, 0, vote, vote with { ActorId = "user-id-2", ActorName = "Lee Gu" }), Step("stop", 3, StepStatus.Running)));
         yield return ("failed", Failed(RunStatus.Failed, StepStatus.Succeeded));
+        yield return ("failed-seen-before", Failed(RunStatus.Failed, StepStatus.Succeeded) with
+        {
+            Recurrence = new OpsFlow.Engine.Reports.FailureRecurrence("3f9a0c1d2e4b", 4, 30, "k3j8x9q2ab", T0.AddDays(-4), "a retry by Lee Gu (user-id-2)"),
+        });
         yield return ("rolling-back", Failed(RunStatus.RollingBack, StepStatus.Compensating));
         yield return ("rolled-back", Failed(RunStatus.RolledBack, StepStatus.Compensated));
         yield return ("compensation-failed", Failed(RunStatus.Failed, StepStatus.CompensationFailed));

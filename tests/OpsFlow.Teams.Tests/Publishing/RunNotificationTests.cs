@@ -164,6 +164,18 @@ public sealed class RunNotificationTests
     }
 
     [Fact]
+    public void Failure_SeenBefore_SaysSoInTheNotice()
+    {
+        var view = OpsFlow.Teams.Tests.Cards.RunCardSamples.All().Single(s => s.Name == "failed-seen-before").View;
+        view = view with { Run = view.Run with { EndedAt = view.Now }, Steps = [.. view.Steps.Select(s => s with { Record = s.Record with { EndedAt = view.Now } })] };
+
+        var failure = Assert.Single(OpsFlow.Teams.Publishing.RunNotifications.For(view, new AccessOptions()), n => n.Kind == "failure");
+
+        Assert.Contains("failed at step switch: ln exited 1: permission denied. Seen 4 times in 30 days", failure.Text, StringComparison.Ordinal);
+        Assert.Contains("cleared then by a retry by Lee Gu (user-id-2)", failure.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task FailureLongAgo_IsNotAnnouncedWhenItsCardIsRefreshed()
     {
         var h = new PublisherHarness();

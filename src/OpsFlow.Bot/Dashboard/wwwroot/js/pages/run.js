@@ -71,6 +71,7 @@ export async function renderRun(root, ctx, id) {
         run.lockKey ? [h('dt', {}, 'Lock'), h('dd', { class: 'mono' }, run.lockKey)] : null,
         run.workflowVersion ? [h('dt', {}, 'Version'), h('dd', { class: 'mono' }, run.workflowVersion.slice(0, 19))] : null),
       run.error ? h('div', { class: 'msg msg-error' }, run.error) : null,
+      details.failureHistory ? h('div', { class: 'muted small', 'data-testid': 'failure-history' }, details.failureHistory.text) : null,
       findingsList(details.findings),
       buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null);
 
