@@ -7,6 +7,7 @@ using OpsFlow.Bot.Playground;
 using OpsFlow.Bot.Telemetry;
 using OpsFlow.Bot.Workflows;
 using OpsFlow.Engine.Setup;
+using OpsFlow.Notifications;
 using OpsFlow.Scheduling;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
@@ -37,6 +38,8 @@ return await StartupFailure.RunAsync(async () =>
     builder.Services.AddOpsFlowAccess(builder.Configuration);
     // Microsoft Teams: /api/messages, JWT checks, the connector client, run cards, chat commands.
     builder.Services.AddOpsFlowTeams(builder.Configuration);
+    // Severity routes: notices by level to email, webhooks and more Teams conversations, each delivery durable.
+    builder.Services.AddOpsFlowNotifications(builder.Configuration);
     builder.Services.AddOpsFlowApi(builder.Configuration);
     builder.Services.AddOpsFlowHealth();
     // Entra ID sign-in, or development mode (header identities); its cookie keys never in clear in the database.

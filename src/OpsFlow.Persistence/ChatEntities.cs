@@ -40,3 +40,22 @@ internal sealed class ChatInboxRow
     public long ReceivedAt { get; set; }
     public long? DoneAt { get; set; }
 }
+
+/// <summary>A notice for one channel (INoticeOutbox): stored before it is tried, claimed, then sent or given up.</summary>
+internal sealed class NoticeDeliveryRow
+{
+    public string Key { get; set; } = "";
+    public string Channel { get; set; } = "";
+    public string RunId { get; set; } = "";
+    public string Level { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public string Text { get; set; } = "";
+    public long CreatedAt { get; set; }
+    public long NextAt { get; set; }
+    public int Attempts { get; set; }
+    public long? SentAt { get; set; }
+    public bool GaveUp { get; set; }
+    public string? LastError { get; set; }
+    public string? Claimant { get; set; }
+    public long? ClaimedAt { get; set; }
+}

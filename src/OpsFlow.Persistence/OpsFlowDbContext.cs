@@ -18,6 +18,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<HistoryRow> History => Set<HistoryRow>();
 
+    internal DbSet<NoticeDeliveryRow> NoticeDeliveries => Set<NoticeDeliveryRow>();
+
     internal DbSet<StepLogRow> StepLogs => Set<StepLogRow>();
 
     internal DbSet<LockRow> Locks => Set<LockRow>();
@@ -126,6 +128,15 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             notice.HasKey(n => n.Key);
             // Pruning deletes by age.
             notice.HasIndex(n => n.ClaimedAt);
+        });
+        modelBuilder.Entity<NoticeDeliveryRow>(delivery =>
+        {
+            delivery.ToTable("notice_deliveries");
+            delivery.HasKey(d => new { d.Key, d.Channel });
+            delivery.Property(d => d.Level).HasMaxLength(16);
+            // Each channel's sender looks for its due, unsent deliveries.
+            delivery.HasIndex(d => new { d.Channel, d.SentAt, d.NextAt });
+            delivery.HasIndex(d => d.CreatedAt);
         });
         modelBuilder.Entity<RunLetterRow>(letter =>
         {

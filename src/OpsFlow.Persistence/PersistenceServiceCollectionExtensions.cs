@@ -43,6 +43,7 @@ public static class PersistenceServiceCollectionExtensions
         // The same for the engine's in-memory audit log: the durable one replaces it, in whichever order they came.
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog, EfAuditLog>();
+        services.TryAddSingleton<INoticeOutbox, EfNoticeOutbox>();
         services.TryAddSingleton<DatabaseMigrator>();
         return services;
     }

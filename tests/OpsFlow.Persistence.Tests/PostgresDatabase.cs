@@ -29,6 +29,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public IAuditLog Audit => _services.GetRequiredService<IAuditLog>();
 
+    public INoticeOutbox Outbox => _services.GetRequiredService<INoticeOutbox>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)

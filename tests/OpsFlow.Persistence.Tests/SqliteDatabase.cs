@@ -28,6 +28,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public IAuditLog Audit => _services.GetRequiredService<IAuditLog>();
 
+    public INoticeOutbox Outbox => _services.GetRequiredService<INoticeOutbox>();
+
     internal IServiceProvider Services => _services;
 
     /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>

@@ -207,5 +207,8 @@ public sealed class RunScheduleTests
             _texts.Enqueue((conversation, text));
             return Task.CompletedTask;
         }
+
+        public Task DeliverAsync(string conversation, string text, CancellationToken cancellationToken = default) =>
+            AnnounceAsync(conversation, text, cancellationToken);
     }
 }

@@ -50,6 +50,7 @@ internal static class ApiSetup
         api.MapCommandEndpoints();
         api.MapScheduleEndpoints();
         api.MapAuditEndpoints();
+        api.MapNotificationEndpoints();
         return app;
     }
 }

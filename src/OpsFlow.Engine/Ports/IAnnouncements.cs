@@ -8,6 +8,12 @@ namespace OpsFlow.Engine.Ports;
 public interface IAnnouncements
 {
     Task AnnounceAsync(string? conversation, string text, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Posts <paramref name="text"/> to a conversation (an id or a configured name) and throws when it cannot: for a
+    /// caller that keeps the message and tries again (the notice outbox), where "logged and dropped" would lose it.
+    /// </summary>
+    Task DeliverAsync(string conversation, string text, CancellationToken cancellationToken = default);
 }
 
 /// <summary>No chat adapter: announcements go to the log of whoever calls, nowhere else.</summary>
@@ -16,4 +22,7 @@ public sealed class NoAnnouncements : IAnnouncements
     public static NoAnnouncements Instance { get; } = new();
 
     public Task AnnounceAsync(string? conversation, string text, CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    public Task DeliverAsync(string conversation, string text, CancellationToken cancellationToken = default) =>
+        throw new InvalidOperationException($"No chat channel is configured, so nothing can be posted to '{conversation}': configure OpsFlow:Teams, or route this level to email or a webhook.");
 }

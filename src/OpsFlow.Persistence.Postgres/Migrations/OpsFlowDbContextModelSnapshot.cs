@@ -305,6 +305,64 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("locks", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.NoticeDeliveryRow", b =>
+                {
+                    b.Property<string>("Key")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Channel")
+                        .HasColumnType("text");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Claimant")
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ClaimedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<bool>("GaveUp")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Level")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<long>("NextAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("RunId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("SentAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Key", "Channel");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.HasIndex("Channel", "SentAt", "NextAt");
+
+                    b.ToTable("notice_deliveries", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.PendingBackfillRow", b =>
                 {
                     b.Property<string>("Name")

@@ -11,7 +11,7 @@ namespace OpsFlow.Teams.Publishing;
 /// if the bot has been in it (it needs the conversation's reference). Otherwise, and when the post fails, the
 /// announcement is logged at warning level, so it is not lost to an operator who reads the log.
 /// </summary>
-internal sealed class ChatAnnouncements(IChatStore chats, IConnectorClient connector, ILogger<ChatAnnouncements> logger) : IAnnouncements
+internal sealed class ChatAnnouncements(IChatStore chats, IConnectorClient connector, TeamsOptions options, ILogger<ChatAnnouncements> logger) : IAnnouncements
 {
     public async Task AnnounceAsync(string? conversation, string text, CancellationToken cancellationToken = default)
     {
@@ -30,5 +30,13 @@ internal sealed class ChatAnnouncements(IChatStore chats, IConnectorClient conne
         {
             PublishingLog.AnnouncementFailed(logger, ex, conversation!, text);
         }
+    }
+
+    public async Task DeliverAsync(string conversation, string text, CancellationToken cancellationToken = default)
+    {
+        var id = options.ResolveConversation(conversation);
+        var reference = await chats.GetConversationAsync(id, cancellationToken)
+            ?? throw new InvalidOperationException($"The bot has not been in conversation '{conversation}' yet (install it there or send it a message), so it cannot post to it.");
+        await connector.SendAsync(reference, Outgoing.Text(reference, text), cancellationToken);
     }
 }
