@@ -40,6 +40,16 @@ public sealed record ApprovalPolicy
     public TimeSpan ExtendBy { get; init; } = TimeSpan.FromHours(1);
     public int MaxExtensions { get; init; } = 1;
     public string? Message { get; init; }
+    /// <summary>While it waits, the approvers are reminded this often (from when it began), at most <see cref="MaxReminders"/> times.</summary>
+    public TimeSpan RemindEvery { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>0: no reminders.</summary>
+    public int MaxReminders { get; init; } = 3;
+
+    /// <summary>The most reminders an approval may ask for: a reminder nobody acts on after this many is noise.</summary>
+    public const int ReminderCap = 10;
+
+    /// <summary>The shortest interval between reminders.</summary>
+    public static readonly TimeSpan MinReminderInterval = TimeSpan.FromMinutes(5);
 }
 
 public enum LockMode

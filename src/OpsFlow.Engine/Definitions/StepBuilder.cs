@@ -69,6 +69,26 @@ public sealed class StepBuilder
 
     public StepBuilder Extend(TimeSpan by, int maxTimes = 1) => WithApproval(p => p with { ExtendBy = by, MaxExtensions = maxTimes });
 
+    /// <summary>
+    /// Reminds the approvers every <paramref name="every"/> while the approval waits (default: every 30 minutes, 3
+    /// times); at least <see cref="ApprovalPolicy.MinReminderInterval"/> apart, at most <see cref="ApprovalPolicy.ReminderCap"/>
+    /// times; <c>maxTimes: 0</c> turns reminders off.
+    /// </summary>
+    public StepBuilder Remind(TimeSpan every, int maxTimes = 3)
+    {
+        if (maxTimes is < 0 or > ApprovalPolicy.ReminderCap)
+        {
+            throw new ArgumentOutOfRangeException(nameof(maxTimes), maxTimes, $"Step '{Name}': remind at most {ApprovalPolicy.ReminderCap} times (0 turns reminders off).");
+        }
+
+        if (maxTimes > 0 && every < ApprovalPolicy.MinReminderInterval)
+        {
+            throw new ArgumentOutOfRangeException(nameof(every), every, $"Step '{Name}': reminders must be at least {ApprovalPolicy.MinReminderInterval.TotalMinutes:0} minutes apart.");
+        }
+
+        return WithApproval(p => p with { RemindEvery = every, MaxReminders = maxTimes });
+    }
+
     public StepBuilder EscalateTo(params string[] approvers) =>
         WithApproval(p => p with { OnTimeout = ApprovalTimeoutAction.Escalate, EscalateTo = approvers });
 

@@ -57,6 +57,11 @@ public sealed record StepView(StepRecord Record, StepKind Kind)
 /// <summary>An approval step's rules: the approvers in force (escalation applied), how many must agree, extensions.</summary>
 public sealed record ApprovalView(IReadOnlyList<string> Approvers, int Required, int MaxExtensions, string? Message)
 {
+    /// <summary>How often the approvers are reminded while it waits, and how many times; 0: never (the definition is unknown).</summary>
+    public TimeSpan RemindEvery { get; init; }
+
+    public int MaxReminders { get; init; }
+
     /// <summary>What approving lets happen, and the hash a decision is bound to; null when the definition cannot be rebuilt.</summary>
     public OpsFlow.Engine.Execution.ApprovalPlan? Plan { get; init; }
 }

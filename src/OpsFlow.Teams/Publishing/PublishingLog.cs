@@ -71,4 +71,7 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4221, Level = LogLevel.Warning, Message = "Could not read the failure history of run {RunId}; its card says nothing of whether the failure is new")]
     public static partial void RecurrenceUnavailable(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 4222, Level = LogLevel.Warning, Message = "Looking for approvals to remind failed; the next sweep tries again")]
+    public static partial void ReminderSweepFailed(ILogger logger, Exception exception);
 }

@@ -42,6 +42,7 @@ public static class PublishingSetup
         services.AddSingleton<IAnnouncements, ChatAnnouncements>();
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());
+        services.AddHostedService<ApprovalReminderSweep>();
         return services;
     }
 }

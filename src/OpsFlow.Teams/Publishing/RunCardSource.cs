@@ -96,6 +96,8 @@ public sealed class RunCardSource(
                 ? new ApprovalView(ApprovalRules.CurrentApprovers(policy, step.Escalated), policy.Required, policy.MaxExtensions, policy.Message)
                 {
                     Plan = step.Status == StepStatus.Waiting ? ApprovalPlan.Of(definition, run, step.Name) : null,
+                    RemindEvery = policy.RemindEvery,
+                    MaxReminders = policy.MaxReminders,
                 }
                 : null,
         };

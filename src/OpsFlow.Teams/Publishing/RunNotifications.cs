@@ -35,6 +35,10 @@ public static class RunNotifications
             foreach (var step in view.Steps.Where(s => s.Kind == StepKind.Approval && s.Record.Status == StepStatus.Waiting && s.Approval is not null))
             {
                 yield return (Approval(run, step, access), null);
+                if (Reminder(run, step, access, view.Now) is { } reminder)
+                {
+                    yield return (reminder, null);
+                }
             }
         }
 
@@ -123,6 +127,35 @@ public static class RunNotifications
             $"{run.Id}|approval|{step.Name}|{step.Record.Attempt}|{step.Record.Escalated}|{step.Record.StartedAt:O}",
             step.Record.Escalated ? "escalation" : "approval",
             text,
+            people);
+    }
+
+    /// <summary>
+    /// The latest reminder due for a waiting approval (every RemindEvery since it began, at most MaxReminders), or
+    /// null. Only the latest: after an outage the approvers get one reminder, not every one they missed. An escalated
+    /// approval is not reminded: the escalation was the last call, to other people.
+    /// </summary>
+    private static RunNotification? Reminder(RunRecord run, StepView step, AccessOptions access, DateTimeOffset now)
+    {
+        var approval = step.Approval!;
+        if (approval.MaxReminders <= 0 || approval.RemindEvery <= TimeSpan.Zero || step.Record.Escalated || step.Record.StartedAt is not { } began)
+        {
+            return null;
+        }
+
+        var due = (int)Math.Min(approval.MaxReminders, Math.Floor((now - began) / approval.RemindEvery));
+        if (due < 1)
+        {
+            return null;
+        }
+
+        var people = Expand(approval.Approvers, access).Select(p => Mentioned(p, p)).ToArray();
+        var who = people.Length > 0 ? string.Join(", ", people.Select(m => m.Text)) : "approvers";
+        var deadline = step.Record.DueAt is { } at ? $"; it times out at {RunCardText.Time(at)}" : string.Empty;
+        return new RunNotification(
+            $"{run.Id}|reminder|{step.Name}|{step.Record.Escalated}|{began:O}|{due}",
+            "reminder",
+            $"⏰ Reminder {due} of {approval.MaxReminders}: run {run.Id} ({run.Workflow}) has waited {DurationText.Of(now - began)} for approval of {step.Name}{deadline}. {who}: please decide on the run's card.",
             people);
     }
 

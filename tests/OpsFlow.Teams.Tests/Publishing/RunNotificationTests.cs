@@ -70,6 +70,30 @@ public sealed class RunNotificationTests
     }
 
     [Fact]
+    public async Task AWaitingApproval_IsRemindedEvery30Minutes_ThreeTimesAtMost_TheLatestOnly()
+    {
+        var h = await WaitingForApprovalAsync();
+        async Task<string[]> RemindersAfterAsync(TimeSpan wait)
+        {
+            await h.AdvanceAsync(wait);
+            h.Publisher.Refresh("r-1");
+            await h.AdvanceAsync(2 * S);
+            return [.. Texts(h).Select(t => t.Activity.Text!).Where(t => t.StartsWith('⏰'))];
+        }
+
+        Assert.Empty(await RemindersAfterAsync(TimeSpan.FromMinutes(20)));
+        var first = Assert.Single(await RemindersAfterAsync(TimeSpan.FromMinutes(10)));
+        Assert.StartsWith("⏰ Reminder 1 of 3: run r-1 (deploy) has waited 30 min", first, StringComparison.Ordinal);
+        Assert.Contains("<at>tech-lead@contoso.com</at>", first, StringComparison.Ordinal);
+        Assert.Single(await RemindersAfterAsync(TimeSpan.FromMinutes(5)));
+        // Hours later (an outage, say): one reminder, the last allowed, not the ones missed; and none after it.
+        var late = await RemindersAfterAsync(TimeSpan.FromHours(5));
+        Assert.Equal(2, late.Length);
+        Assert.StartsWith("⏰ Reminder 3 of 3", late[^1], StringComparison.Ordinal);
+        Assert.Equal(2, (await RemindersAfterAsync(TimeSpan.FromHours(1))).Length);
+    }
+
+    [Fact]
     public async Task RolledBack_IsAnnouncedOnce_WithWhatWasUndone()
     {
         var h = await WaitingForApprovalAsync();
