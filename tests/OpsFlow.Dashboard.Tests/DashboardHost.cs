@@ -49,6 +49,18 @@ public sealed class DashboardHost : OpsFlowFactory
         var tally = new WorkflowBuilder("tally", "always succeeds");
         tally.Step("count", ctx => ctx.Log("counted"));
         catalog.Add(tally.Build());
+        // What a run found, and whether a failure is new: each its own workflow, so no other test's numbers move.
+        var checks = new WorkflowBuilder("checks", "finds a full disk");
+        checks.Step("disk", ctx =>
+        {
+            ctx.Finding(FindingLevel.Ok, "/ 40% used");
+            ctx.Finding(FindingLevel.Warning, "/data 93% used, over 90%");
+        });
+        catalog.Add(checks.Build());
+        var brittle = new WorkflowBuilder("brittle", "cannot reach its database").Parameter(new ParameterDefinition("host"));
+        brittle.Step("connect", ctx => throw new TimeoutException($"connect to {ctx.Parameters["host"]}:5432 timed out"));
+        catalog.Add(brittle.Build());
+
         var broken = new WorkflowBuilder("broken", "always fails");
         broken.Step("write", _ => throw new IOException("disk full"));
         catalog.Add(broken.Build());

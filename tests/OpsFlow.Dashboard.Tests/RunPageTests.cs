@@ -117,4 +117,26 @@ public sealed class RunPageTests(DashboardFixture fixture)
         await Browser.ScreenshotAsync(page, "run-not-found");
         await page.Context.CloseAsync();
     }
+
+    [BrowserFact]
+    public async Task ARunThatFoundSomething_IsAmberWithItsFindings_AndARepeatedFailureSaysItWasSeenBefore()
+    {
+        var checks = await fixture.StartAsync("olivia", "checks", new { });
+        var first = await fixture.StartAsync("olivia", "brittle", new { host = "10.0.0.7" });
+        await Wait.UntilAsync(async () => await fixture.StatusAsync(first) == "Failed", $"run {first} to fail");
+        var second = await fixture.StartAsync("olivia", "brittle", new { host = "10.0.0.9" });
+        var page = await fixture.Browser.OpenAsync("olivia");
+
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{checks}");
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("succeeded with warnings");
+        await Expect(page.GetByTestId("run-status")).ToHaveClassAsync(new Regex("tone-warning"));
+        await Expect(page.GetByTestId("findings")).ToContainTextAsync("Findings: 1 of 2 need attention");
+        await Expect(page.GetByTestId("findings")).ToContainTextAsync("⚠ disk: /data 93% used, over 90%");
+        await Browser.ScreenshotAsync(page, "run-succeeded-with-warnings");
+
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{second}");
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("failed");
+        await Expect(page.GetByTestId("failure-history")).ToContainTextAsync($"Seen 1 time in 30 days (same workflow, step and normalised error), last in run {first}");
+        await page.Context.CloseAsync();
+    }
 }

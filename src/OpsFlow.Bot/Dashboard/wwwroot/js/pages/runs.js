@@ -35,7 +35,9 @@ export async function renderRuns(root, ctx) {
   }
 
   const body = h('div', {});
-  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Runs')), h('section', { class: 'card' }, form), body);
+  const failures = h('div', {});
+  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Runs')), failures, h('section', { class: 'card' }, form), body);
+  failedDeliveries(failures, ctx);
 
   const params = new URLSearchParams();
   for (const key of ['workflow', 'status', 'requestedBy', 'from', 'to']) if (q.get(key)) params.set(key, q.get(key));
@@ -91,3 +93,21 @@ function localInput(iso) {
   const pad = (n) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
+
+// Notices the severity routes could not deliver (email, webhooks, other conversations): retrying or given up, with
+// why, so an operator sees that the pager never heard of a failure. Nothing is drawn while all is well.
+async function failedDeliveries(box, ctx) {
+  const answer = await api('/api/notifications?failed=true&take=20');
+  if (!answer.ok || answer.data.length === 0) return;
+  const rows = answer.data.map((d) => h('tr', {},
+    h('td', { class: 'mono' }, d.channel),
+    h('td', {}, h('a', { href: `/runs/${encodeURIComponent(d.runId)}`, on: { click: (e) => { e.preventDefault(); ctx.navigate(`/runs/${encodeURIComponent(d.runId)}`); } } }, d.subject)),
+    h('td', {}, d.gaveUp ? `gave up after ${d.attempts}` : `retrying (${d.attempts} failed, next ${formatTime(d.nextAt)})`),
+    h('td', { class: 'small' }, d.lastError ?? '')));
+  box.append(h('section', { class: 'card msg-error', 'data-testid': 'failed-deliveries' },
+    h('h2', {}, `⚠ ${answer.data.length} notice(s) could not be delivered`),
+    h('table', { class: 'grid small' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'Channel'), h('th', {}, 'Notice'), h('th', {}, 'State'), h('th', {}, 'Last error'))),
+      h('tbody', {}, rows))));
+}
+
