@@ -102,4 +102,32 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         var history = await fixture.Host.Services.GetRequiredService<IRunStore>().GetHistoryAsync(runId);
         Assert.Contains(history, h => h.Step == "prod-approval" && h.Reason.StartsWith("approved by Megan Bowen on plan ", StringComparison.Ordinal));
     }
+
+    [BrowserFact]
+    public async Task AnInspectionStartedOverTheApi_ThatFindsAFullDisk_EndsAmberInTheGroupChat_AndSaysWhatItFound()
+    {
+        var group = fixture.Config.GroupChatId;
+        await fixture.Api.SendAsAsync("user-id-2", group, "help", mentionBot: true);
+        await fixture.Events.WaitForAsync(m => m.Action == "createMessage" && m.Mentions("post their card in the default conversation"), Shown, "with /help in the group chat");
+
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{fixture.Host.BaseUrl}/api/runs")
+        {
+            // Every disk here is more than 1% full: the disk check must warn.
+            Content = new StringContent("""{"workflow":"inspect","parameters":{"disk-warn-percent":"1"}}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-OpsFlow-User", "user-id-0");
+        using var started = await http.SendAsync(request);
+        var body = await started.Content.ReadAsStringAsync();
+        Assert.True(started.IsSuccessStatusCode, $"{started.StatusCode}: {body}");
+        var runId = System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("run").GetProperty("id").GetString()!;
+
+        var card = await fixture.Events.WaitForAsync(
+            m => m.Mentions(runId) && m.Mentions("Succeeded with warnings"), Build, $"with the card of run {runId} ending amber");
+        Assert.True(card.Mentions("Findings:") && card.Mentions("over 1%"), $"the card lists the disk finding: {card.CardText}");
+        var notice = await fixture.Events.WaitForAsync(
+            m => m.Action == "createMessage" && m.Text is { } text && text.Contains($"{runId} of inspect succeeded with warnings", StringComparison.Ordinal),
+            Shown, $"with the findings of run {runId} as news");
+        Assert.Contains("disk:", notice.Text, StringComparison.Ordinal);
+    }
 }
