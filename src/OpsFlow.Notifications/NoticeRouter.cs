@@ -37,6 +37,7 @@ internal sealed class NoticeRouter(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await CatchUpAsync(stoppingToken);
         await foreach (var change in _changes.Reader.ReadAllAsync(stoppingToken))
         {
             try
@@ -47,6 +48,39 @@ internal sealed class NoticeRouter(
             {
                 NotificationsLog.RoutingFailed(logger, ex, change.Run.Id);
             }
+        }
+    }
+
+    /// <summary>
+    /// After a restart: changes this process had queued but not routed are gone with it, so the runs whose notices
+    /// may still be news (active: waiting for approval, failed, rolling back; or ended within the freshness window)
+    /// are routed again, <see cref="RunNotices"/> leaving out what is no longer news. The outbox
+    /// keeps one delivery per event and channel, so what was routed before is not sent twice.
+    /// </summary>
+    private async Task CatchUpAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var active = await store.GetActiveRunsAsync(cancellationToken);
+            // Runs are listed by creation time: a day back covers every run that could have ended in the window but a
+            // run that took longer than a day, which the next change of the run routes anyway.
+            var recent = await store.ListRunsAsync(new RunQuery { From = now - TimeSpan.FromDays(1), Take = 500 }, cancellationToken);
+            // Active includes a failed run (it may be retried, so it has no end time): its failure's own time decides.
+            var runs = active.Select(a => a.Run).Where(r => Matters(r.Status))
+                .Concat(recent.Runs.Where(r => r.EndedAt is { } ended && now - ended <= RunNotices.Freshness))
+                .DistinctBy(r => r.Id)
+                .ToArray();
+            foreach (var run in runs)
+            {
+                await RouteAsync(run, cancellationToken);
+            }
+
+            NotificationsLog.CaughtUp(logger, runs.Length);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            NotificationsLog.CatchUpFailed(logger, ex);
         }
     }
 

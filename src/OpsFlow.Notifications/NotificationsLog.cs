@@ -22,4 +22,10 @@ internal static partial class NotificationsLog
 
     [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "The delivery loop of {Channel} failed; it tries again at its next poll")]
     public static partial void ChannelLoopFailed(ILogger logger, Exception exception, string channel);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Information, Message = "Routed the notices of {Count} recent or waiting runs again after the start (deliveries already made are not repeated)")]
+    public static partial void CaughtUp(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "Could not route the notices of recent runs after the start; their next change routes them")]
+    public static partial void CatchUpFailed(ILogger logger, Exception exception);
 }
