@@ -40,7 +40,7 @@ public static class RunNotices
             }
         }
 
-        var failed = steps.Where(s => s.Status is StepStatus.Failed or StepStatus.TimedOut).OrderBy(s => s.EndedAt ?? DateTimeOffset.MaxValue).FirstOrDefault();
+        var failed = RunFailure.StepOf(run, steps);
         if (run.Status is RunStatus.Failed or RunStatus.RollingBack or RunStatus.RolledBack && failed is not null)
         {
             yield return (new RunNotice(

@@ -59,4 +59,15 @@ public sealed class RunNoticesTests
         Assert.Empty(RunNotices.For(Run(RunStatus.Failed), [Step("build", StepStatus.Failed, "exit 2")], later));
         Assert.Single(RunNotices.For(Run(RunStatus.WaitingForApproval), [Step("gate", StepStatus.Waiting)], later.AddHours(5)));
     }
+
+    [Fact]
+    public void Failure_NamesTheStepTheRunErrorNames_NotAnEarlierStepAllowedToFail()
+    {
+        var run = Run(RunStatus.Failed) with { Error = "step 'deploy' failed: exit 3" };
+        var optional = Step("lint", StepStatus.Failed, "3 warnings") with { EndedAt = T0.AddSeconds(-30) };
+
+        var failure = Assert.Single(RunNotices.For(run, [optional, Step("deploy", StepStatus.Failed, "exit 3")], T0));
+
+        Assert.Equal("deploy run r1 failed at deploy", failure.Subject);
+    }
 }

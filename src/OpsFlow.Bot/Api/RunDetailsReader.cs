@@ -55,8 +55,7 @@ internal static class RunDetailsReader
             return null;
         }
 
-        // The step that made the run fail, as the card names it: the first to fail that was not allowed to.
-        var failed = details.Steps.Where(s => s.Status is StepStatus.Failed or StepStatus.TimedOut).OrderBy(s => s.EndedAt ?? DateTimeOffset.MaxValue).FirstOrDefault();
+        var failed = RunFailure.StepOf(details.Run, details.Steps);
         return failed is null ? null : await recurrences.OfAsync(details.Run, failed, cancellationToken);
     }
 
