@@ -17,6 +17,7 @@ public sealed class ProjectReferenceTests
         ["OpsFlow.Scripting"] = ["OpsFlow.Engine", "OpsFlow.Scripting.Api"],
         ["OpsFlow.Scheduling"] = ["OpsFlow.Engine"],
         ["OpsFlow.Teams"] = ["OpsFlow.Engine", "OpsFlow.Chat"],
+        ["OpsFlow.Notifications"] = ["OpsFlow.Engine"],
         ["OpsFlow.Persistence"] = ["OpsFlow.Engine", "OpsFlow.Chat"],
         ["OpsFlow.Persistence.Sqlite"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
         ["OpsFlow.Persistence.Postgres"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
@@ -49,6 +50,7 @@ public sealed class ProjectReferenceTests
     [InlineData("OpsFlow.Scheduling")]
     [InlineData("OpsFlow.Teams")]
     [InlineData("OpsFlow.Chat")]
+    [InlineData("OpsFlow.Notifications")]
     [InlineData("OpsFlow.Scripting")]
     public void ProviderFreeAssembly_UsesNoDatabaseDriver(string assembly)
     {
