@@ -36,6 +36,7 @@ internal sealed class StepRow
     public long? EndedAt { get; set; }
     public long? DueAt { get; set; }
     public string? Error { get; set; }
+    public string? ErrorDetail { get; set; }
     public string OutputsJson { get; set; } = "{}";
     public string VotesJson { get; set; } = "[]";
     public string FindingsJson { get; set; } = "[]";

@@ -72,6 +72,12 @@ internal static class ShowVerb
         }
 
         console.Write(stepTable);
+        foreach (var failed in steps.Where(s => s.ErrorDetail is not null).OrderBy(s => s.Position))
+        {
+            // Where the script threw: the exception with its script frames (file and line), which cards leave out.
+            console.MarkupLineInterpolated($"[red]{failed.Name}[/] [grey]exception:[/]");
+            console.WriteLine(failed.ErrorDetail!);
+        }
         var findings = steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => (Step: s.Name, Finding: f))).OrderByDescending(x => x.Finding.Level).ToArray();
         if (findings.Length > 0)
         {

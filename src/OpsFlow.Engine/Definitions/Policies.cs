@@ -9,6 +9,15 @@ public sealed record RetryPolicy(int MaxAttempts, TimeSpan InitialDelay, double 
     /// <summary>The longest wait between two attempts, whatever the backoff says. Default one hour.</summary>
     public TimeSpan MaxDelay { get; init; } = TimeSpan.FromHours(1);
 
+    /// <summary>Only these exception types (and their subtypes) are retried; empty: every exception but a <see cref="StepFailedException"/> with retry off.</summary>
+    public IReadOnlyList<Type> RetryOn { get; init; } = [];
+
+    /// <summary>Why <paramref name="error"/> may not be retried under this policy, or null when it may.</summary>
+    public string? WhyNotRetried(Exception error) =>
+        error is StepFailedException { Retry: false } ? "the step said trying again will not help"
+        : RetryOn.Count > 0 && !RetryOn.Any(type => type.IsInstanceOfType(error)) ? $"{error.GetType().Name} is not one of the exceptions the step retries ({string.Join(", ", RetryOn.Select(t => t.Name))})"
+        : null;
+
     /// <summary>The delay before attempt <paramref name="nextAttempt"/> (2 for the first retry).</summary>
     public TimeSpan DelayBefore(int nextAttempt)
     {

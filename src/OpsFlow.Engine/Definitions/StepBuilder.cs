@@ -31,6 +31,30 @@ public sealed class StepBuilder
         return this;
     }
 
+    /// <summary>
+    /// Retries only these exception types (and their subtypes); any other exception fails the step at once. Needs a
+    /// <see cref="Retry"/> policy first (it says how often and how long to wait).
+    /// </summary>
+    public StepBuilder RetryOn(params Type[] exceptionTypes)
+    {
+        if (Definition.Retry is not { } retry)
+        {
+            throw new InvalidOperationException($"Step '{Name}': call Retry(max, delay) before RetryOn(...), which narrows what is retried.");
+        }
+
+        if (exceptionTypes.FirstOrDefault(t => !typeof(Exception).IsAssignableFrom(t)) is { } wrong)
+        {
+            throw new ArgumentException($"Step '{Name}': RetryOn takes exception types; {wrong.Name} is not one.", nameof(exceptionTypes));
+        }
+
+        Definition = Definition with { Retry = retry with { RetryOn = [.. retry.RetryOn, .. exceptionTypes] } };
+        return this;
+    }
+
+    /// <inheritdoc cref="RetryOn(Type[])"/>
+    public StepBuilder RetryOn<TException>()
+        where TException : Exception => RetryOn(typeof(TException));
+
     public StepBuilder Timeout(TimeSpan timeout)
     {
         Definition = Definition.Kind == StepKind.Approval

@@ -75,6 +75,8 @@ internal sealed class AttemptRunner(
         var started = services.Clock.GetTimestamp();
         StepOutcome outcome;
         string? error = null;
+        string? detail = null;
+        string? notRetried = null;
         try
         {
             Log.StepStarted(logger, runId, step.Name, step.Attempt, compensation);
@@ -95,6 +97,8 @@ internal sealed class AttemptRunner(
             // The step boundary: whatever a step throws becomes its failure, never the host's.
             outcome = StepOutcome.Failed;
             error = services.Masker.Apply(ex.Message);
+            detail = services.Masker.Apply(ErrorDetail.Of(ex));
+            notRetried = definition.Retry?.WhyNotRetried(ex);
             context.LogError($"{ex.GetType().Name}: {ex.Message}");
             // The exception itself is not logged: its message or data may carry a secret.
             Log.StepThrew(logger, ex.GetType().Name, error, runId, step.Name, step.Attempt);
@@ -108,7 +112,11 @@ internal sealed class AttemptRunner(
         }
         else
         {
-            report(new RunMessage.StepFinished(step.Name, step.Attempt, outcome, error, context.Outputs.ToDictionary(StringComparer.Ordinal), context.Findings));
+            report(new RunMessage.StepFinished(step.Name, step.Attempt, outcome, error, context.Outputs.ToDictionary(StringComparer.Ordinal), context.Findings)
+            {
+                NotRetried = notRetried,
+                ErrorDetail = detail,
+            });
         }
     }
 

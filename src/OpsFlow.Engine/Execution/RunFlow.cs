@@ -194,6 +194,7 @@ internal sealed class RunFlow(
                     Outputs = finished.Outputs,
                     Findings = finished.Findings,
                     Error = null,
+                    ErrorDetail = null,
                     CompletedSeq = StepScheduler.NextCompletedSeq(Steps),
                     ProgressPercent = 100,
                 });
@@ -201,19 +202,20 @@ internal sealed class RunFlow(
             case StepOutcome.Cancelled:
                 return; // the host is stopping: the step stays Running and recovery runs it again
             default:
-                if (scheduler.RetryDelay(step.Name, step.Attempt) is { } delay)
+                if (finished.NotRetried is null && scheduler.RetryDelay(step.Name, step.Attempt) is { } delay)
                 {
                     var due = Now + delay;
                     var waiting = changes.MoveStep(step.Name, StepStatus.Waiting, System,
                         $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}; retry {step.Attempt + 1} of {attemptsAllowed} in {delay} (at {due:u})",
-                        s => s with { Error = finished.Error, DueAt = due, Findings = finished.Findings });
+                        s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, DueAt = due, Findings = finished.Findings });
                     effects.ArmTimer(waiting, scheduler.Definition(step.Name), TimerKind.Retry, due);
                     break;
                 }
 
                 var to = finished.Outcome == StepOutcome.TimedOut ? StepStatus.TimedOut : StepStatus.Failed;
                 var suffix = scheduler.Definition(step.Name).ContinueOnError ? "; it may fail (ContinueOnError), the run goes on" : string.Empty;
-                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{suffix}", s => s with { Error = finished.Error, Findings = finished.Findings });
+                var notRetried = finished.NotRetried is { } why && step.Attempt < attemptsAllowed ? $" (not retried: {why})" : string.Empty;
+                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{notRetried}{suffix}", s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, Findings = finished.Findings });
                 break;
         }
     }

@@ -9,7 +9,14 @@ internal abstract record RunMessage
     /// <summary>Start (or go on with) the run: after creation, recovery, a lock grant or a revive.</summary>
     public sealed record Kick(bool Recovering) : RunMessage;
 
-    public sealed record StepFinished(string Step, int Attempt, StepOutcome Outcome, string? Error, IReadOnlyDictionary<string, string> Outputs, IReadOnlyList<Finding> Findings) : RunMessage;
+    public sealed record StepFinished(string Step, int Attempt, StepOutcome Outcome, string? Error, IReadOnlyDictionary<string, string> Outputs, IReadOnlyList<Finding> Findings) : RunMessage
+    {
+        /// <summary>Why the failure must not be retried (a StepFailedException with retry off, a type RetryOn leaves out); null: it may be.</summary>
+        public string? NotRetried { get; init; }
+
+        /// <summary>The exception's type, message and stack trace (script frames with file and line), masked; null when none.</summary>
+        public string? ErrorDetail { get; init; }
+    }
 
     public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage;
 

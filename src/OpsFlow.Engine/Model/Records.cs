@@ -52,6 +52,11 @@ public sealed record StepRecord
     /// <summary>When the step's timer is due: the next retry attempt, or the approval deadline.</summary>
     public DateTimeOffset? DueAt { get; init; }
     public string? Error { get; init; }
+    /// <summary>
+    /// The failed attempt's exception: type, message and stack trace with the script's file and line, masked. For the
+    /// dashboard's step panel and <c>opsflow show</c>; cards show <see cref="Error"/> only.
+    /// </summary>
+    public string? ErrorDetail { get; init; }
     public IReadOnlyDictionary<string, string> Outputs { get; init; } = EmptyOutputs;
     public IReadOnlyList<ApprovalVote> Votes { get; init; } = [];
     /// <summary>What the step's last finished attempt found (<see cref="StepContext.Finding"/>).</summary>

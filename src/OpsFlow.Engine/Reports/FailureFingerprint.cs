@@ -38,7 +38,7 @@ public static partial class FailureFingerprint
         return Convert.ToHexStringLower(hash)[..12];
     }
 
-    [GeneratedRegex(@"^attempt \d+ of \d+ failed: (?<error>.*?)(; it may fail \(ContinueOnError\), the run goes on)?$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^attempt \d+ of \d+ failed: (?<error>.*?)( \(not retried: [^)]*\))?(; it may fail \(ContinueOnError\), the run goes on)?$", RegexOptions.Singleline)]
     private static partial Regex HistoryReason();
 
     [GeneratedRegex(@"\b\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2}|\s?UTC)?")]

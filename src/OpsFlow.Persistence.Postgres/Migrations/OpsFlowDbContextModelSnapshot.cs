@@ -580,6 +580,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<string>("Error")
                         .HasColumnType("text");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("text");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("boolean");
 

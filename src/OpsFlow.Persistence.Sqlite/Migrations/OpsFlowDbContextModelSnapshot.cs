@@ -569,6 +569,9 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ErrorDetail")
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("INTEGER");
 

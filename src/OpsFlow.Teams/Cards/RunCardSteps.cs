@@ -57,6 +57,12 @@ internal static class RunCardSteps
     private static ColumnSet Row(RunCardView view, StepView step, bool first)
     {
         var (symbol, color) = StatusStyle.Of(step.Record.Status, waitsForPeople: step.Kind == StepKind.Approval);
+        if (step.ContinueOnError && step.Record.Status is StepStatus.Failed or StepStatus.TimedOut)
+        {
+            // A failure the script allowed (ContinueOnError): worth a look, not an alarm; the run went on.
+            color = StatusStyle.Color(StatusTone.Warning);
+        }
+
         var name = new TextBlock(step.Name) { Weight = step.Record.Status is StepStatus.Running or StepStatus.Waiting ? "bolder" : null };
         var items = new List<CardElement> { name };
         if (Detail(view, step) is { Length: > 0 } detail)

@@ -55,6 +55,8 @@ export function createPanel(runId) {
       h('div', { class: 'panel-head' }, h('h2', {}, step.name), badge(look, { 'data-testid': 'step-status' })),
       h('dl', { class: 'facts' }, facts.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
       step.error ? h('div', { class: 'msg msg-error' }, step.error) : null,
+      step.errorDetail ? h('details', { class: 'error-detail' }, h('summary', { class: 'small' }, 'Exception and stack trace'),
+        h('pre', { class: 'mono small', 'data-testid': 'error-detail' }, step.errorDetail)) : null,
       approval,
       actions.length ? h('div', { class: 'actions' }, actions) : null,
       step.findings?.length ? [h('h3', {}, 'Findings'), h('ul', { class: 'plain small', 'data-testid': 'step-findings' }, step.findings.map((f) => {
