@@ -13,13 +13,22 @@ public sealed class ExceptionClassTests
         policy(workflow.Step("work", body));
         harness.Add(workflow.Build());
         var run = await harness.StartAsync("w");
-        // Retries wait on the fake clock: move it on, a minute at a time, until the run has failed (retries here are
-        // seconds apart, so a handful of minutes covers every attempt).
-        for (var minute = 0; (await harness.Store.GetRunAsync(run.Id))!.Status != RunStatus.Failed; minute++)
+        // Each attempt ends with the run failed or the step waiting for its retry on the fake clock, which is then
+        // moved to the retry's time.
+        for (var attempt = 1; ; attempt++)
         {
-            Assert.True(minute < 10, $"run {run.Id} should have failed by now: {await harness.DescribeAsync(run.Id)}");
-            await harness.SettleAsync();
-            harness.Clock.Advance(TimeSpan.FromMinutes(1));
+            Assert.True(attempt <= 5, $"run {run.Id} should have failed by now: {await harness.DescribeAsync(run.Id)}");
+            await harness.WaitUntilAsync(
+                async () => (await harness.Store.GetRunAsync(run.Id))!.Status == RunStatus.Failed
+                    || (await harness.StepAsync(run.Id, "work")) is { Status: StepStatus.Waiting } waiting && waiting.Attempt == attempt,
+                $"attempt {attempt} to end",
+                run.Id);
+            if ((await harness.Store.GetRunAsync(run.Id))!.Status == RunStatus.Failed)
+            {
+                break;
+            }
+
+            harness.Clock.Advance((await harness.StepAsync(run.Id, "work")).DueAt!.Value - harness.Clock.GetUtcNow());
         }
 
         return (await harness.StepAsync(run.Id, "work"), await harness.HistoryTextAsync(run.Id));

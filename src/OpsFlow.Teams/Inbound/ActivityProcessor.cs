@@ -132,8 +132,13 @@ public sealed class ActivityProcessor(
 
         span?.SetTag("opsflow.outcome", outcome);
         _telemetry.ActivityHandled(activity.Type ?? "unknown", outcome);
-        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None);
+        // The host's slot is freed before the store records the activity handled: whoever sees it handled there (a
+        // test's quiescence, an operator) then finds room for the next one. The other order left a moment in which
+        // the store said "done" while the host still answered 503 "full" (InboxBoundTests failed on it once), and
+        // leaked the slot for good when the store write threw. A crash in between leaves the activity pending in the
+        // store, handled again after the restart, as a crash before it would.
         inbox.Done(inbound.Key);
+        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None);
     }
 
     private async Task TellAsync(Turn? turn, string text, CancellationToken cancellationToken)
