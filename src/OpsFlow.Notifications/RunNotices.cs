@@ -70,7 +70,7 @@ public static class RunNotices
                 $"{name} is rolled back: undone {(undone.Length == 0 ? "nothing (no step had a rollback action)" : string.Join(", ", undone))}."), run.EndedAt);
         }
 
-        var findings = Finding.NeedingAttention(steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => f with { Text = $"{s.Name}: {f.Text}" })));
+        var findings = RunFindings.NeedingAttention(steps);
         var scheduled = run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase);
         if (run.Status == RunStatus.Succeeded && findings.Count > 0)
         {
@@ -79,7 +79,7 @@ public static class RunNotices
                 $"{run.Id}|findings",
                 critical ? NoticeLevel.Critical : NoticeLevel.Warning,
                 $"{name} succeeded with warnings",
-                $"{name} succeeded with warnings:\n{string.Join("\n", findings.Select(f => $"- {f.Level.ToString().ToLowerInvariant()}: {f.Text}"))}"), run.EndedAt);
+                $"{name} succeeded with warnings:\n{string.Join("\n", findings.Select(f => $"- {f.Level.ToString().ToLowerInvariant()}: {f.Step}: {f.Text}"))}"), run.EndedAt);
         }
         else if (final && scheduled)
         {

@@ -25,12 +25,8 @@ public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, 
     public string Outcome => StatusVocabulary.Of(Run.Status, Steps).Label;
 
     /// <summary>Every step's findings, worst first: what an inspection found, without walking the steps.</summary>
-    public IReadOnlyList<StepFinding> Findings =>
-        [.. Steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => new StepFinding(s.Name, f.Level, f.Text))).OrderByDescending(f => f.Level)];
+    public IReadOnlyList<StepFinding> Findings => RunFindings.Of(Steps);
 }
-
-/// <summary>A finding with the step that reported it.</summary>
-public sealed record StepFinding(string Step, OpsFlow.Engine.Definitions.FindingLevel Level, string Text);
 
 /// <summary>A successful answer that carries the run and a message for people.</summary>
 public sealed record RunAnswer(string Message, RunRecord? Run);

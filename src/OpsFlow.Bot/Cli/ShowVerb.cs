@@ -78,14 +78,14 @@ internal static class ShowVerb
             console.MarkupLineInterpolated($"[red]{failed.Name}[/] [grey]exception:[/]");
             console.WriteLine(failed.ErrorDetail!);
         }
-        var findings = steps.OrderBy(s => s.Position).SelectMany(s => s.Findings.Select(f => (Step: s.Name, Finding: f))).OrderByDescending(x => x.Finding.Level).ToArray();
-        if (findings.Length > 0)
+        var findings = RunFindings.Of(steps);
+        if (findings.Count > 0)
         {
             var findingTable = new Table().Title("findings").AddColumn("level").AddColumn("step").AddColumn("finding");
-            foreach (var (step, finding) in findings)
+            foreach (var finding in findings)
             {
                 var colour = finding.Level switch { FindingLevel.Critical => "red", FindingLevel.Warning => "orange3", _ => "green" };
-                findingTable.AddRow(new Markup($"[{colour}]{finding.Level.ToString().ToLowerInvariant()}[/]"), new Text(step), new Text(finding.Text));
+                findingTable.AddRow(new Markup($"[{colour}]{finding.Level.ToString().ToLowerInvariant()}[/]"), new Text(finding.Step), new Text(finding.Text));
             }
 
             console.Write(findingTable);

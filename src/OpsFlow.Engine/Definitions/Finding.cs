@@ -24,12 +24,4 @@ public sealed record Finding(FindingLevel Level, string Text)
 
     /// <summary>The most a step keeps; the first ones, the rest are counted in one last finding.</summary>
     public const int MaxPerStep = 20;
-
-    /// <summary>The worst level among <paramref name="findings"/>, or null when there are none.</summary>
-    public static FindingLevel? Worst(IEnumerable<Finding> findings) =>
-        findings.Select(f => (FindingLevel?)f.Level).DefaultIfEmpty(null).Max();
-
-    /// <summary>The findings that need someone (warning or critical), worst first, in the order reported otherwise.</summary>
-    public static IReadOnlyList<Finding> NeedingAttention(IEnumerable<Finding> findings) =>
-        [.. findings.Where(f => f.Level != FindingLevel.Ok).OrderByDescending(f => f.Level)];
 }

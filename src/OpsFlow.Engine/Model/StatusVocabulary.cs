@@ -47,11 +47,7 @@ public static class StatusVocabulary
 
     /// <summary>A run's look including what its steps found: succeeded with a warning or critical finding is amber.</summary>
     public static StatusLook Of(RunStatus status, IEnumerable<StepRecord> steps) =>
-        status == RunStatus.Succeeded && HasWarnings(steps) ? SucceededWithWarnings : Of(status);
-
-    /// <summary>True when a step reported a warning or a critical finding.</summary>
-    public static bool HasWarnings(IEnumerable<StepRecord> steps) =>
-        steps.Any(s => s.Findings.Any(f => f.Level != FindingLevel.Ok));
+        status == RunStatus.Succeeded && RunFindings.NeedAttention(steps) ? SucceededWithWarnings : Of(status);
 
     /// <summary>
     /// A waiting step is an approval waiting for people (orange) or an attempt waiting for its retry delay (blue):

@@ -1,4 +1,5 @@
 using OpsFlow.Engine.Definitions;
+using OpsFlow.Engine.Model;
 
 namespace OpsFlow.Teams.Cards;
 
@@ -10,28 +11,24 @@ internal static class RunCardFindings
 {
     public static IEnumerable<CardElement> Build(RunCardView view, int maxRows)
     {
-        var findings = view.Steps
-            .OrderBy(s => s.Record.Position)
-            .SelectMany(s => s.Record.Findings.Select(f => (Step: s.Name, Finding: f)))
-            .OrderByDescending(x => x.Finding.Level)
-            .ToArray();
-        if (findings.Length == 0)
+        var findings = RunFindings.Of(view.Steps.Select(s => s.Record));
+        if (findings.Count == 0)
         {
             yield break;
         }
 
-        var attention = findings.Count(x => x.Finding.Level != FindingLevel.Ok);
-        var heading = attention == 0 ? $"Findings: all {findings.Length} ok" : $"Findings: {attention} of {findings.Length} need attention";
+        var attention = findings.Count(x => x.Level != FindingLevel.Ok);
+        var heading = attention == 0 ? $"Findings: all {findings.Count} ok" : $"Findings: {attention} of {findings.Count} need attention";
         var items = new List<CardElement> { new TextBlock(heading) { Weight = "bolder" } };
         var shown = findings.Take(Math.Max(maxRows, attention)).ToArray();
-        items.AddRange(shown.Select(x => new TextBlock($"{Symbol(x.Finding.Level)} {x.Step}: {RunCardText.Trim(x.Finding.Text, Finding.MaxText)}")
+        items.AddRange(shown.Select(x => new TextBlock($"{Symbol(x.Level)} {x.Step}: {RunCardText.Trim(x.Text, Finding.MaxText)}")
         {
-            Color = Color(x.Finding.Level),
+            Color = Color(x.Level),
             Spacing = "none",
         }));
-        if (shown.Length < findings.Length)
+        if (shown.Length < findings.Count)
         {
-            items.Add(new TextBlock($"… and {findings.Length - shown.Length} more ok") { Size = "small", IsSubtle = true, Spacing = "none" });
+            items.Add(new TextBlock($"… and {findings.Count - shown.Length} more ok") { Size = "small", IsSubtle = true, Spacing = "none" });
         }
 
         yield return new Container(items) { Style = attention > 0 ? "warning" : "default", Spacing = "medium" };

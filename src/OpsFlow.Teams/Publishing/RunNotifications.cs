@@ -82,13 +82,13 @@ public static class RunNotifications
                 [requester]), run.EndedAt);
         }
 
-        var findings = Finding.NeedingAttention(view.Steps.SelectMany(st => st.Record.Findings.Select(f => f with { Text = $"{st.Name}: {f.Text}" })));
+        var findings = RunFindings.NeedingAttention(view.Steps.Select(st => st.Record));
         if (run.Status == RunStatus.Succeeded && findings.Count > 0)
         {
             // What a run found is news whoever started it: the nightly inspection's full disk must not wait for someone
             // to open its card. It takes the place of the scheduled result below.
             var scheduled = run.Trigger.StartsWith("schedule", StringComparison.OrdinalIgnoreCase) ? "Scheduled run" : "Run";
-            var listed = string.Join("; ", findings.Take(5).Select(f => $"{RunCardFindings.Symbol(f.Level)} {RunCardText.Trim(f.Text, 200)}"));
+            var listed = string.Join("; ", findings.Take(5).Select(f => $"{RunCardFindings.Symbol(f.Level)} {RunCardText.Trim($"{f.Step}: {f.Text}", 200)}"));
             var more = findings.Count > 5 ? $"; and {findings.Count - 5} more on the card" : string.Empty;
             var critical = findings.Count(f => f.Level == FindingLevel.Critical);
             var counted = critical > 0 ? $"{critical} critical, {findings.Count - critical} warning(s)" : $"{findings.Count} warning(s)";
