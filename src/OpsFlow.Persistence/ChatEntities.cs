@@ -59,3 +59,33 @@ internal sealed class NoticeDeliveryRow
     public string? Claimant { get; set; }
     public long? ClaimedAt { get; set; }
 }
+
+/// <summary>A person the bot can reach in a 1:1 chat (IPersonalChats); the *Key columns hold the lower-cased names it is found by.</summary>
+internal sealed class ChatUserRow
+{
+    public string UserId { get; set; } = "";
+    public string UserIdKey { get; set; } = "";
+    public string? Name { get; set; }
+    public string? ObjectId { get; set; }
+    public string? Upn { get; set; }
+    public string? UpnKey { get; set; }
+    public string ServiceUrl { get; set; } = "";
+    public string ChannelId { get; set; } = "";
+    public string BotId { get; set; } = "";
+    public string? BotName { get; set; }
+    public string? TenantId { get; set; }
+    public string? PersonalConversationId { get; set; }
+    public long UpdatedAt { get; set; }
+}
+
+/// <summary>An approver's copy of a run card in their 1:1 chat, for one round of an approval.</summary>
+internal sealed class ApprovalCopyRow
+{
+    public string RunId { get; set; } = "";
+    public string Round { get; set; } = "";
+    public string UserId { get; set; } = "";
+    public string ConversationId { get; set; } = "";
+    public string ActivityId { get; set; } = "";
+    public long PostedAt { get; set; }
+    public long? ClosedAt { get; set; }
+}

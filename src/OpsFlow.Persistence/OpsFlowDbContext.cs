@@ -38,6 +38,10 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<ChatNoticeRow> ChatNotices => Set<ChatNoticeRow>();
 
+    internal DbSet<ChatUserRow> ChatUsers => Set<ChatUserRow>();
+
+    internal DbSet<ApprovalCopyRow> ApprovalCopies => Set<ApprovalCopyRow>();
+
     internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
@@ -128,6 +132,22 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             notice.HasKey(n => n.Key);
             // Pruning deletes by age.
             notice.HasIndex(n => n.ClaimedAt);
+        });
+        modelBuilder.Entity<ChatUserRow>(user =>
+        {
+            user.ToTable("chat_users");
+            user.HasKey(u => u.UserId);
+            // Approvers are named by channel id, object id or UPN.
+            user.HasIndex(u => u.UserIdKey);
+            user.HasIndex(u => u.ObjectId);
+            user.HasIndex(u => u.UpnKey);
+        });
+        modelBuilder.Entity<ApprovalCopyRow>(copy =>
+        {
+            copy.ToTable("approval_copies");
+            copy.HasKey(c => new { c.RunId, c.Round, c.UserId });
+            // The sweep looks for the runs whose copies are still open.
+            copy.HasIndex(c => new { c.ClosedAt, c.RunId });
         });
         modelBuilder.Entity<NoticeDeliveryRow>(delivery =>
         {

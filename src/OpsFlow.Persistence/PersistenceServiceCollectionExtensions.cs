@@ -40,6 +40,8 @@ public static class PersistenceServiceCollectionExtensions
         // was registered first, so there is one chat store and it is this one.
         services.RemoveAll<IChatStore>();
         services.AddSingleton<IChatStore, EfChatStore>();
+        services.RemoveAll<IPersonalChats>();
+        services.AddSingleton<IPersonalChats, EfPersonalChats>();
         // The same for the engine's in-memory audit log: the durable one replaces it, in whichever order they came.
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog, EfAuditLog>();

@@ -34,8 +34,10 @@ public static class TeamsSetup
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IChatStore, InMemoryChatStore>();
         services.TryAddSingleton<IChatNoticeLog>(sp => sp.GetRequiredService<IChatStore>());
+        services.TryAddSingleton<IPersonalChats, InMemoryPersonalChats>();
         services.TryAddSingleton<TeamsTelemetry>();
         services.AddSingleton<ConversationDirectory>();
+        services.AddSingleton<ChatPeople>();
         services.AddSingleton<ServiceUrlPolicy>();
         services.AddSingleton<OpsFlow.Engine.Ports.IHousekeeping, InboxHousekeeping>();
         services.AddSingleton<ActivityGate>();

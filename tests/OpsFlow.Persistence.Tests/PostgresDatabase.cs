@@ -31,6 +31,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public INoticeOutbox Outbox => _services.GetRequiredService<INoticeOutbox>();
 
+    public OpsFlow.Chat.IPersonalChats People => _services.GetRequiredService<OpsFlow.Chat.IPersonalChats>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)

@@ -30,6 +30,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public INoticeOutbox Outbox => _services.GetRequiredService<INoticeOutbox>();
 
+    public OpsFlow.Chat.IPersonalChats People => _services.GetRequiredService<OpsFlow.Chat.IPersonalChats>();
+
     internal IServiceProvider Services => _services;
 
     /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>

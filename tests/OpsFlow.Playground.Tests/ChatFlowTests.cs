@@ -45,8 +45,9 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
         await chat.ExpectNoTextAsync("running");
         await chat.ScreenshotAsync("deploy-succeeded");
 
-        var cardsOfRun = fixture.Events.Messages.Where(m => m.Action == "createMessage" && m.Cards.Count > 0 && m.CardText.Contains(run.Id, StringComparison.Ordinal)).ToList();
+        var cardsOfRun = fixture.Events.Messages.Where(m => m.Action == "createMessage" && m.ConversationId == group && m.Cards.Count > 0 && m.CardText.Contains(run.Id, StringComparison.Ordinal)).ToList();
         Assert.True(cardsOfRun.Count == 1, $"one card per run, updated in place; the chat got {cardsOfRun.Count}");
+        Assert.DoesNotContain(fixture.Events.Messages, m => m.ConversationId != group && m.Mentions(run.Id));
         await chat.Page.Context.CloseAsync();
     }
 
@@ -104,6 +105,37 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
     }
 
     [BrowserFact]
+    public async Task AnApprover_GetsTheApprovalInTheir1on1Chat_AndWhenAnotherDecidesInTheGroupChat_TheCopyShowsTheDecision()
+    {
+        var group = fixture.Config.GroupChatId;
+        // The bot learns the group chat, and how to reach Alex, from their messages (Teams: the install event, any message).
+        await fixture.Api.SendAsAsync("user-id-0", group, "help", mentionBot: true);
+        var people = fixture.Host.Services.GetRequiredService<OpsFlow.Chat.IPersonalChats>();
+        await Wait.UntilAsync(async () => await people.FindUserAsync(OpsFlow.Chat.ChatNameKind.UserId, "user-id-0") is not null, "the bot to remember Alex", poll: TimeSpan.FromMilliseconds(200));
+
+        // Megan (admin) starts a prod deploy over the API: its approvers are the ops managers, Alex among them.
+        var runId = await StartOverTheApiAsync("user-id-1", """{"workflow":"deploy","parameters":{"app":"copy-app","version":"v1.4","env":"prod"}}""");
+
+        var copy = await fixture.Events.WaitForAsync(
+            m => m.Action == "createMessage" && m.ConversationId is { } where && where != group && m.Mentions(runId) && PlaygroundApi.FindAction(m, "Approve") is not null,
+            Build, $"with Alex's own copy of the approval of run {runId}, in a 1:1 chat");
+        var waiting = await fixture.Events.WaitForAsync(
+            m => m.ConversationId == group && m.Mentions(runId) && PlaygroundApi.FindAction(m, "Approve") is not null, Shown, $"with the Approve button of run {runId} in the group chat");
+
+        // Rejected, not approved: an approved deploy would leave copy-app running on the port the other deploys share.
+        await fixture.Api.PressAsAsync("user-id-2", group, waiting, "Reject");
+
+        var redrawn = await fixture.Events.WaitForAsync(
+            m => m.MessageId == copy.MessageId && m.Action == "updateMessage" && m.Mentions("rejected by Adele Vance"),
+            Shown, "redrawing Alex's copy in place with Adele's decision");
+        Assert.True(PlaygroundApi.FindAction(redrawn, "Approve") is null, $"a decided approval offers no Approve button any more: {redrawn.CardText}");
+        await fixture.Host.WaitForStatusAsync(runId, Build, RunStatus.Failed, RunStatus.RolledBack, RunStatus.Cancelled);
+        var copies = await people.GetCopiesAsync(runId);
+        Assert.True(copies.Any(c => c.UserId == "user-id-0" && c.ClosedAt is not null), $"Alex's copy is recorded and closed: {string.Join(", ", copies)}");
+        Assert.DoesNotContain(copies, c => c.UserId == "user-id-1");
+    }
+
+    [BrowserFact]
     public async Task AnInspectionStartedOverTheApi_ThatFindsAFullDisk_EndsAmberInTheGroupChat_AndSaysWhatItFound()
     {
         var group = fixture.Config.GroupChatId;
@@ -129,5 +161,19 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
             m => m.Action == "createMessage" && m.Text is { } text && text.Contains($"{runId} of inspect succeeded with warnings", StringComparison.Ordinal),
             Shown, $"with the findings of run {runId} as news");
         Assert.Contains("disk:", notice.Text, StringComparison.Ordinal);
+    }
+
+    private async Task<string> StartOverTheApiAsync(string userId, string body)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{fixture.Host.BaseUrl}/api/runs")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-OpsFlow-User", userId);
+        using var started = await http.SendAsync(request);
+        var answer = await started.Content.ReadAsStringAsync();
+        Assert.True(started.IsSuccessStatusCode, $"{started.StatusCode}: {answer}");
+        return System.Text.Json.JsonDocument.Parse(answer).RootElement.GetProperty("run").GetProperty("id").GetString()!;
     }
 }

@@ -4,9 +4,14 @@ using System.Text.Json;
 
 namespace OpsFlow.Playground.Tests;
 
-/// <summary>A message as the Playground's UI gets it: created or updated, with its id, text and card contents.</summary>
+/// <summary>
+/// A message as the Playground's UI gets it: created or updated, with its id, text and card contents, and the
+/// conversation it is in. The Playground streams only the conversations its current user (user-id-0) is in.
+/// </summary>
 public sealed record ChatMessage(string Action, string MessageId, string? Text, IReadOnlyList<JsonElement> Cards)
 {
+    public string? ConversationId { get; init; }
+
     /// <summary>Every string in the cards, joined: enough to ask "does this card say Succeeded".</summary>
     public string CardText => string.Join('\n', Cards.SelectMany(Strings));
 
@@ -151,7 +156,10 @@ public sealed class PlaygroundEvents : IAsyncDisposable
             action.GetString() ?? string.Empty,
             message.TryGetProperty("messageId", out var id) ? id.ToString() : string.Empty,
             message.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String ? text.GetString() : null,
-            cards);
+            cards)
+        {
+            ConversationId = root.TryGetProperty("actionConversationId", out var conversation) && conversation.ValueKind == JsonValueKind.String ? conversation.GetString() : null,
+        };
     }
 
     private static string Shorten(string text) => text.Length <= 200 ? text.ReplaceLineEndings(" ") : text[..200].ReplaceLineEndings(" ") + "…";

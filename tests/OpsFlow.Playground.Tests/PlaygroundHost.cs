@@ -7,8 +7,9 @@ namespace OpsFlow.Playground.Tests;
 
 /// <summary>
 /// The host factory on Kestrel (the Playground and the browser cannot reach TestServer), with the repository's
-/// workflows and the development roles of appsettings.json for the Playground's mock users: user-id-0 (Alex, the
-/// UI's user) operator, user-id-1 (Megan) admin and ops-manager, user-id-2 (Adele) ops-manager. No Teams app id:
+/// workflows and roles for the Playground's mock users: user-id-0 (Alex, the UI's user) operator and ops-manager (the
+/// Playground streams only Alex's chats, so only he can be shown an approval copy in person), user-id-1 (Megan) admin
+/// and ops-manager, user-id-2 (Adele) ops-manager. No Teams app id:
 /// the Playground sends no tokens. The host's own Playground is off; the fixture starts a fresh one per test class.
 /// </summary>
 public sealed class PlaygroundHost : OpsFlowFactory
@@ -51,6 +52,7 @@ public sealed class PlaygroundHost : OpsFlowFactory
         settings["OpsFlow:Access:Roles:admin:0"] = "user-id-1";
         settings["OpsFlow:Access:Roles:ops-manager:0"] = "user-id-1";
         settings["OpsFlow:Access:Roles:ops-manager:1"] = "user-id-2";
+        settings["OpsFlow:Access:Roles:ops-manager:2"] = "user-id-0";
         settings["OpsFlow:WorkflowSettings:deploy:source"] = Path.Combine(workflows, "apps", "hello");
         settings["OpsFlow:WorkflowSettings:deploy:port"] = DeployPort.ToString(CultureInfo.InvariantCulture);
         settings["OpsFlow:WorkflowSettings:deploy:health-attempts"] = "30";

@@ -46,6 +46,15 @@ public sealed class RecordingConnector(TimeProvider? clock = null) : IConnectorC
         return Task.CompletedTask;
     }
 
+    /// <summary>A 1:1 conversation "personal-{user id}", recorded as a "Create" call in that conversation.</summary>
+    public Task<string> CreatePersonalConversationAsync(ChatUser user, CancellationToken cancellationToken = default)
+    {
+        OnCall?.Invoke("Create");
+        var id = $"personal-{user.UserId}";
+        _calls.Enqueue(new ConnectorCall("Create", id, null, new Activity { Type = "conversation" }, (clock ?? TimeProvider.System).GetUtcNow()));
+        return Task.FromResult(id);
+    }
+
     public Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default) =>
         Task.FromResult<ConversationMember?>(new ConversationMember(userId, userId, null, null));
 

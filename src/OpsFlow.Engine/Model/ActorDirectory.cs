@@ -50,6 +50,21 @@ public sealed class ActorDirectory(AccessOptions options)
             .Order(StringComparer.Ordinal)
             .ToArray();
 
+    /// <summary>
+    /// The people an approver list names, each once: "role:x" becomes the role's members, "user:x" the name itself, and
+    /// groups are expanded. Names keep their kind (user id, object id, UPN; <see cref="IdentityNames"/>).
+    /// </summary>
+    public IReadOnlyList<string> People(IEnumerable<string> approvers) =>
+        approvers
+            .SelectMany(a => a.StartsWith("role:", StringComparison.OrdinalIgnoreCase)
+                ? options.Roles.TryGetValue(a[5..], out var members) ? members : []
+                : [a.StartsWith("user:", StringComparison.OrdinalIgnoreCase) ? a[5..] : a])
+            .SelectMany(m => Expand(m, []))
+            .Select(p => p.Trim())
+            .Where(p => p.Length > 0)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+
     /// <summary>True when any role or group names someone by UPN: then chat must learn each user's UPN.</summary>
     public bool NamesUpns() =>
         options.Roles.Values.Concat(options.Groups.Values).Any(members => members.Any(IdentityNames.IsUpn));

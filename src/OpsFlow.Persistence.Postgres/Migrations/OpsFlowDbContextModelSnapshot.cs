@@ -40,6 +40,38 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.ApprovalCopyRow", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Round")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("RunId", "Round", "UserId");
+
+                    b.HasIndex("ClosedAt", "RunId");
+
+                    b.ToTable("approval_copies", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.AuditRow", b =>
                 {
                     b.Property<long>("Seq")
@@ -198,6 +230,62 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.HasKey("RunId");
 
                     b.ToTable("chat_run_cards", (string)null);
+                });
+
+            modelBuilder.Entity("OpsFlow.Persistence.ChatUserRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("BotId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("BotName")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PersonalConversationId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("ServiceUrl")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Upn")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UpnKey")
+                        .HasColumnType("text");
+
+                    b.Property<string>("UserIdKey")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("ObjectId");
+
+                    b.HasIndex("UpnKey");
+
+                    b.HasIndex("UserIdKey");
+
+                    b.ToTable("chat_users", (string)null);
                 });
 
             modelBuilder.Entity("OpsFlow.Persistence.DefinitionSourceRow", b =>

@@ -33,6 +33,38 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.ToTable("data_protection_keys", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.ApprovalCopyRow", b =>
+                {
+                    b.Property<string>("RunId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Round")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ActivityId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConversationId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PostedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RunId", "Round", "UserId");
+
+                    b.HasIndex("ClosedAt", "RunId");
+
+                    b.ToTable("approval_copies", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.AuditRow", b =>
                 {
                     b.Property<long>("Seq")
@@ -191,6 +223,62 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.HasKey("RunId");
 
                     b.ToTable("chat_run_cards", (string)null);
+                });
+
+            modelBuilder.Entity("OpsFlow.Persistence.ChatUserRow", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BotId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("BotName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ChannelId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ObjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PersonalConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ServiceUrl")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TenantId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Upn")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UpnKey")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserIdKey")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId");
+
+                    b.HasIndex("ObjectId");
+
+                    b.HasIndex("UpnKey");
+
+                    b.HasIndex("UserIdKey");
+
+                    b.ToTable("chat_users", (string)null);
                 });
 
             modelBuilder.Entity("OpsFlow.Persistence.DefinitionSourceRow", b =>

@@ -9,9 +9,10 @@ namespace OpsFlow.Teams.Commands;
 /// <summary>
 /// Who sent an activity, with their roles (docs/product.md §10): the Teams user id, the Entra object id Teams adds, and,
 /// when configuration names people by UPN or the person decides an approval (whose approvers a script may name by
-/// UPN), the UPN the connector reports for them: activities do not carry it. Lookups are cached per user, so a busy chat costs one connector call per person every few minutes.
+/// UPN), the UPN the connector reports for them: activities do not carry it. Each person is remembered
+/// (<see cref="ChatPeople"/>) so that the bot can reach them in person later. Lookups are cached per user, so a busy chat costs one connector call per person every few minutes.
 /// </summary>
-internal sealed class ChatActors(ActorDirectory directory, IConnectorClient connector, TimeProvider clock, ILogger<ChatActors> logger)
+internal sealed class ChatActors(ActorDirectory directory, ChatPeople people, IConnectorClient connector, TimeProvider clock, ILogger<ChatActors> logger)
 {
     public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(10);
 
@@ -30,6 +31,7 @@ internal sealed class ChatActors(ActorDirectory directory, IConnectorClient conn
         }
 
         var upn = deciding || directory.NamesUpns() ? await UpnAsync(turn, id, cancellationToken) : null;
+        await people.RememberAsync(turn, upn, cancellationToken);
         return directory.Resolve(id, from!.Name, upn, from.AadObjectId) with { Via = "chat" };
     }
 

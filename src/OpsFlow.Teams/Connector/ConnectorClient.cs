@@ -33,6 +33,22 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
     public async Task UpdateAsync(ConversationReference conversation, string activityId, Activity activity, CancellationToken cancellationToken = default) =>
         await CallAsync(HttpMethod.Put, ActivitiesUrl(conversation, activityId), Body(activity with { Id = activityId }), conversation.ConversationId, cancellationToken);
 
+    public async Task<string> CreatePersonalConversationAsync(ChatUser user, CancellationToken cancellationToken = default)
+    {
+        var url = new Uri($"{ServiceRoot(user.ServiceUrl, $"User {user.UserId}")}/v3/conversations");
+        var body = JsonSerializer.SerializeToUtf8Bytes(
+            new ConversationParameters(
+                false,
+                new ConversationMemberRef(user.BotId, user.BotName),
+                [new ConversationMemberRef(user.UserId, user.Name)],
+                user.TenantId,
+                user.TenantId is { } tenant ? new TenantData(new TenantRef(tenant)) : null),
+            ProtocolJson.Options);
+        var answer = await CallAsync(HttpMethod.Post, url, body, $"1:1 with {user.UserId}", cancellationToken);
+        return (string.IsNullOrWhiteSpace(answer.Body) ? null : Deserialize<ResourceResponse>(answer.Body)?.Id)
+            ?? throw new ConnectorException($"POST {url.AbsolutePath} answered {answer.Status} without a conversation id", answer.Status);
+    }
+
     public async Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default)
     {
         var url = new Uri($"{ConversationUrl(conversation)}/members/{Uri.EscapeDataString(userId)}");
@@ -51,14 +67,17 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
             ? $"{ConversationUrl(conversation)}/activities"
             : $"{ConversationUrl(conversation)}/activities/{Uri.EscapeDataString(activityId)}");
 
-    private static string ConversationUrl(ConversationReference conversation)
+    private static string ConversationUrl(ConversationReference conversation) =>
+        $"{ServiceRoot(conversation.ServiceUrl, $"Conversation {conversation.ConversationId}")}/v3/conversations/{Uri.EscapeDataString(conversation.ConversationId)}";
+
+    private static string ServiceRoot(string serviceUrl, string whose)
     {
-        if (!Uri.TryCreate(conversation.ServiceUrl, UriKind.Absolute, out var serviceUrl) || (serviceUrl.Scheme != Uri.UriSchemeHttps && serviceUrl.Scheme != Uri.UriSchemeHttp))
+        if (!Uri.TryCreate(serviceUrl, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttps && parsed.Scheme != Uri.UriSchemeHttp))
         {
-            throw new ArgumentException($"Conversation {conversation.ConversationId} has no usable serviceUrl ('{conversation.ServiceUrl}').", nameof(conversation));
+            throw new ArgumentException($"{whose} has no usable serviceUrl ('{serviceUrl}').", nameof(serviceUrl));
         }
 
-        return $"{conversation.ServiceUrl.TrimEnd('/')}/v3/conversations/{Uri.EscapeDataString(conversation.ConversationId)}";
+        return serviceUrl.TrimEnd('/');
     }
 
     private static byte[] Body(Activity activity) => JsonSerializer.SerializeToUtf8Bytes(activity, ProtocolJson.Options);
@@ -170,6 +189,15 @@ public sealed class ConnectorClient(HttpClient http, ServiceUrlPolicy serviceUrl
     private sealed record Answer(int Status, string Body);
 
     private sealed record ResourceResponse(string? Id);
+
+    /// <summary>The body of POST v3/conversations (Teams wants the tenant in channelData as well).</summary>
+    private sealed record ConversationParameters(bool IsGroup, ConversationMemberRef Bot, IReadOnlyList<ConversationMemberRef> Members, string? TenantId, TenantData? ChannelData);
+
+    private sealed record ConversationMemberRef(string Id, string? Name);
+
+    private sealed record TenantData(TenantRef Tenant);
+
+    private sealed record TenantRef(string Id);
 
     private sealed record MemberResponse(string? Id, string? Name, string? UserPrincipalName, string? AadObjectId);
 }

@@ -22,6 +22,12 @@ public interface IConnectorClient
     /// <summary>PUT v3/conversations/{id}/activities/{activityId}: replaces a message (a card) in place.</summary>
     Task UpdateAsync(ConversationReference conversation, string activityId, Activity activity, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// POST v3/conversations: the bot's 1:1 conversation with <paramref name="user"/> (Teams answers with the same one
+    /// each time, so asking again is harmless); returns its id.
+    /// </summary>
+    Task<string> CreatePersonalConversationAsync(ChatUser user, CancellationToken cancellationToken = default);
+
     /// <summary>GET v3/conversations/{id}/members/{userId}; null when the user is not a member.</summary>
     Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default);
 }

@@ -74,4 +74,22 @@ internal static partial class PublishingLog
 
     [LoggerMessage(EventId = 4222, Level = LogLevel.Warning, Message = "Looking for approvals to remind failed; the next sweep tries again")]
     public static partial void ReminderSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4230, Level = LogLevel.Information, Message = "Approval copy of run {RunId} posted to {UserId} in person (conversation {ConversationId})")]
+    public static partial void ApprovalCopyPosted(ILogger logger, string runId, string userId, string conversationId);
+
+    [LoggerMessage(EventId = 4231, Level = LogLevel.Warning, Message = "Approval copy of run {RunId} for {UserId} failed (HTTP {Status}); it is tried again at the next change of the run or the next sweep")]
+    public static partial void ApprovalCopyFailed(ILogger logger, Exception exception, string runId, string userId, int? status);
+
+    [LoggerMessage(EventId = 4232, Level = LogLevel.Information, Message = "Approval copy of run {RunId} for {UserId} shows the decision and is closed")]
+    public static partial void ApprovalCopyClosed(ILogger logger, string runId, string userId);
+
+    [LoggerMessage(EventId = 4233, Level = LogLevel.Warning, Message = "Bringing the approval copies of run {RunId} up to date failed; the next change of the run or the next sweep tries again")]
+    public static partial void ApprovalCopiesFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 4234, Level = LogLevel.Warning, Message = "Looking for approval copies to send or close failed; the next sweep tries again")]
+    public static partial void ApprovalCopiesSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4235, Level = LogLevel.Warning, Message = "Could not remember how to reach {UserId} in person; their approval copies wait until they write again")]
+    public static partial void PersonNotRemembered(ILogger logger, Exception exception, string userId);
 }

@@ -43,6 +43,9 @@ public static class PublishingSetup
         services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService(sp => sp.GetRequiredService<RunCardPublisher>());
         services.AddHostedService<ApprovalReminderSweep>();
+        services.AddSingleton<ApprovalCopies>();
+        services.AddSingleton<IRunObserver>(sp => sp.GetRequiredService<ApprovalCopies>());
+        services.AddHostedService(sp => sp.GetRequiredService<ApprovalCopies>());
         return services;
     }
 }

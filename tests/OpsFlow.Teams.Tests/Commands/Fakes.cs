@@ -32,6 +32,9 @@ public sealed class MemberConnector(TimeProvider clock) : IConnectorClient
     public Task UpdateAsync(ConversationReference conversation, string activityId, Activity activity, CancellationToken cancellationToken = default) =>
         Recorded.UpdateAsync(conversation, activityId, activity, cancellationToken);
 
+    public Task<string> CreatePersonalConversationAsync(ChatUser user, CancellationToken cancellationToken = default) =>
+        Recorded.CreatePersonalConversationAsync(user, cancellationToken);
+
     public Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _lookups);

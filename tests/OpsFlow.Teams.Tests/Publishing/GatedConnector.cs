@@ -59,6 +59,10 @@ internal sealed class GatedConnector : IConnectorClient
     public Task UpdateAsync(ConversationReference conversation, string activityId, Activity activity, CancellationToken cancellationToken = default) =>
         PassAsync("Update", conversation, activity, cancellationToken);
 
+    /// <summary>Not gated: the card loops this connector is for never open 1:1 chats.</summary>
+    public Task<string> CreatePersonalConversationAsync(ChatUser user, CancellationToken cancellationToken = default) =>
+        Task.FromResult($"personal-{user.UserId}");
+
     public Task<ConversationMember?> GetMemberAsync(ConversationReference conversation, string userId, CancellationToken cancellationToken = default) =>
         Task.FromResult<ConversationMember?>(null);
 
