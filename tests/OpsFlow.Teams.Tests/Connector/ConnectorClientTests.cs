@@ -49,6 +49,25 @@ public sealed class ConnectorClientTests
     }
 
     [Fact]
+    public async Task CreatePersonalConversationAsync_PostsAOneToOneWithTheBotTheUserAndTheTenant_AndReturnsItsId()
+    {
+        var user = new OpsFlow.Chat.ChatUser("29:megan", "Megan Bowen", null, null, ConnectorHarness.Conversation.ServiceUrl, "msteams", "28:bot", "OpsFlow", "tenant-1", null, DateTimeOffset.UnixEpoch);
+
+        var id = await _h.Create().CreatePersonalConversationAsync(user);
+
+        Assert.Equal("activity-1", id);
+        var request = Assert.Single(_h.Stub.Requests);
+        Assert.Equal(HttpMethod.Post, request.Method);
+        Assert.Equal("/amer/v3/conversations", request.Path);
+        var body = request.Body!;
+        Assert.Equal(false, (bool?)body["isGroup"]);
+        Assert.Equal("28:bot", (string?)body["bot"]?["id"]);
+        Assert.Equal("29:megan", (string?)body["members"]?[0]?["id"]);
+        Assert.Equal("tenant-1", (string?)body["tenantId"]);
+        Assert.Equal("tenant-1", (string?)body["channelData"]?["tenant"]?["id"]);
+    }
+
+    [Fact]
     public async Task UpdateAsync_PutsToTheActivity_WithItsIdInTheBody()
     {
         await _h.Create().UpdateAsync(ConnectorHarness.Conversation, "activity-9", Outgoing.Text(ConnectorHarness.Conversation, "new text"));
