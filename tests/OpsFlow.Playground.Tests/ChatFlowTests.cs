@@ -136,6 +136,26 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
     }
 
     [BrowserFact]
+    public async Task ARollbackThatFails_IsNewsInTheGroupChat_NamingWhatWasNotUndone_AndMentioningTheRequesterAndTheAdmins()
+    {
+        var group = fixture.Config.GroupChatId;
+        await fixture.Api.SendAsAsync("user-id-2", group, "help", mentionBot: true);
+        await fixture.Events.WaitForAsync(m => m.Action == "createMessage" && m.Mentions("post their card in the default conversation"), Shown, "with /help in the group chat");
+
+        // Megan is the admin: only an admin may sound a needs-human drill.
+        var runId = await StartOverTheApiAsync("user-id-1", """{"workflow":"notice-drill","parameters":{"outcome":"needs-human"}}""");
+
+        var notice = await fixture.Events.WaitForAsync(
+            m => m.Action == "createMessage" && m.ConversationId == group && m.Text is { } text && text.Contains($"Run {runId} (notice-drill) needs a human", StringComparison.Ordinal),
+            Build, $"with run {runId}'s failed rollback as news");
+        Assert.True(notice.Text!.Contains("could not undo prepare", StringComparison.Ordinal), $"the notice names the step not undone: {notice.Text}");
+        Assert.True(notice.Text.Contains("user-id-1", StringComparison.Ordinal) || notice.Text.Contains("Megan", StringComparison.Ordinal), $"the notice mentions the requester, an admin: {notice.Text}");
+        await fixture.Events.WaitForAsync(
+            m => m.ConversationId == group && m.Mentions(runId) && m.Cards.Count > 0 && m.Mentions("compensation failed"),
+            Shown, $"with run {runId}'s card saying its compensation failed");
+    }
+
+    [BrowserFact]
     public async Task AnInspectionStartedOverTheApi_ThatFindsAFullDisk_EndsAmberInTheGroupChat_AndSaysWhatItFound()
     {
         var group = fixture.Config.GroupChatId;
