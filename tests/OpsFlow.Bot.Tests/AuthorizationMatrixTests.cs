@@ -90,6 +90,29 @@ public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixt
         }
     }
 
+    [Theory]
+    [InlineData("victor", false)]
+    [InlineData("olivia", true)]
+    public async Task RunAgain_ByRole_StartsANewRunWithTheSameParameters_OrIsRefused(string user, bool allowed)
+    {
+        var first = await StartAsync("gated", "mark", "WaitingForApproval", new { env = "prod" });
+
+        var (status, answer) = await _api.PostAsync($"/api/runs/{first}/again", user);
+
+        if (!allowed)
+        {
+            Assert.True(status == HttpStatusCode.Forbidden, $"{user} may not start runs, but got {(int)status}: {answer}");
+            return;
+        }
+
+        Assert.True(status == HttpStatusCode.Created, $"{user} may run it again, but got {(int)status}: {answer}");
+        var again = answer.GetProperty("run");
+        Assert.NotEqual(first, again.GetProperty("id").GetString());
+        Assert.Equal("prod", again.GetProperty("parameters").GetProperty("env").GetString());
+        Assert.Equal($"api (again of {first})", again.GetProperty("trigger").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await _api.PostAsync("/api/runs/no-such-run/again", user)).Status);
+    }
+
     [Fact]
     public async Task Reads_AreOpenToViewers()
     {

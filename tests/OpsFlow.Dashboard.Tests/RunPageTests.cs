@@ -107,6 +107,25 @@ public sealed class RunPageTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task AnOperator_RunsAnEndedRunAgain_FromItsPage_AndANewRunStartsWithItsParameters()
+    {
+        var first = await fixture.StartAsync("olivia", "checks", new { });
+        await Wait.UntilAsync(async () => await fixture.StatusAsync(first) == "Succeeded", $"run {first} to end");
+        var page = await fixture.Browser.OpenAsync("olivia");
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{first}");
+
+        await page.Locator("button[data-action='again']").ClickAsync();
+
+        var said = page.Locator(".msg-ok");
+        await Expect(said).ToContainTextAsync("started", new() { Timeout = 20_000 });
+        var again = Regex.Match(await said.InnerTextAsync(), @"Run (\S+) started").Groups[1].Value;
+        Assert.False(string.IsNullOrEmpty(again) || again == first, $"a new run, not {first}: {await said.InnerTextAsync()}");
+        var details = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(fixture.Http, $"/api/runs/{again}");
+        Assert.Equal($"api (again of {first})", details.GetProperty("run").GetProperty("trigger").GetString());
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
     public async Task AnUnknownRun_ShowsThe404Page()
     {
         var page = await fixture.Browser.OpenAsync();

@@ -156,6 +156,31 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
     }
 
     [BrowserFact]
+    public async Task RunAgain_OnAnEndedRunsCard_StartsANewRunWithItsParameters_WhoseCardFollowsInTheSameChat()
+    {
+        var group = fixture.Config.GroupChatId;
+        await fixture.Api.SendAsAsync("user-id-0", group, "notice-drill outcome=warnings", mentionBot: true);
+        var first = await fixture.Host.WaitForRunAsync("notice-drill", group, Shown);
+        var ended = await fixture.Events.WaitForAsync(
+            m => m.ConversationId == group && m.Mentions(first.Id) && PlaygroundApi.FindAction(m, "Run again") is not null,
+            Shown, $"with run {first.Id}'s card offering Run again once it ended");
+        Assert.True(PlaygroundApi.FindAction(ended, "Pause") is null && PlaygroundApi.FindAction(ended, "Cancel run") is null, $"an ended run offers no Pause or Cancel: {ended.CardText}");
+
+        var answer = await fixture.Api.PressAsAsync("user-id-2", group, ended, "Run again");
+        Assert.Contains("Not started", answer.GetRawText(), StringComparison.Ordinal);
+        await fixture.Api.PressAsAsync("user-id-0", group, ended, "Run again");
+
+        var second = await Wait.ForAsync(
+            async () => (await fixture.Host.Services.GetRequiredService<IRunStore>().ListRunsAsync(new RunQuery { Workflow = "notice-drill", Take = 20 })).Runs,
+            runs => runs.Any(r => r.Trigger == $"chat (again of {first.Id})"),
+            $"a run of notice-drill started again from run {first.Id}", poll: TimeSpan.FromMilliseconds(200));
+        var again = second.First(r => r.Trigger == $"chat (again of {first.Id})");
+        Assert.Equal(first.Parameters.OrderBy(p => p.Key), again.Parameters.OrderBy(p => p.Key));
+        await fixture.Events.WaitForAsync(
+            m => m.Action == "createMessage" && m.ConversationId == group && m.Cards.Count > 0 && m.Mentions(again.Id), Shown, $"with the card of run {again.Id} in the group chat");
+    }
+
+    [BrowserFact]
     public async Task AnInspectionStartedOverTheApi_ThatFindsAFullDisk_EndsAmberInTheGroupChat_AndSaysWhatItFound()
     {
         var group = fixture.Config.GroupChatId;

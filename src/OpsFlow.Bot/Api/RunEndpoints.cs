@@ -16,6 +16,7 @@ internal static class RunEndpoints
     public static void MapRunEndpoints(this RouteGroupBuilder api)
     {
         api.MapPost("/runs", StartAsync);
+        api.MapPost("/runs/{id}/again", AgainAsync);
         api.MapGet("/runs", ListAsync);
         api.MapGet("/runs/{id}", GetAsync);
         api.MapGet("/runs/{id}/steps/{step}/log", LogAsync);
@@ -42,8 +43,25 @@ internal static class RunEndpoints
             http.Caller(directory),
             "api",
             string.IsNullOrWhiteSpace(requestId) ? null : $"api:{requestId}");
-        var result = await engine.StartAsync(request, cancellationToken);
-        return result switch
+        return Answer(await engine.StartAsync(request, cancellationToken));
+    }
+
+    /// <summary>Run again: a new run with the parameters of run <paramref name="id"/>, by the caller (<see cref="RunAgain"/>).</summary>
+    private static async Task<IResult> AgainAsync(
+        string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, IRunStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetRunAsync(id, cancellationToken) is not { } run)
+        {
+            return Problem(StatusCodes.Status404NotFound, $"There is no run '{id}'.");
+        }
+
+        var requestId = http.Request.Headers["Idempotency-Key"].ToString();
+        var request = RunAgain.Request(run, http.Caller(directory), "api", string.IsNullOrWhiteSpace(requestId) ? null : $"api:{requestId}");
+        return Answer(await engine.StartAsync(request, cancellationToken));
+    }
+
+    private static IResult Answer(StartRunResult result) =>
+        result switch
         {
             StartRunResult.Started started => Results.Created($"/api/runs/{started.Run.Id}", new RunAnswer($"Run {started.Run.Id} started.", started.Run)),
             StartRunResult.Queued queued => Results.Accepted($"/api/runs/{queued.Run.Id}",
@@ -61,7 +79,6 @@ internal static class RunEndpoints
             StartRunResult.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Reason),
             _ => throw new InvalidOperationException($"Unknown start result {result.GetType().Name}."),
         };
-    }
 
     private static async Task<IResult> ListAsync(
         string? workflow, string? status, string? requestedBy, string? from, string? to, int? skip, int? take,

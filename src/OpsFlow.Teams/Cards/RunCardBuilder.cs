@@ -16,7 +16,7 @@ public static class RunCardBuilder
 
     private static readonly (int Rows, int LogLines)[] Budgets = [(25, 10), (15, 10), (10, 6), (6, 3), (3, 0)];
 
-    /// <summary>Final states: the card shows the outcome and no buttons (Failed can still be retried by command).</summary>
+    /// <summary>Final states: the card shows the outcome, and of its buttons only Retry (Failed) and Run again.</summary>
     public static bool IsFinal(RunStatus status) =>
         status is RunStatus.Succeeded or RunStatus.RolledBack or RunStatus.Failed or RunStatus.Cancelled;
 
@@ -67,7 +67,7 @@ public static class RunCardBuilder
         return new AdaptiveCard
         {
             Body = body,
-            Actions = DashboardLink(view),
+            Actions = Actions(view),
             FallbackText = Summary(view),
         };
     }
@@ -115,6 +115,12 @@ public static class RunCardBuilder
         return new FactSet(facts);
     }
 
-    private static IReadOnlyList<CardAction>? DashboardLink(RunCardView view) =>
-        RunPage(view.DashboardUrl, view.Run.Id) is { } url ? [new OpenUrlAction("Open in dashboard", url)] : null;
+    private static List<CardAction>? Actions(RunCardView view)
+    {
+        List<CardAction> actions = [.. RunCardControls.Build(view.Run), .. DashboardLink(view)];
+        return actions.Count == 0 ? null : actions;
+    }
+
+    private static IReadOnlyList<CardAction> DashboardLink(RunCardView view) =>
+        RunPage(view.DashboardUrl, view.Run.Id) is { } url ? [new OpenUrlAction("Open in dashboard", url)] : [];
 }

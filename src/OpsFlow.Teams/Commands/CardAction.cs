@@ -28,7 +28,7 @@ internal sealed record CardAction(string Verb, string? RunId, string? Step, stri
             return (null, "This button has no verb. Use the buttons of an OpsFlow run card, or type /approve <run>.");
         }
 
-        return (new CardAction(verb.Trim().ToLowerInvariant(), Text(data, "runId"), Text(data, "step"), Text(data, "round"), Text(data, "reason")) { Plan = Text(data, "plan") }, null);
+        return (new CardAction(verb.Trim().ToLowerInvariant(), Text(data, "runId"), Text(data, "step"), Text(data, "round"), Text(data, "reason") ?? Text(data, "cancelReason")) { Plan = Text(data, "plan") }, null);
     }
 
     /// <summary>The approval action a verb stands for, or null for a verb OpsFlow does not know.</summary>

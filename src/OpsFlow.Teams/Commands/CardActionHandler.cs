@@ -16,7 +16,7 @@ namespace OpsFlow.Teams.Commands;
 /// refusals in the run's history. The answer is the run's card as it is now, with a notice when the click was
 /// refused, so the pressed card catches up at once; then every posted card of the run is refreshed.
 /// </summary>
-internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine, IRunStore store, IRunCards cards, IAuditLog audit, TimeProvider clock, ILogger<CardActionHandler> logger)
+internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine, IRunStore store, IRunCards cards, IAuditLog audit, CardControlHandler controls, TimeProvider clock, ILogger<CardActionHandler> logger)
 {
     public async Task<InvokeResponse> HandleAsync(Turn turn, CancellationToken cancellationToken)
     {
@@ -26,9 +26,14 @@ internal sealed class CardActionHandler(ChatActors actors, WorkflowEngine engine
             return InvokeResponse.Message(problem!);
         }
 
+        if (CardControlHandler.Handles(action.Verb))
+        {
+            return await controls.HandleAsync(turn, action, cancellationToken);
+        }
+
         if (action.Decision is not { } decision)
         {
-            return InvokeResponse.Message($"OpsFlow does not know the button '{action.Verb}'. Use Approve, Reject or Extend on a run card, or type /approve <run>.");
+            return InvokeResponse.Message($"OpsFlow does not know the button '{action.Verb}'. Use the buttons of a run card, or type /help.");
         }
 
         if (action.RunId is not { } runId || action.Step is not { } step)

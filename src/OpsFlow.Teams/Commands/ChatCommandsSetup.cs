@@ -28,6 +28,7 @@ internal static class ChatCommandsSetup
         services.AddSingleton<HelpReplies>();
         services.AddSingleton<OptionalSchedules>();
         services.AddSingleton<WorkflowStarter>();
+        services.AddSingleton<CardControlHandler>();
         services.AddSingleton<CardActionHandler>();
         services.AddSingleton<WelcomeMessage>();
 

@@ -29,4 +29,7 @@ internal static partial class CommandLog
 
     [LoggerMessage(EventId = 4307, Level = LogLevel.Error, Message = "Could not write a stale card click on run {RunId} to the audit log")]
     public static partial void AuditFailed(ILogger logger, Exception exception, string runId);
+
+    [LoggerMessage(EventId = 4308, Level = LogLevel.Information, Message = "Card button {Verb} by {Actor} on run {RunId}: {Outcome}")]
+    public static partial void CardControlPressed(ILogger logger, string actor, string verb, string runId, string outcome);
 }

@@ -17,6 +17,10 @@ public sealed class RunCardBuilderTests
         _ => [],
     };
 
+    /// <summary>The approval's buttons: those in the card's body, not the run's own.</summary>
+    private static IEnumerable<CardAction> ApprovalActions(AdaptiveCard card) =>
+        card.Body.SelectMany(Actions).SelectMany(a => a is ShowCardAction show ? [a, .. Actions(show.Card)] : new[] { a });
+
     private static IEnumerable<string> Texts(AdaptiveCard card) => card.Body.SelectMany(Texts);
 
     private static IEnumerable<string> Texts(CardElement element) => element switch
@@ -35,12 +39,12 @@ public sealed class RunCardBuilderTests
     {
         var card = Sample("waiting-approval");
 
-        var executes = Actions(card).OfType<ExecuteAction>().ToArray();
+        var executes = ApprovalActions(card).OfType<ExecuteAction>().ToArray();
         Assert.Equal(["approve", "reject", "extend"], executes.Select(a => a.Verb));
         Assert.All(executes, a => Assert.Equal(
             new Dictionary<string, string> { ["runId"] = "r-42", ["step"] = "prod-approval", ["round"] = "1" },
             a.Data));
-        var reject = Assert.Single(Actions(card).OfType<ShowCardAction>());
+        var reject = Assert.Single(ApprovalActions(card).OfType<ShowCardAction>());
         var reason = Assert.IsType<InputText>(Assert.Single(reject.Card.Body));
         Assert.Equal("reason", reason.Id);
         Assert.Contains(Texts(card), t => t.Contains("Deploy web-app v1.2 to production", StringComparison.Ordinal));
@@ -51,24 +55,26 @@ public sealed class RunCardBuilderTests
     [Fact]
     public void WaitingApproval_WithExtensionsUsedUp_HasNoExtend()
     {
-        var verbs = Actions(Sample("waiting-approval-no-extend")).OfType<ExecuteAction>().Select(a => a.Verb);
+        var verbs = ApprovalActions(Sample("waiting-approval-no-extend")).OfType<ExecuteAction>().Select(a => a.Verb);
 
         Assert.Equal(["approve", "reject"], verbs);
     }
 
     [Theory]
-    [InlineData("succeeded")]
-    [InlineData("succeeded-with-warnings")]
-    [InlineData("failed")]
-    [InlineData("rolled-back")]
-    [InlineData("compensation-failed")]
-    [InlineData("cancelled")]
-    public void FinalStates_ShowOutcomeAndDuration_AndOnlyTheDashboardLink(string state)
+    [InlineData("succeeded", "Run again")]
+    [InlineData("succeeded-with-warnings", "Run again")]
+    [InlineData("failed", "Retry, Run again")]
+    [InlineData("rolled-back", "Run again")]
+    [InlineData("compensation-failed", "Retry, Run again")]
+    [InlineData("cancelled", "Run again")]
+    public void FinalStates_ShowOutcomeAndDuration_RetryWhenFailed_RunAgain_AndTheDashboardLink(string state, string buttons)
     {
         var card = Sample(state);
 
-        Assert.Equal(["Open in dashboard"], Actions(card).Select(a => a.Title));
-        Assert.Equal("http://localhost:5000/runs/r-42", Assert.IsType<OpenUrlAction>(Actions(card).Single()).Url);
+        Assert.Equal($"{buttons}, Open in dashboard", string.Join(", ", (card.Actions ?? []).Select(a => a.Title)));
+        Assert.All((card.Actions ?? []).OfType<ExecuteAction>(), a => Assert.Equal(new Dictionary<string, string> { ["runId"] = "r-42" }, a.Data));
+        Assert.Equal("http://localhost:5000/runs/r-42", Assert.Single((card.Actions ?? []).OfType<OpenUrlAction>()).Url);
+        Assert.Empty(ApprovalActions(card));
         Assert.Contains(Texts(card), t => t.Contains(" in 4 min 0 s", StringComparison.Ordinal));
     }
 
@@ -155,6 +161,22 @@ public sealed class RunCardBuilderTests
     {
         var view = RunCardSamples.View(RunStatus.Running, RunCardSamples.Step("build", 0, StepStatus.Running)) with { DashboardUrl = null };
 
-        Assert.Null(RunCardBuilder.Build(view).Actions);
+        Assert.DoesNotContain(RunCardBuilder.Build(view).Actions ?? [], a => a is OpenUrlAction);
+    }
+
+    [Theory]
+    [InlineData(RunStatus.Running, "pause")]
+    [InlineData(RunStatus.WaitingForApproval, null)]
+    [InlineData(RunStatus.Paused, "resume")]
+    public void ActiveStates_OfferPauseWhileRunning_ResumeWhilePaused_AndCancelWithAReason_ButRollingBackOffersNothing(RunStatus status, string? first)
+    {
+        var card = RunCardBuilder.Build(RunCardSamples.View(status, RunCardSamples.Step("build", 0, StepStatus.Running)) with { DashboardUrl = null });
+
+        var actions = card.Actions ?? [];
+        Assert.Equal(first, (actions[0] as ExecuteAction)?.Verb);
+        var cancel = Assert.IsType<ShowCardAction>(actions[^1]);
+        Assert.Equal(RunCardControls.CancelReasonInput, Assert.IsType<InputText>(Assert.Single(cancel.Card.Body)).Id);
+        Assert.Equal(("cancel", "auto"), Assert.Single(cancel.Card.Actions!.OfType<ExecuteAction>()) is var run ? (run.Verb, run.AssociatedInputs) : default);
+        Assert.Null(RunCardBuilder.Build(RunCardSamples.View(RunStatus.RollingBack, RunCardSamples.Step("build", 0, StepStatus.Compensating)) with { DashboardUrl = null }).Actions);
     }
 }

@@ -3,7 +3,10 @@ import { post } from '../api.js';
 import { h, message } from '../dom.js';
 import { hasRole } from '../roles.js';
 
-/** Buttons for the whole run: pause, resume, retry (operator) and cancel (admin), as the run's state allows. */
+/**
+ * Buttons for the whole run, as its state allows: pause, resume, retry and run again (operator: a new run with the same
+ * parameters, its approvals asked again) and cancel (admin). The run card in chat offers the same.
+ */
 export function runActions(ctx, details, act) {
   const { run } = details;
   const s = run.status;
@@ -12,6 +15,7 @@ export function runActions(ctx, details, act) {
     if (s === 'Running') list.push(['pause', 'Pause', '']);
     if (s === 'Paused') list.push(['resume', 'Resume', 'primary']);
     if (s === 'Failed') list.push(['retry', 'Retry failed steps', 'primary']);
+    if (['Succeeded', 'Failed', 'RolledBack', 'Cancelled'].includes(s)) list.push(['again', 'Run again', '']);
   }
   if (hasRole(ctx.me, 'admin') && !['Succeeded', 'Failed', 'RolledBack', 'Cancelled'].includes(s)) list.push(['cancel', 'Cancel run', 'danger']);
   return list.map(([verb, label, tone]) => h('button', {
