@@ -217,14 +217,18 @@ internal sealed class ActiveRuns(IRunStore store, IWorkflowCatalog catalog, Engi
     }
 
     /// <summary>Why a command reached no run: it does not exist, it ended, or it cannot be loaded here.</summary>
-    public async Task<CommandResult> NotDeliveredAsync(string runId, CancellationToken cancellationToken)
+    public async Task<CommandResult> NotDeliveredAsync(string runId, RunCommand? command, CancellationToken cancellationToken)
     {
         var run = await store.GetRunAsync(runId, cancellationToken);
         return run switch
         {
             null => CommandResult.NotFound(runId),
             _ when StateMachine.IsTerminal(run.Status) => CommandResult.Ended(run),
-            _ => CommandResult.Refused($"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done.", run),
+            _ when command is RunCommand.Cancel cancel && !stopped() => await new ForceEnd(services).CancelAsync(run, cancel, cancellationToken),
+            _ => CommandResult.Refused(
+                $"Run {runId} cannot be resumed on this host: its workflow '{run.Workflow}' could not be loaded (see the log). Nothing was done. "
+                + "An admin can still end it with cancel, which frees its lock.",
+                run),
         };
     }
 

@@ -132,7 +132,7 @@ internal sealed class RunMailRelay(
                 return;
             }
 
-            var result = delivery == Delivery.Delivered ? await done.Task : await runs.NotDeliveredAsync(letter.RunId, CancellationToken.None);
+            var result = delivery == Delivery.Delivered ? await done.Task : await runs.NotDeliveredAsync(letter.RunId, command, CancellationToken.None);
             await ownership.AnswerAsync(letter.Id, CommandLetters.WriteAnswer(result), clock.GetUtcNow());
             Log.LetterHandled(logger, letter.RunId, RolePolicy.Verb(command), result.Outcome);
         }

@@ -181,7 +181,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         {
             Delivery.Delivered => await done.Task.WaitAsync(cancellationToken),
             Delivery.HeldElsewhere => await _mail.MailAsync(runId, command, () => DeliverCommandAsync(runId, command, cancellationToken), cancellationToken),
-            _ => await _runs.NotDeliveredAsync(runId, cancellationToken),
+            _ => await _runs.NotDeliveredAsync(runId, command, cancellationToken),
         };
     }
 

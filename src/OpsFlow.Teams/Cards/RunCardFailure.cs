@@ -12,6 +12,13 @@ internal static class RunCardFailure
 
     public static IEnumerable<CardElement> Build(RunCardView view, int maxLogLines)
     {
+        if (view.Run is { Status: RunStatus.Cancelled, Error: { } why } && why.StartsWith("force-ended", StringComparison.Ordinal))
+        {
+            // A force-ended run says why on its card: nothing of it was rolled back.
+            yield return new TextBlock($"■ {RunCardText.Trim(why, 500)}") { Weight = "bolder", Color = "warning", Wrap = true };
+            yield break;
+        }
+
         if (view.Run.Status is not (RunStatus.Failed or RunStatus.RollingBack or RunStatus.RolledBack))
         {
             yield break;
