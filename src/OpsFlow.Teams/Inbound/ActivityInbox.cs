@@ -18,13 +18,28 @@ public sealed class ActivityInbox(IChatStore store, TeamsOptions options, TimePr
 
     internal ChannelReader<QueuedActivity> Reader => _queue.Reader;
 
-    /// <summary>True while this host has the activity queued or in hand.</summary>
-    internal bool IsHere(string key) => _here.ContainsKey(key);
+    /// <summary>
+    /// Activities handled here whose "handled" the store has not recorded yet: they no longer take a slot, but are
+    /// still this host's, so nothing queues them again (<see cref="Requeue"/>).
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _finishing = new(StringComparer.Ordinal);
+
+    /// <summary>True while this host has the activity queued, in hand, or being recorded as handled.</summary>
+    internal bool IsHere(string key) => _here.ContainsKey(key) || _finishing.ContainsKey(key);
 
     /// <summary>The activities this host holds, queued or being handled.</summary>
     internal IReadOnlyCollection<string> KeysHere => [.. _here.Keys];
 
-    internal void Done(string key) => _here.TryRemove(key, out _);
+    /// <summary>Frees the activity's slot; it stays this host's until <see cref="Recorded"/>.</summary>
+    internal void Done(string key)
+    {
+        // In this order: at every moment the key is in one of the two sets, which Requeue relies on.
+        _finishing[key] = true;
+        _here.TryRemove(key, out _);
+    }
+
+    /// <summary>The store has recorded the activity handled (or failed to: it is then pending for the next start).</summary>
+    internal void Recorded(string key) => _finishing.TryRemove(key, out _);
 
     /// <summary>
     /// True when this host holds as many activities as it may (<see cref="TeamsOptions.MaxQueuedActivities"/>): a new
@@ -48,10 +63,29 @@ public sealed class ActivityInbox(IChatStore store, TeamsOptions options, TimePr
         return true;
     }
 
-    internal void Requeue(InboundActivity activity)
+    /// <summary>
+    /// Queues an accepted activity found pending in the store (at start, or a dead host's). False, and nothing queued,
+    /// when this host holds it already: the start-up replay reads the store while the endpoint is already accepting,
+    /// so it can find an activity that this process has just queued, or handled but not yet recorded, and handling it
+    /// twice answered a command twice (seen as a second "chat message" span without its run in the telemetry test,
+    /// series J).
+    /// </summary>
+    internal bool Requeue(InboundActivity activity)
     {
-        _here[activity.Key] = true;
+        if (_finishing.ContainsKey(activity.Key) || !_here.TryAdd(activity.Key, true))
+        {
+            return false;
+        }
+
+        if (_finishing.ContainsKey(activity.Key))
+        {
+            // Done ran between the two looks: it was handled here after all.
+            _here.TryRemove(activity.Key, out _);
+            return false;
+        }
+
         _queue.Writer.TryWrite(new QueuedActivity(activity, default));
+        return true;
     }
 }
 

@@ -138,7 +138,14 @@ public sealed class ActivityProcessor(
         // leaked the slot for good when the store write threw. A crash in between leaves the activity pending in the
         // store, handled again after the restart, as a crash before it would.
         inbox.Done(inbound.Key);
-        await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None);
+        try
+        {
+            await store.CompleteAsync(inbound.Key, clock.GetUtcNow(), CancellationToken.None);
+        }
+        finally
+        {
+            inbox.Recorded(inbound.Key);
+        }
     }
 
     private async Task TellAsync(Turn? turn, string text, CancellationToken cancellationToken)
