@@ -130,8 +130,13 @@ public sealed class ChatFlowTests(PlaygroundFixture fixture)
             Shown, "redrawing Alex's copy in place with Adele's decision");
         Assert.True(PlaygroundApi.FindAction(redrawn, "Approve") is null, $"a decided approval offers no Approve button any more: {redrawn.CardText}");
         await fixture.Host.WaitForStatusAsync(runId, Build, RunStatus.Failed, RunStatus.RolledBack, RunStatus.Cancelled);
-        var copies = await people.GetCopiesAsync(runId);
-        Assert.True(copies.Any(c => c.UserId == "user-id-0" && c.ClosedAt is not null), $"Alex's copy is recorded and closed: {string.Join(", ", copies)}");
+        // The copy is closed in the store just after its redraw is sent: wait for that state, not for the redraw (K1).
+        var copies = await Wait.ForAsync(
+            () => people.GetCopiesAsync(runId),
+            all => all.Any(c => c.UserId == "user-id-0" && c.ClosedAt is not null),
+            "Alex's copy to be recorded and closed",
+            describe: async () => string.Join(", ", await people.GetCopiesAsync(runId)),
+            poll: TimeSpan.FromMilliseconds(200));
         Assert.DoesNotContain(copies, c => c.UserId == "user-id-1");
     }
 
