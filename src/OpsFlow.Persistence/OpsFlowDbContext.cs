@@ -42,6 +42,8 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
 
     internal DbSet<ApprovalCopyRow> ApprovalCopies => Set<ApprovalCopyRow>();
 
+    internal DbSet<EmergencyStopRow> EmergencyStop => Set<EmergencyStopRow>();
+
     internal DbSet<StepDurationRollupRow> StepDurationRollup => Set<StepDurationRollupRow>();
 
     internal DbSet<PendingBackfillRow> PendingBackfills => Set<PendingBackfillRow>();
@@ -141,6 +143,12 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             user.HasIndex(u => u.UserIdKey);
             user.HasIndex(u => u.ObjectId);
             user.HasIndex(u => u.UpnKey);
+        });
+        modelBuilder.Entity<EmergencyStopRow>(stop =>
+        {
+            stop.ToTable("emergency_stop");
+            stop.HasKey(s => s.Id);
+            stop.Property(s => s.Id).ValueGeneratedNever();
         });
         modelBuilder.Entity<ApprovalCopyRow>(copy =>
         {

@@ -46,6 +46,8 @@ public static class PersistenceServiceCollectionExtensions
         services.RemoveAll<IAuditLog>();
         services.AddSingleton<IAuditLog, EfAuditLog>();
         services.TryAddSingleton<INoticeOutbox, EfNoticeOutbox>();
+        services.RemoveAll<IEmergencyStopStore>();
+        services.AddSingleton<IEmergencyStopStore, EfEmergencyStopStore>();
         services.TryAddSingleton<DatabaseMigrator>();
         return services;
     }

@@ -45,7 +45,8 @@ internal sealed class ScheduledRunJob(
                 break;
             case StartRunResult.Duplicate:
                 break;
-            case StartRunResult.Forbidden { Reason: var why } when schedule.DeclaredIn is null:
+            // Refused by an emergency stop: this firing is skipped (logged), the schedule stays as it is.
+            case StartRunResult.Forbidden { ByEmergencyStop: false, Reason: var why } when schedule.DeclaredIn is null:
                 await PauseAsync(context, schedule, actor, why, cancellationToken);
                 break;
             default:

@@ -25,6 +25,41 @@ public sealed class PagesTests(DashboardFixture fixture)
     }
 
     [BrowserFact]
+    public async Task AnAdmin_CallsTheEmergencyStopFromTheRunsPage_EveryoneSeesIt_AndTheAdminLiftsIt()
+    {
+        var admin = await fixture.Browser.OpenAsync("ada");
+        try
+        {
+            await admin.GotoAsync($"{fixture.Host.BaseUrl}/runs");
+            var stop = admin.GetByTestId("emergency-stop");
+            await stop.Locator("summary").ClickAsync();
+            await stop.Locator("input[name='stop-reason']").FillAsync("database failover");
+            await stop.Locator("button[data-action='stop-all']").ClickAsync();
+            await Expect(admin.GetByTestId("emergency-stop")).ToContainTextAsync("Emergency stop in force");
+            await Expect(admin.GetByTestId("emergency-stop")).ToContainTextAsync("database failover");
+            await Browser.ScreenshotAsync(admin, "runs-emergency-stop");
+
+            var viewer = await fixture.Browser.OpenAsync("olivia");
+            await viewer.GotoAsync($"{fixture.Host.BaseUrl}/runs");
+            await Expect(viewer.GetByTestId("emergency-stop")).ToContainTextAsync("Called by");
+            await Expect(viewer.Locator("button[data-action='resume-all']")).ToHaveCountAsync(0);
+            await viewer.Context.CloseAsync();
+
+            await admin.Locator("button[data-action='resume-all']").ClickAsync();
+            await Expect(admin.Locator(".msg-ok")).ToContainTextAsync("Emergency stop lifted");
+            Assert.Contains("\"active\":false", await fixture.Http.GetStringAsync("/api/emergency-stop"), StringComparison.Ordinal);
+        }
+        finally
+        {
+            // Whatever failed above, the other tests of this host must be able to start runs.
+            using var lift = new HttpRequestMessage(HttpMethod.Delete, "/api/emergency-stop");
+            lift.Headers.Add("X-OpsFlow-User", "ada");
+            using var _ = await fixture.Http.SendAsync(lift);
+            await admin.Context.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task TheStartForm_ShowsTheApisValidationErrorNextToTheField_ThenStartsTheRun()
     {
         var page = await fixture.Browser.OpenAsync("olivia");

@@ -33,6 +33,8 @@ public sealed class PostgresDatabase : IAsyncDisposable
 
     public OpsFlow.Chat.IPersonalChats People => _services.GetRequiredService<OpsFlow.Chat.IPersonalChats>();
 
+    public IEmergencyStopStore EmergencyStops => _services.GetRequiredService<IEmergencyStopStore>();
+
     internal IServiceProvider Services => _services;
 
     public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)

@@ -32,6 +32,8 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     public OpsFlow.Chat.IPersonalChats People => _services.GetRequiredService<OpsFlow.Chat.IPersonalChats>();
 
+    public IEmergencyStopStore EmergencyStops => _services.GetRequiredService<IEmergencyStopStore>();
+
     internal IServiceProvider Services => _services;
 
     /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>

@@ -177,6 +177,29 @@ public sealed class RunScheduleTests
     }
 
     [Fact]
+    public async Task Schedule_FiringDuringAnEmergencyStop_StartsNothing_IsNotPaused_AndRunsAgainOnceItIsLifted()
+    {
+        var announced = new RecordingAnnouncements();
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, services: s => s.AddSingleton<IAnnouncements>(announced));
+        var admin = new Actor("ada", "Ada", new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Roles.Admin });
+        var stops = host.Services.GetRequiredService<OpsFlow.Engine.Execution.EmergencyStopCommands>();
+        Assert.Equal(OpsFlow.Engine.Execution.CommandOutcome.Done, (await stops.StopAllAsync(admin, "database failover")).Outcome);
+        var added = await host.Schedules.AddAsync(Request(cron: "0/1 * * * * ?"));
+        Assert.True(added.Ok, string.Join("; ", added.Problems));
+        var audit = host.Services.GetRequiredService<IAuditLog>();
+
+        await Wait.UntilAsync(
+            async () => (await audit.QueryAsync(new AuditQuery(Action: "start"))).Any(e => e.Event.Outcome == AuditOutcome.Refused && e.Event.Detail.Contains("emergency stop", StringComparison.Ordinal)),
+            "a firing refused by the emergency stop", within: TimeSpan.FromSeconds(15), poll: TimeSpan.FromMilliseconds(200));
+
+        Assert.False(Assert.Single(await host.Schedules.ListAsync(), s => s.Id == added.Schedule!.Id).Paused, "an emergency stop does not pause a schedule");
+        Assert.Empty(announced.Texts);
+        Assert.Equal(0, (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total);
+        await stops.ResumeAllAsync(admin);
+        await Wait.UntilAsync(async () => (await _store.ListRunsAsync(new RunQuery { Workflow = "report" })).Total >= 1, "a scheduled run once the stop is lifted", within: TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
     public async Task Add_WithParametersTheWorkflowsStartRulesForbid_IsForbidden_AndAudited()
     {
         var catalog = new InMemoryWorkflowCatalog();

@@ -43,7 +43,8 @@ public sealed class EngineHarness : IAsyncDisposable
         EngineTelemetry? telemetry = null,
         IRunOwnership? ownership = null,
         TimeSpan? within = null,
-        bool endsAreFinal = false)
+        bool endsAreFinal = false,
+        IEmergencyStopStore? emergencyStops = null)
     {
         Time = clock ?? new FakeTimeProvider(Start);
         Store = store ?? new InMemoryRunStore();
@@ -68,6 +69,7 @@ public sealed class EngineHarness : IAsyncDisposable
         AddIfGiven(services, dispatcher);
         AddIfGiven(services, telemetry);
         AddIfGiven(services, ownership);
+        AddIfGiven(services, emergencyStops);
         _services = services.BuildServiceProvider();
         Timers = _services.GetRequiredService<InProcessTimers>();
         Engine = _services.GetRequiredService<WorkflowEngine>();
@@ -103,6 +105,10 @@ public sealed class EngineHarness : IAsyncDisposable
             services.AddSingleton(instance);
         }
     }
+
+    /// <summary>A service of the engine as the host wires it (the emergency stop's commands, say).</summary>
+    public T Get<T>()
+        where T : notnull => _services.GetRequiredService<T>();
 
     public static Actor Person(string id, params string[] roles) => new(id, char.ToUpperInvariant(id[0]) + id[1..], new HashSet<string>(roles, StringComparer.OrdinalIgnoreCase));
 

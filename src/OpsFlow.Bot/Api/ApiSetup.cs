@@ -48,6 +48,7 @@ internal static class ApiSetup
         api.MapRunEventEndpoints();
         api.MapReportEndpoints();
         api.MapCommandEndpoints();
+        api.MapEmergencyStopEndpoints();
         api.MapScheduleEndpoints();
         api.MapAuditEndpoints();
         api.MapNotificationEndpoints();

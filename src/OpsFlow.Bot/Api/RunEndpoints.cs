@@ -76,6 +76,7 @@ internal static class RunEndpoints
                 new Dictionary<string, object?> { ["errors"] = invalid.Errors, ["parameters"] = invalid.Workflow.Parameters }),
             StartRunResult.InvalidDefinition bad => Problem(StatusCodes.Status422UnprocessableEntity,
                 $"Workflow '{bad.Workflow}' is invalid and cannot run: {string.Join("; ", bad.Problems)}."),
+            StartRunResult.Forbidden { ByEmergencyStop: true } stopped => Problem(StatusCodes.Status409Conflict, stopped.Reason),
             StartRunResult.Forbidden forbidden => Problem(StatusCodes.Status403Forbidden, forbidden.Reason),
             _ => throw new InvalidOperationException($"Unknown start result {result.GetType().Name}."),
         };

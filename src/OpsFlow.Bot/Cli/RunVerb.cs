@@ -104,6 +104,9 @@ internal static class RunVerb
             case StartRunResult.UnknownWorkflow unknown:
                 console.MarkupLineInterpolated($"[red]there is no workflow '{unknown.Workflow}'; workflows: {string.Join(", ", unknown.Available)}[/]");
                 return OpsFlowCommandLine.BadUsage;
+            case StartRunResult.Forbidden { ByEmergencyStop: true } stopped:
+                console.MarkupLineInterpolated($"[red]refused:[/] {stopped.Reason}");
+                return OpsFlowCommandLine.Failure;
             case StartRunResult.Forbidden forbidden:
                 console.MarkupLineInterpolated($"[red]refused:[/] {forbidden.Reason} Give another user with --as.");
                 return OpsFlowCommandLine.Failure;

@@ -6,7 +6,8 @@ namespace OpsFlow.Bot.Health;
 
 /// <summary>
 /// Liveness (/healthz: the process answers) and readiness (/readyz: the database is reachable and migrated, the
-/// scheduler runs, every workflow script loads, and with an app id a connector token can be had), in the ASP.NET
+/// scheduler runs, every workflow script loads, and with an app id a connector token can be had; an emergency stop
+/// in force is reported, and leaves the host ready), in the ASP.NET
 /// Core health-check format with a JSON body that says what is wrong.
 /// </summary>
 internal static class HealthSetup
@@ -19,7 +20,8 @@ internal static class HealthSetup
             .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
             .AddCheck<SchedulerHealthCheck>("scheduler", tags: [Ready])
             .AddCheck<WorkflowsHealthCheck>("workflows", tags: [Ready])
-            .AddCheck<TeamsTokenHealthCheck>("teams-token", tags: [Ready]);
+            .AddCheck<TeamsTokenHealthCheck>("teams-token", tags: [Ready])
+            .AddCheck<EmergencyStopHealthCheck>("emergency-stop", tags: [Ready]);
         return services;
     }
 

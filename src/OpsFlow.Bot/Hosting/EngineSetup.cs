@@ -34,6 +34,7 @@ internal static class EngineSetup
         services.AddOptions<HostOptions>().Configure<EngineOptions>((host, engine) =>
             host.ShutdownTimeout = Max(host.ShutdownTimeout, engine.ShutdownGracePeriod + TimeSpan.FromSeconds(15)));
         services.AddHostedService<EngineHostedService>();
+        services.AddHostedService<EmergencyStopWatch>();
         return services;
     }
 

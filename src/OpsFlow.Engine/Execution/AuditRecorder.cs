@@ -17,6 +17,7 @@ internal sealed class AuditRecorder(IAuditLog log, TimeProvider clock, ILogger l
         {
             StartRunResult.Started started => (AuditOutcome.Done, started.Run.Id, $"started {request.Workflow} ({request.Trigger}){Parameters(started.Run.Parameters)}"),
             StartRunResult.Queued queued => (AuditOutcome.Done, queued.Run.Id, $"queued {request.Workflow} behind {queued.HolderRunId} ({request.Trigger}){Parameters(queued.Run.Parameters)}"),
+            StartRunResult.Forbidden { ByEmergencyStop: true } stopped => (AuditOutcome.Refused, request.Workflow, stopped.Reason),
             StartRunResult.Forbidden forbidden => (AuditOutcome.Forbidden, request.Workflow, forbidden.Reason),
             StartRunResult.LockHeld held => (AuditOutcome.Refused, request.Workflow, $"lock {held.LockKey} is held by run {held.Holder.Id}"),
             StartRunResult.UnknownWorkflow => (AuditOutcome.Refused, request.Workflow, "no such workflow"),

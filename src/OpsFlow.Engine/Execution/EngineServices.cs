@@ -16,8 +16,12 @@ internal sealed class EngineServices(
     ISecretSource secrets,
     IRunDispatcher dispatcher,
     EngineTelemetry telemetry,
-    IRunOwnership ownership)
+    IRunOwnership ownership,
+    EmergencyStop emergencyStop)
 {
+    /// <summary>While a stop is in force, a running run pauses instead of starting a step.</summary>
+    public EmergencyStop EmergencyStop { get; } = emergencyStop;
+
     public EngineTelemetry Telemetry { get; } = telemetry;
 
     /// <summary>Messages and deliveries in progress: the engine's quiescence signal.</summary>

@@ -34,7 +34,14 @@ public abstract record StartRunResult
 
     public sealed record InvalidDefinition(string Workflow, IReadOnlyList<string> Problems) : StartRunResult;
 
-    public sealed record Forbidden(string Reason) : StartRunResult;
+    public sealed record Forbidden(string Reason) : StartRunResult
+    {
+        /// <summary>
+        /// Refused because an emergency stop is in force, not because of who asked: nothing about the person or a
+        /// schedule needs changing (a schedule is not paused for it), the stop only has to be lifted.
+        /// </summary>
+        public bool ByEmergencyStop { get; init; }
+    }
 }
 
 public enum CommandOutcome

@@ -104,7 +104,15 @@ internal sealed class RunFlow(
                 // finished ends now (nothing new starts for that).
                 if (!services.Draining)
                 {
-                    Apply(scheduler.Ready(Steps, Now, workflow.MaxParallelism ?? services.Options.MaxParallelStepsPerRun));
+                    var ready = scheduler.Ready(Steps, Now, workflow.MaxParallelism ?? services.Options.MaxParallelStepsPerRun);
+                    if (services.EmergencyStop.Current is { } stop && ready.Any(d => d is StepDecision.Start))
+                    {
+                        // Like a pause: steps already running finish, nothing new starts until the stop is lifted.
+                        changes.MoveRun(RunStatus.Paused, System, $"paused by the {EmergencyStop.Describe(stop)}; steps already running finish");
+                        return;
+                    }
+
+                    Apply(ready);
                     if (scheduler.FirstFatalFailure(Steps) is { } failedNow)
                     {
                         FailRun(failedNow); // a condition that threw fails its step at once

@@ -26,6 +26,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     private readonly RunRevival _revival;
     private readonly LeaseKeeper _keeper;
     private readonly AuditRecorder _audit;
+    private readonly EmergencyStop _stop;
     private volatile bool _stopped;
     private int _disposed;
 
@@ -41,8 +42,10 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         IRunDispatcher? dispatcher = null,
         EngineTelemetry? telemetry = null,
         IRunOwnership? ownership = null,
-        IAuditLog? audit = null)
+        IAuditLog? audit = null,
+        EmergencyStop? emergencyStop = null)
     {
+        _stop = emergencyStop ?? new EmergencyStop(new InProcess.InMemoryEmergencyStopStore());
         _store = store;
         _catalog = catalog;
         _clock = clock;
@@ -52,7 +55,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         // Lease renewal starts with the first claim, which comes after construction.
         _leases = new RunLeases(owners, clock, options, logger, () => _keeper!.Start());
         _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance,
-            telemetry ?? new EngineTelemetry(clock), owners);
+            telemetry ?? new EngineTelemetry(clock), owners, _stop);
         _runs = new ActiveRuns(store, catalog, _services, _leases, logger, () => _stopped);
         _mail = new RunMailRelay(owners, store, clock, options, logger, _services.Telemetry, _runs, _leases, () => _stopped);
         _revival = new RunRevival(store, clock, options, logger, _services.Activity, _runs, () => _stopped);
@@ -79,6 +82,16 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         {
             Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id, "not an operator");
             return new StartRunResult.Forbidden($"Starting a run needs the {RolePolicy.StartRole} role, which {request.RequestedBy.DisplayName} does not have.");
+        }
+
+        // Read from the store, not this host's copy: a stop called on another host a moment ago refuses here too.
+        if (await _stop.RefreshAsync(cancellationToken) is { } stop)
+        {
+            Log.StartRefused(_logger, request.Workflow, request.RequestedBy.Id, "emergency stop");
+            return new StartRunResult.Forbidden($"New runs are refused: {EmergencyStop.Describe(stop)}. An admin lifts the stop with /resume-all (or on the dashboard).")
+            {
+                ByEmergencyStop = true,
+            };
         }
 
         var descriptor = _catalog.Find(request.Workflow);
@@ -194,6 +207,8 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     {
         var started = _clock.GetTimestamp();
         _keeper.Start();
+        // Before any run resumes: one that was stopped must not start a step on the way back.
+        await _stop.RefreshAsync(cancellationToken);
         var resumed = await _runs.RecoverAsync(cancellationToken);
         Log.Recovered(_logger, resumed, _clock.GetElapsedTime(started).TotalMilliseconds);
         return resumed;

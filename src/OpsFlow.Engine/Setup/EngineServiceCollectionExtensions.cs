@@ -51,6 +51,10 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<EngineTelemetry>();
         // A store that keeps the audit log durably (persistence) replaces this.
         services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
+        // A durable store (persistence) replaces this, in whichever order they came.
+        services.TryAddSingleton<IEmergencyStopStore, InMemoryEmergencyStopStore>();
+        services.TryAddSingleton<EmergencyStop>();
+        services.TryAddSingleton<EmergencyStopCommands>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<OpsFlow.Engine.Reports.FailureRecurrences>();
         return services;

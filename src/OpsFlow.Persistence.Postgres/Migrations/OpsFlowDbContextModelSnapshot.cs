@@ -316,6 +316,31 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.ToTable("definition_sources", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.EmergencyStopRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long>("At")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("ById")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("emergency_stop", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.HistoryRow", b =>
                 {
                     b.Property<string>("RunId")

@@ -309,6 +309,31 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.ToTable("definition_sources", (string)null);
                 });
 
+            modelBuilder.Entity("OpsFlow.Persistence.EmergencyStopRow", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ById")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ByName")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("emergency_stop", (string)null);
+                });
+
             modelBuilder.Entity("OpsFlow.Persistence.HistoryRow", b =>
                 {
                     b.Property<string>("RunId")

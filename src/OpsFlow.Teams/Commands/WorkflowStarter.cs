@@ -61,6 +61,9 @@ internal sealed class WorkflowStarter(WorkflowEngine engine, IWorkflowCatalog ca
                     + "\n\nFix the script (or pick other arguments), then try again.",
                     cancellationToken);
                 return;
+            case StartRunResult.Forbidden { ByEmergencyStop: true } stopped:
+                await replies.TextAsync(turn, stopped.Reason, cancellationToken);
+                return;
             case StartRunResult.Forbidden forbidden:
                 await replies.TextAsync(turn, $"{forbidden.Reason} Ask an OpsFlow admin for the role, or ask someone who has it to start the run.", cancellationToken);
                 return;

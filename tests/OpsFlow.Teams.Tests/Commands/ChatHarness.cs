@@ -74,6 +74,7 @@ public sealed class ChatHarness : IAsyncDisposable
             .AddSingleton<IWorkflowCatalog>(Catalog)
             .AddSingleton<IRunReports>(new InMemoryRunReports(Store))
             .AddSingleton(Engine)
+            .AddSingleton(_engine.Get<EmergencyStopCommands>())
             .AddSingleton<IConnectorClient>(Connector)
             .AddSingleton<IRunCards>(Cards);
         if (schedules is not null)

@@ -1,5 +1,6 @@
 // Runs: filter by workflow, status, requester and time; paged; newest first.
-import { api } from '../api.js';
+import { api, post } from '../api.js';
+import { hasRole } from '../roles.js';
 import { between, clear, formatDuration, formatTime, h, message } from '../dom.js';
 import { RUN_STATUSES, badge, runLook } from '../status.js';
 
@@ -36,7 +37,9 @@ export async function renderRuns(root, ctx) {
 
   const body = h('div', {});
   const failures = h('div', {});
-  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Runs')), failures, h('section', { class: 'card' }, form), body);
+  const stop = h('div', {});
+  root.append(h('div', { class: 'page-head' }, h('h1', {}, 'Runs')), stop, failures, h('section', { class: 'card' }, form), body);
+  emergencyStop(stop, ctx);
   failedDeliveries(failures, ctx);
 
   const params = new URLSearchParams();
@@ -96,6 +99,38 @@ function localInput(iso) {
 
 // Notices the severity routes could not deliver (email, webhooks, other conversations): retrying or given up, with
 // why, so an operator sees that the pager never heard of a failure. Nothing is drawn while all is well.
+/**
+ * The emergency stop: a banner while one is in force (who, when, why), and for admins the button that calls it (with
+ * a reason) or lifts it. The server decides and audits; the same as /stop-all and /resume-all in chat.
+ */
+async function emergencyStop(box, ctx) {
+  const answer = await api('/api/emergency-stop');
+  if (!answer.ok) return;
+  const state = answer.data;
+  const admin = hasRole(ctx.me, 'admin');
+  const said = h('div', {});
+  const act = async (call) => {
+    const result = await call();
+    said.replaceChildren(message(result.ok ? 'ok' : 'error', result.ok ? result.data.message : result.detail));
+    if (result.ok) { box.replaceChildren(); await emergencyStop(box, ctx); box.append(said); }
+  };
+  if (state.active) {
+    box.append(h('section', { class: 'card msg-error', 'data-testid': 'emergency-stop' },
+      h('h2', {}, '⛔ Emergency stop in force'),
+      h('p', {}, `Called by ${state.byName} at ${formatTime(state.at)}: ${state.reason}. Running runs are paused and new runs are refused.`),
+      admin ? h('button', { type: 'button', class: 'primary', dataset: { action: 'resume-all' }, on: { click: () => act(() => api('/api/emergency-stop', { method: 'DELETE' })) } }, 'Lift the emergency stop') : null,
+      said));
+  } else if (admin) {
+    const reason = h('input', { name: 'stop-reason', placeholder: 'Why stop everything? (shown to everyone)', maxlength: 500 });
+    box.append(h('details', { class: 'card', 'data-testid': 'emergency-stop' },
+      h('summary', {}, '⛔ Emergency stop…'),
+      h('p', { class: 'small' }, 'Pauses every running run and refuses new ones (chat, API, dashboard, schedules) until it is lifted.'),
+      reason,
+      h('button', { type: 'button', class: 'danger', dataset: { action: 'stop-all' }, on: { click: () => act(() => post('/api/emergency-stop', { reason: reason.value.trim() })) } }, 'Stop all runs'),
+      said));
+  }
+}
+
 async function failedDeliveries(box, ctx) {
   const answer = await api('/api/notifications?failed=true&take=20');
   if (!answer.ok || answer.data.length === 0) return;
