@@ -28,22 +28,25 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
     [Fact]
     public async Task Scrape_AfterRuns_ExposesTheRunStepAndApprovalMetrics()
     {
-        var succeeded = await StartAsync("selfcheck");
+        // Workflows only this host has: the OpenTelemetry SDK listens to every meter named OpsFlow.Engine in the process,
+        // so another test's host running selfcheck or gated at the same moment moved these series (M3: steps in flight
+        // for selfcheck was not 0).
+        var succeeded = await StartAsync(TracedFactory.Check);
         await _api.WaitForStatusAsync(succeeded, "Succeeded");
-        var gated = await StartAsync("gated", new { env = "prod" });
+        var gated = await StartAsync(TracedFactory.Gate, new { env = "prod" });
         await _api.WaitForStatusAsync(gated, "WaitingForApproval");
 
         var text = await ScrapeAsync();
 
         string[] expected =
         [
-            "opsflow_runs_started_total{otel_scope_name=\"OpsFlow.Engine\",trigger=\"api\",workflow=\"selfcheck\"}",
-            "opsflow_runs_finished_total{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",workflow=\"selfcheck\"}",
-            "opsflow_run_duration_seconds_bucket{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",workflow=\"selfcheck\"",
-            "opsflow_step_duration_seconds_count{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",step=\"report\",workflow=\"selfcheck\"}",
-            "opsflow_steps_in_flight{otel_scope_name=\"OpsFlow.Engine\",workflow=\"selfcheck\"} 0",
-            "opsflow_approvals_waiting{otel_scope_name=\"OpsFlow.Engine\",workflow=\"gated\"} 1",
-            "opsflow_approvals_oldest_age_seconds{otel_scope_name=\"OpsFlow.Engine\",workflow=\"gated\"}",
+            "opsflow_runs_started_total{otel_scope_name=\"OpsFlow.Engine\",trigger=\"api\",workflow=\"traced-check\"}",
+            "opsflow_runs_finished_total{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",workflow=\"traced-check\"}",
+            "opsflow_run_duration_seconds_bucket{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",workflow=\"traced-check\"",
+            "opsflow_step_duration_seconds_count{otel_scope_name=\"OpsFlow.Engine\",outcome=\"Succeeded\",step=\"report\",workflow=\"traced-check\"}",
+            "opsflow_steps_in_flight{otel_scope_name=\"OpsFlow.Engine\",workflow=\"traced-check\"} 0",
+            "opsflow_approvals_waiting{otel_scope_name=\"OpsFlow.Engine\",workflow=\"traced-gated\"} 1",
+            "opsflow_approvals_oldest_age_seconds{otel_scope_name=\"OpsFlow.Engine\",workflow=\"traced-gated\"}",
             "http_server_request_duration_seconds_bucket{",
             "opsflow_quartz_fired_total{otel_scope_name=\"OpsFlow.Scheduling\",job=\"opsflow-runs\"}",
             // Counts vary: a script that does not compile is not cached, so a reload compiles it again.
@@ -164,12 +167,32 @@ public sealed class TelemetryTests : IClassFixture<TelemetryTests.TracedFactory>
             File.WriteAllText(Path.Combine(WorkflowsPath, "typo.csx"), "Workflow(\"typo\");\nStep(\"a\", ctx => ctx.Lgo(\"x\"));\n");
         }
 
+        /// <summary>A workflow of this host only (a step "report"), for series no other host in the process moves.</summary>
+        public const string Check = "traced-check";
+
+        /// <summary>This host's own approval workflow: build, an ops-manager's approval, deploy.</summary>
+        public const string Gate = "traced-gated";
+
         public IReadOnlyList<Activity> Spans(ActivityTraceId? trace = null)
         {
             lock (_exported)
             {
                 return _exported.Where(a => trace is null || a.TraceId == trace).ToArray();
             }
+        }
+
+        protected override void AddWorkflows(OpsFlow.Engine.InProcess.InMemoryWorkflowCatalog catalog, IServiceProvider services)
+        {
+            base.AddWorkflows(catalog, services);
+            var check = new OpsFlow.Engine.Definitions.WorkflowBuilder(Check, "one step");
+            check.Step("report", ctx => ctx.Log("reported"));
+            catalog.Add(check.Build());
+            var gated = new OpsFlow.Engine.Definitions.WorkflowBuilder(Gate, "build, approve, deploy")
+                .Parameter(new OpsFlow.Engine.Definitions.ParameterDefinition("env", OpsFlow.Engine.Definitions.ParameterType.Choice) { OneOf = ["dev", "prod"] });
+            var build = gated.Step("build", ctx => ctx.Log("built"));
+            var gate = gated.Approval("gate").After(build).Approvers("role:ops-manager");
+            gated.Step("deploy", ctx => ctx.Log("deployed")).After(gate);
+            catalog.Add(gated.Build());
         }
 
         protected override void ConfigureWebHost(IWebHostBuilder builder)
