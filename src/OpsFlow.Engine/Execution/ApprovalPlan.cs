@@ -27,7 +27,8 @@ public sealed record ApprovalPlan(string Step, string? WorkflowVersion, IReadOnl
         return new ApprovalPlan(approval, run.WorkflowVersion, parameters, lines, HashOf(run.WorkflowVersion, parameters, lines));
     }
 
-    private static HashSet<string> Gated(WorkflowDefinition definition, string approval)
+    /// <summary>The steps that wait for <paramref name="approval"/>, directly or through others.</summary>
+    internal static HashSet<string> Gated(WorkflowDefinition definition, string approval)
     {
         var gated = new HashSet<string>(StringComparer.Ordinal);
         var added = true;

@@ -45,6 +45,12 @@ internal sealed class AuditRecorder(IAuditLog log, TimeProvider clock, ILogger l
             _ => null,
         };
         var detail = step is null ? result.Message : $"step {step}: {result.Message}";
+        if (command is RunCommand.ChangeParameters change && result.Outcome != CommandOutcome.Done)
+        {
+            // A refused change names what was asked; a done one's message already says old and new values.
+            detail = $"asked {Parameters(change.Values.ToDictionary(p => p.Key, p => p.Value ?? "(default)", StringComparer.Ordinal))[6..]}: {detail}";
+        }
+
         return AppendAsync(RolePolicy.Verb(command), outcome, command.Actor, runId, detail, cancellationToken);
     }
 

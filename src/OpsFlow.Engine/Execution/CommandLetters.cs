@@ -22,6 +22,7 @@ internal static class CommandLetters
             RunCommand.Retry r => new Letter("retry", Of(r.Actor)),
             RunCommand.Skip s => new Letter("skip", Of(s.Actor)) { Step = s.Step, Reason = s.Reason },
             RunCommand.Decide d => new Letter("decide", Of(d.Actor)) { Step = d.Step, Action = d.Action, Reason = d.Reason, PlanHash = d.PlanHash },
+            RunCommand.ChangeParameters c => new Letter("parameters", Of(c.Actor)) { Parameters = c.Values, Reason = c.Reason },
             _ => throw new InvalidOperationException($"Unknown command {command.GetType().Name}."),
         };
         return JsonSerializer.Serialize(letter, Json);
@@ -54,6 +55,7 @@ internal static class CommandLetters
             "retry" => new RunCommand.Retry(actor),
             "skip" when letter.Step is { } step => new RunCommand.Skip(actor, step, letter.Reason),
             "decide" when letter.Action is { } action => new RunCommand.Decide(actor, letter.Step, action, letter.Reason) { PlanHash = letter.PlanHash },
+            "parameters" when letter.Parameters is { } values => new RunCommand.ChangeParameters(actor, values, letter.Reason),
             _ => null,
         };
     }
@@ -81,6 +83,8 @@ internal static class CommandLetters
         public string? Reason { get; init; }
 
         public string? PlanHash { get; init; }
+
+        public IReadOnlyDictionary<string, string?>? Parameters { get; init; }
     }
 
     private sealed record Answer(CommandOutcome Outcome, string Message);

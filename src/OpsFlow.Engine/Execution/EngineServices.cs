@@ -17,8 +17,12 @@ internal sealed class EngineServices(
     IRunDispatcher dispatcher,
     EngineTelemetry telemetry,
     IRunOwnership ownership,
-    EmergencyStop emergencyStop)
+    EmergencyStop emergencyStop,
+    IWorkflowCatalog catalog)
 {
+    /// <summary>Where a run's code comes from: a paused run whose parameters change is declared again through it.</summary>
+    public IWorkflowCatalog Catalog { get; } = catalog;
+
     /// <summary>While a stop is in force, a running run pauses instead of starting a step.</summary>
     public EmergencyStop EmergencyStop { get; } = emergencyStop;
 
@@ -56,6 +60,9 @@ internal sealed class EngineServices(
     public void Detach(RunCoordinator coordinator) => engine.Detach(coordinator);
 
     public void Revive(string runId) => engine.ReviveLater(runId);
+
+    /// <summary>Loads a run again now, from the store (its parameters changed and its coordinator let it go).</summary>
+    public void Reload(string runId) => engine.ReloadNow(runId);
 
     public void Healthy(string runId) => engine.Healthy(runId);
 

@@ -89,6 +89,25 @@ internal sealed class RunChanges
         return next;
     }
 
+    /// <summary>
+    /// An approval decided on an old plan asks again: back to Pending with no votes, deadline, escalation or extension
+    /// (<see cref="StateMachine.EnsureAskAgain"/>); the scheduler requests it anew when the run goes on.
+    /// </summary>
+    public void AskAgain(string step, string actor, string reason)
+    {
+        var current = _steps[step];
+        StateMachine.EnsureAskAgain(RunId, step, current.Status);
+        _steps[step] = current with
+        {
+            Status = StepStatus.Pending, StartedAt = null, EndedAt = null, DueAt = null, Votes = [], Escalated = false, Extensions = 0, CompletedSeq = null,
+        };
+        _dirtySteps.Add(step);
+        AddHistory(HistoryKind.Step, actor, step, current.Status.ToString(), nameof(StepStatus.Pending), reason);
+    }
+
+    /// <summary>New parameter values for the run (a paused run's parameters changed); the caller records who and why.</summary>
+    public void SetParameters(IReadOnlyDictionary<string, string> parameters) => _run = _run with { Parameters = parameters };
+
     /// <summary>Changes a step's record without a transition (votes, deadlines, progress).</summary>
     public void UpdateStep(string step, Func<StepRecord, StepRecord> change)
     {

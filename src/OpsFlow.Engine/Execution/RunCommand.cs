@@ -22,6 +22,12 @@ public abstract record RunCommand(Actor Actor)
     /// <summary>Runs a failed run again from its failed steps, keeping what succeeded.</summary>
     public sealed record Retry(Actor Actor) : RunCommand(Actor);
 
+    /// <summary>
+    /// Changes parameters of a paused run (admin): only those no finished step read. The values are validated like a
+    /// start's; an approval decided on the old values asks again. <paramref name="Values"/> holds the changed ones only.
+    /// </summary>
+    public sealed record ChangeParameters(Actor Actor, IReadOnlyDictionary<string, string?> Values, string? Reason) : RunCommand(Actor);
+
     /// <summary>Marks a failed, waiting or pending step Skipped and goes on.</summary>
     public sealed record Skip(Actor Actor, string Step, string? Reason) : RunCommand(Actor);
 

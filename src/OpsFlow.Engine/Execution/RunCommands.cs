@@ -4,7 +4,8 @@ namespace OpsFlow.Engine.Execution;
 
 /// <summary>
 /// Commands from people on the coordinator's loop (docs/engine.md, "Commands"): cancel, pause, resume, retry, skip,
-/// each checked against the roles first; approval decisions go to <see cref="ApprovalDecisions"/>. It keeps no state
+/// each checked against the roles first; approval decisions go to <see cref="ApprovalDecisions"/>, parameter changes
+/// to <see cref="ParameterChange"/>. It keeps no state
 /// of its own.
 /// </summary>
 internal sealed class RunCommands(
@@ -13,6 +14,7 @@ internal sealed class RunCommands(
     RunEffects effects,
     AttemptRunner attempts,
     ApprovalDecisions approvals,
+    ParameterChange parameters,
     CancellationToken stopping)
 {
     private string RunId => changes.RunId;
@@ -34,6 +36,7 @@ internal sealed class RunCommands(
             RunCommand.Retry retry => await RetryAsync(retry.Actor, $"retried by {retry.Actor.Label}"),
             RunCommand.Skip skip => await SkipAsync(skip),
             RunCommand.Decide decide => approvals.Decide(decide),
+            RunCommand.ChangeParameters change => await parameters.ApplyAsync(change),
             _ => throw new InvalidOperationException($"Unknown command {command.GetType().Name}."),
         };
     }

@@ -52,7 +52,8 @@ internal sealed class RunCoordinator : IDisposable
         _attempts = new AttemptRunner(services, run.Id, run.Workflow, parameters, _trace, _sink, Post, _stopping.Token);
         var approvals = new ApprovalDecisions(services, definition, _scheduler, _changes, _effects);
         _flow = new RunFlow(services, definition, _scheduler, _changes, _effects, _attempts, approvals, _trace, _stopping.Token);
-        _commands = new RunCommands(services, _changes, _effects, _attempts, approvals, _stopping.Token);
+        var parameterChange = new ParameterChange(services, definition, _changes, _effects, _stopping.Token);
+        _commands = new RunCommands(services, _changes, _effects, _attempts, approvals, parameterChange, _stopping.Token);
     }
 
     public string RunId => _changes.RunId;
@@ -116,6 +117,19 @@ internal sealed class RunCoordinator : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes no more messages, whatever waits: the run is loaded again at once (its parameters changed). A command
+    /// that was waiting is answered "being reloaded"; a timer that was waiting is re-armed by the reload.
+    /// </summary>
+    private void Close()
+    {
+        lock (_postGate)
+        {
+            _closed = true;
+            _inbox.Writer.TryComplete();
+        }
+    }
+
     /// <summary>Stops handling messages and cancels running steps; their durable state stays as it was, for recovery.</summary>
     public async Task StopAsync()
     {
@@ -145,6 +159,7 @@ internal sealed class RunCoordinator : IDisposable
 
     private async Task LoopAsync()
     {
+        var reload = false;
         using var scope = _services.Logger.BeginScope(new Dictionary<string, object> { ["RunId"] = RunId, ["Workflow"] = Run.Workflow });
         try
         {
@@ -172,6 +187,13 @@ internal sealed class RunCoordinator : IDisposable
                 answer?.Done.TrySetResult(result with { Run = Run });
                 if (StateMachine.IsTerminal(Run.Status))
                 {
+                    break;
+                }
+
+                if (_effects.ReloadWanted)
+                {
+                    Close();
+                    reload = true;
                     break;
                 }
 
@@ -211,6 +233,10 @@ internal sealed class RunCoordinator : IDisposable
             _services.Detach(this);
             _ended = true;
             _idleSignal.TrySetResult();
+            if (reload)
+            {
+                _services.Reload(RunId);
+            }
         }
     }
 

@@ -14,6 +14,14 @@ internal sealed class RunEffects(string runId, EngineServices services)
     private readonly List<Action> _pending = [];
     private bool _launches;
 
+    /// <summary>
+    /// The run's definition no longer fits its record (its parameters changed): after this save the coordinator lets
+    /// the run go and it is loaded again, declared with the new values.
+    /// </summary>
+    public bool ReloadWanted { get; private set; }
+
+    public void Reload() => ReloadWanted = true;
+
     /// <summary>Steps start after this save: an idle run tells the dispatcher first.</summary>
     public bool HasLaunches => _launches;
 

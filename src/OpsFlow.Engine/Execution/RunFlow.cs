@@ -56,7 +56,7 @@ internal sealed class RunFlow(
         var interrupted = Steps.Values.Any(s => s.Status is StepStatus.Running or StepStatus.Compensating);
         if (interrupted || !services.UnloadWhenIdle)
         {
-            changes.Audit(null, System, $"run reloaded from the database (after a restart or a failed save); it goes on from {changes.Run.Status}");
+            changes.Audit(null, System, $"run reloaded from the database (after a restart, a failed save or a parameter change); it goes on from {changes.Run.Status}");
         }
 
         foreach (var step in Steps.Values.ToArray())

@@ -54,6 +54,18 @@ internal sealed class RunRevival(
         Interlocked.Increment(ref _pending);
     }
 
+    /// <summary>
+    /// Loads a run again at once: its coordinator let it go on purpose (its parameters changed), so whatever its timers
+    /// were due for is re-armed from the store by the reload rather than left for the next message.
+    /// </summary>
+    public void ReloadNow(string runId)
+    {
+        if (!stopped())
+        {
+            _ = InActivityAsync(() => runs.FindAsync(runId, CancellationToken.None));
+        }
+    }
+
     /// <summary>A reloaded run saved a change again: its next failure starts the backoff afresh.</summary>
     public void Healthy(string runId) => _failures.TryRemove(runId, out _);
 

@@ -35,12 +35,35 @@ internal sealed class StepScheduler
     private readonly ParameterValues _parameters;
     // A dictionary, not WorkflowDefinition.Find: this is read for every step and dependency on each message.
     private readonly Dictionary<string, StepDefinition> _steps;
+    // The approvals each step waits for through any path. Direct dependencies say the same as long as decisions only go
+    // forward; an approval asked again (parameters changed) must hold back the pending steps after it that another,
+    // already succeeded step stands between.
+    private readonly Dictionary<string, string[]> _approvalsBefore;
 
     public StepScheduler(WorkflowDefinition definition, ParameterValues parameters)
     {
         _definition = definition;
         _parameters = parameters;
         _steps = definition.Steps.ToDictionary(s => s.Name, StringComparer.Ordinal);
+        _approvalsBefore = definition.Steps.ToDictionary(s => s.Name, s => ApprovalsBefore(s.Name), StringComparer.Ordinal);
+    }
+
+    private string[] ApprovalsBefore(string step)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var open = new Stack<string>(_steps[step].DependsOn);
+        while (open.TryPop(out var name))
+        {
+            if (seen.Add(name) && _steps.TryGetValue(name, out var before))
+            {
+                foreach (var dependency in before.DependsOn)
+                {
+                    open.Push(dependency);
+                }
+            }
+        }
+
+        return seen.Where(name => _steps.TryGetValue(name, out var before) && before.Kind == StepKind.Approval).ToArray();
     }
 
     public StepDefinition Definition(string step) =>
@@ -77,7 +100,8 @@ internal sealed class StepScheduler
                     continue;
                 }
 
-                if (current != StepStatus.Pending || !DependenciesDone(definition, status, out var skippedDependency))
+                if (current != StepStatus.Pending || !DependenciesDone(definition, status, out var skippedDependency)
+                    || _approvalsBefore[definition.Name].Any(a => status[a] is StepStatus.Pending or StepStatus.Waiting))
                 {
                     continue;
                 }

@@ -55,7 +55,7 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
         // Lease renewal starts with the first claim, which comes after construction.
         _leases = new RunLeases(owners, clock, options, logger, () => _keeper!.Start());
         _services = new EngineServices(store, timers, observers.ToArray(), clock, options, logger, this, secrets ?? NoSecrets.Instance, dispatcher ?? NoRunDispatcher.Instance,
-            telemetry ?? new EngineTelemetry(clock), owners, _stop);
+            telemetry ?? new EngineTelemetry(clock), owners, _stop, catalog);
         _runs = new ActiveRuns(store, catalog, _services, _leases, logger, () => _stopped);
         _mail = new RunMailRelay(owners, store, clock, options, logger, _services.Telemetry, _runs, _leases, () => _stopped);
         _revival = new RunRevival(store, clock, options, logger, _services.Activity, _runs, () => _stopped);
@@ -303,6 +303,8 @@ public sealed class WorkflowEngine : IWorkflowTimerHandler, IAsyncDisposable
     internal void Detach(RunCoordinator coordinator) => _runs.Detach(coordinator);
 
     internal void ReviveLater(string runId) => _revival.ReviveLater(runId);
+
+    internal void ReloadNow(string runId) => _revival.ReloadNow(runId);
 
     internal void Healthy(string runId) => _revival.Healthy(runId);
 

@@ -45,4 +45,31 @@ public sealed class CompositeWorkflowCatalog(IReadOnlyList<IWorkflowCatalog> cat
 
         throw new KeyNotFoundException($"No workflow named '{workflow}' is registered.");
     }
+
+    public async ValueTask<ParameterUse> ParameterUseAsync(string workflow, string? version, CancellationToken cancellationToken = default)
+    {
+        var owner = catalogs.FirstOrDefault(c => c.Find(workflow) is not null);
+        if (owner is not null)
+        {
+            return await owner.ParameterUseAsync(workflow, version, cancellationToken);
+        }
+
+        foreach (var catalog in catalogs)
+        {
+            try
+            {
+                var use = await catalog.ParameterUseAsync(workflow, version, cancellationToken);
+                if (use != ParameterUse.Unknown)
+                {
+                    return use;
+                }
+            }
+            catch (KeyNotFoundException)
+            {
+                // Not this one; ask the next.
+            }
+        }
+
+        return ParameterUse.Unknown;
+    }
 }

@@ -7,14 +7,15 @@ namespace OpsFlow.Engine.InProcess;
 /// <summary>Workflows defined in code. A factory builds the graph per run when it depends on the parameters.</summary>
 public sealed class InMemoryWorkflowCatalog : IWorkflowCatalog
 {
-    private readonly ConcurrentDictionary<string, (WorkflowDescriptor Descriptor, Func<ParameterValues, WorkflowDefinition> Factory)> _workflows =
+    private readonly ConcurrentDictionary<string, (WorkflowDescriptor Descriptor, Func<ParameterValues, WorkflowDefinition> Factory, ParameterUse Use)> _workflows =
         new(StringComparer.OrdinalIgnoreCase);
 
     public InMemoryWorkflowCatalog Add(WorkflowDefinition definition) => Add(definition.Descriptor, _ => definition);
 
-    public InMemoryWorkflowCatalog Add(WorkflowDescriptor descriptor, Func<ParameterValues, WorkflowDefinition> factory)
+    /// <param name="parameterUse">Which parameters each step reads, when the code says so; unknown otherwise (every step reads all).</param>
+    public InMemoryWorkflowCatalog Add(WorkflowDescriptor descriptor, Func<ParameterValues, WorkflowDefinition> factory, ParameterUse? parameterUse = null)
     {
-        if (!_workflows.TryAdd(descriptor.Name, (descriptor, factory)))
+        if (!_workflows.TryAdd(descriptor.Name, (descriptor, factory, parameterUse ?? ParameterUse.Unknown)))
         {
             throw new InvalidOperationException($"A workflow named '{descriptor.Name}' is registered already.");
         }
@@ -38,4 +39,7 @@ public sealed class InMemoryWorkflowCatalog : IWorkflowCatalog
         DefinitionValidator.ThrowIfInvalid(definition);
         return ValueTask.FromResult(definition);
     }
+
+    public ValueTask<ParameterUse> ParameterUseAsync(string workflow, string? version, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(_workflows.TryGetValue(workflow, out var entry) ? entry.Use : ParameterUse.Unknown);
 }

@@ -12,7 +12,7 @@ public static class RolePolicy
 
     public static string? RoleFor(RunCommand command) => command switch
     {
-        RunCommand.Cancel or RunCommand.Skip => Roles.Admin,
+        RunCommand.Cancel or RunCommand.Skip or RunCommand.ChangeParameters => Roles.Admin,
         RunCommand.Pause or RunCommand.Resume or RunCommand.Retry => Roles.Operator,
         _ => null,
     };
@@ -20,6 +20,7 @@ public static class RolePolicy
     public static string Verb(RunCommand command) => command switch
     {
         RunCommand.Decide decide => decide.Action.ToString().ToLowerInvariant(),
+        RunCommand.ChangeParameters => "change-parameters",
         _ => command.GetType().Name.ToLowerInvariant(),
     };
 }

@@ -63,6 +63,20 @@ public static class StateMachine
             throw new IllegalTransitionException($"Run {runId}, step '{step}': illegal transition {from} → {to}.");
         }
     }
+
+    /// <summary>
+    /// The one way back from a decided step: an approval whose plan changed (a paused run's parameters were changed)
+    /// goes back to Pending and asks again. Only from a decision (approved, skipped) or a wait, never from a failure.
+    /// </summary>
+    public static bool CanAskAgain(StepStatus from) => from is StepStatus.Succeeded or StepStatus.Skipped or StepStatus.Waiting;
+
+    public static void EnsureAskAgain(string runId, string step, StepStatus from)
+    {
+        if (!CanAskAgain(from))
+        {
+            throw new IllegalTransitionException($"Run {runId}, approval '{step}': cannot ask again from {from}.");
+        }
+    }
 }
 
 /// <summary>A transition that the tables of docs/product.md §4 forbid was attempted: a bug in the engine.</summary>

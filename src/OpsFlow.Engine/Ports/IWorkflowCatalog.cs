@@ -17,4 +17,11 @@ public interface IWorkflowCatalog
     /// started with (so a resumed run keeps its code); null means the current one.
     /// </summary>
     ValueTask<WorkflowDefinition> MaterializeAsync(string workflow, string? version, ParameterValues parameters, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Which parameters each step of that code reads, for changing a paused run's parameters. A catalog that cannot
+    /// tell answers <see cref="ParameterUse.Unknown"/>: then no parameter a started step could see may change.
+    /// </summary>
+    ValueTask<ParameterUse> ParameterUseAsync(string workflow, string? version, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(ParameterUse.Unknown);
 }
