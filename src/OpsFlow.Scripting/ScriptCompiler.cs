@@ -47,20 +47,25 @@ internal static class ScriptCompiler
         typeof(StepContext).Assembly.ManifestModule.ModuleVersionId,
         Environment.Version);
 
+    /// <summary>The script's compilation, before any check: for emitting, and for reading what its steps use.</summary>
+    public static Compilation CreateCompilation(ScriptSource source) =>
+        CSharpScript.Create(source.EntryText, Options(source), typeof(WorkflowScript)).GetCompilation();
+
+    private static ScriptOptions Options(ScriptSource source) => ScriptOptions.Default
+        .WithReferences(References.Value)
+        .WithImports(Imports)
+        .WithSourceResolver(new BundleSourceResolver(source))
+        .WithMetadataResolver(NoReferenceResolver.Instance)
+        .WithFilePath(source.EntryPath)
+        .WithEmitDebugInformation(true)
+        .WithOptimizationLevel(Optimization)
+        .WithLanguageVersion(LanguageVersion.Latest)
+        .WithFileEncoding(System.Text.Encoding.UTF8);
+
     /// <summary>Compiles; on errors returns null and every error with file, line and column.</summary>
     public static CompiledImage? Compile(ScriptSource source, out IReadOnlyList<ScriptProblem> problems, CancellationToken cancellationToken)
     {
-        var options = ScriptOptions.Default
-            .WithReferences(References.Value)
-            .WithImports(Imports)
-            .WithSourceResolver(new BundleSourceResolver(source))
-            .WithMetadataResolver(NoReferenceResolver.Instance)
-            .WithFilePath(source.EntryPath)
-            .WithEmitDebugInformation(true)
-            .WithOptimizationLevel(Optimization)
-            .WithLanguageVersion(LanguageVersion.Latest)
-            .WithFileEncoding(System.Text.Encoding.UTF8);
-        var compilation = CSharpScript.Create(source.EntryText, options, typeof(WorkflowScript)).GetCompilation();
+        var compilation = CreateCompilation(source);
         var errors = compilation.GetDiagnostics(cancellationToken).Where(d => d.Severity == DiagnosticSeverity.Error).ToArray();
         if (errors.Length > 0)
         {

@@ -20,6 +20,7 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
     private readonly ILogger _logger;
     private readonly ScriptCache _cache;
     private readonly SemaphoreSlim _reloading = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ParameterUse> _parameterUse = new(StringComparer.Ordinal);
     private volatile CatalogState _state = CatalogState.Empty;
 
     public ScriptWorkflowCatalog(
@@ -73,6 +74,30 @@ public sealed partial class ScriptWorkflowCatalog : IWorkflowCatalog, IDisposabl
             // The engine reports definition problems to whoever asked for the run.
             throw new WorkflowDefinitionException(workflow, ex.Problems.Select(p => p.ToString()).ToArray());
         }
+    }
+
+    /// <summary>
+    /// Read from the source with Roslyn (<see cref="ScriptParameterReads"/>), once per version: the code of a version
+    /// never changes. A version that does not compile reads everything.
+    /// </summary>
+    public async ValueTask<ParameterUse> ParameterUseAsync(string workflow, string? version, CancellationToken cancellationToken = default)
+    {
+        var source = await SourceForAsync(workflow, version, cancellationToken);
+        if (_parameterUse.TryGetValue(source.Hash, out var known))
+        {
+            return known;
+        }
+
+        var use = await Task.Run(
+            () =>
+            {
+                var compilation = ScriptCompiler.CreateCompilation(source);
+                return compilation.GetDiagnostics(cancellationToken).Any(d => d.Severity == Microsoft.CodeAnalysis.DiagnosticSeverity.Error)
+                    ? ParameterUse.Unknown
+                    : ScriptParameterReads.Analyze(compilation, cancellationToken);
+            },
+            cancellationToken);
+        return _parameterUse.GetOrAdd(source.Hash, use);
     }
 
     public void Dispose()
