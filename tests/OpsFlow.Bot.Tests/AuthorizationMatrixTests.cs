@@ -39,6 +39,8 @@ public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixt
         { "reject", "victor", false }, { "reject", "olivia", false }, { "reject", "mark", true },
         { "extend", "victor", false }, { "extend", "mark", true },
         { "approve-own-run", "mark", false },
+        // Allowed for an admin only; that path is ParameterChangeApiTests (it needs a run paused between steps).
+        { "parameters", "victor", false }, { "parameters", "olivia", false }, { "parameters", "mark", false },
     };
 
     [Theory]
@@ -52,6 +54,7 @@ public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixt
             "approve" or "approve-own-run" => ($"/api/runs/{runId}/approvals", new { decision = "approve" }),
             "reject" => ($"/api/runs/{runId}/approvals", new { decision = "reject", reason = "not now" }),
             "extend" => ($"/api/runs/{runId}/approvals", new { decision = "extend" }),
+            "parameters" => ($"/api/runs/{runId}/parameters", new { parameters = new { level = "2" } }),
             _ => ($"/api/runs/{runId}/{command}", null),
         };
 
@@ -66,7 +69,7 @@ public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixt
         Assert.True(status == HttpStatusCode.Forbidden, $"{user} may not {command}, but got {(int)status}: {answer}");
         var (_, run) = await _api.GetAsync($"/api/runs/{runId}");
         var history = run.GetProperty("history").EnumerateArray().Select(h => h.GetProperty("reason").GetString()!).ToArray();
-        var verb = command == "approve-own-run" ? "approve" : command;
+        var verb = command switch { "approve-own-run" => "approve", "parameters" => "change-parameters", _ => command };
         Assert.True(history.Any(r => r.StartsWith($"refused {verb} by {user}", StringComparison.Ordinal)),
             $"the refusal of {command} by {user} is audited in the history:\n{string.Join('\n', history)}");
     }
@@ -130,7 +133,7 @@ public sealed class AuthorizationMatrixTests(MatrixFactory factory) : IClassFixt
         {
             case "pause" or "cancel":
                 return await StartAsync("slow", "olivia", "Running");
-            case "resume":
+            case "resume" or "parameters":
                 var paused = await StartAsync("slow", "olivia", "Running");
                 Assert.Equal(HttpStatusCode.OK, (await _api.PostAsync($"/api/runs/{paused}/pause", "ada")).Status);
                 await _api.WaitForStatusAsync(paused, "Paused");

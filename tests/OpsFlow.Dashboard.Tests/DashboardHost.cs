@@ -61,6 +61,20 @@ public sealed class DashboardHost : OpsFlowFactory
         brittle.Step("connect", ctx => throw new TimeoutException($"connect to {ctx.Parameters["host"]}:5432 timed out"));
         catalog.Add(brittle.Build());
 
+        // Its parameters can change while it is paused after "first": "second" alone reads note.
+        var tuned = new WorkflowDescriptor("tuned", "waits, then logs its note", [key, new ParameterDefinition("note") { Default = "none" }]);
+        catalog.Add(tuned, values =>
+        {
+            var w = new WorkflowBuilder("tuned", tuned.Description).Parameter(tuned.Parameters[0]).Parameter(tuned.Parameters[1]);
+            var waits = w.Step("first", async ctx => await Gate(values["key"], "first").Task.WaitAsync(ctx.CancellationToken));
+            w.Step("second", ctx => ctx.Log($"note: {values["note"]}")).After(waits);
+            return w.Build();
+        }, new ParameterUse(new Dictionary<string, IReadOnlySet<string>>
+        {
+            ["first"] = new HashSet<string> { "key" },
+            ["second"] = new HashSet<string> { "note" },
+        }));
+
         var broken = new WorkflowBuilder("broken", "always fails");
         broken.Step("write", _ => throw new IOException("disk full"));
         catalog.Add(broken.Build());

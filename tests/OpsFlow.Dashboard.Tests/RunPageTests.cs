@@ -11,6 +11,7 @@ namespace OpsFlow.Dashboard.Tests;
 public sealed class RunPageTests(DashboardFixture fixture)
 {
     private static readonly LocatorAssertionsToHaveAttributeOptions Soon = new() { Timeout = 15_000 };
+    private static readonly LocatorAssertionsToContainTextOptions Later = new() { Timeout = 15_000 };
 
     private static ILocator Step(IPage page, string name) => page.Locator($"svg.dag g.node[data-step='{name}']");
 
@@ -123,6 +124,52 @@ public sealed class RunPageTests(DashboardFixture fixture)
         var details = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(fixture.Http, $"/api/runs/{again}");
         Assert.Equal($"api (again of {first})", details.GetProperty("run").GetProperty("trigger").GetString());
         await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task AnAdmin_ChangesAPausedRunsParameters_FromItsPage_AndTheRestRunsWithThem()
+    {
+        var key = Guid.NewGuid().ToString("n");
+        var id = await fixture.StartAsync("olivia", "tuned", new { key });
+        await Wait.UntilAsync(async () => await StepStatusAsync(id, "first") == "Running", $"step first of {id} to run");
+        using (var pause = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/pause") { Content = System.Net.Http.Json.JsonContent.Create(new { }) })
+        {
+            pause.Headers.Add("X-OpsFlow-User", "olivia");
+            Assert.Equal(HttpStatusCode.OK, (await fixture.Http.SendAsync(pause)).StatusCode);
+        }
+
+        fixture.Host.Release(key, "first");
+        await Wait.UntilAsync(async () => await fixture.StatusAsync(id) == "Paused" && await StepStatusAsync(id, "first") == "Succeeded", $"run {id} paused after first");
+        var operatorPage = await fixture.Browser.OpenAsync("olivia");
+        await operatorPage.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+        await Expect(operatorPage.Locator("button[data-action='resume']")).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        await Expect(operatorPage.GetByTestId("param-editor")).ToHaveCountAsync(0);
+        var page = await fixture.Browser.OpenAsync("ada");
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+
+        await Expect(page.Locator("input[data-param='note']")).ToHaveValueAsync("none", new() { Timeout = 15_000 });
+        await page.Locator("input[data-param='key']").FillAsync("other");
+        await page.Locator("button[data-action='parameters']").ClickAsync();
+        await Expect(page.Locator(".msg-error")).ToContainTextAsync("Parameter 'key' was read by step 'first'", Later);
+        await page.Locator("input[data-param='key']").FillAsync(key);
+        await page.Locator("input[data-param='note']").FillAsync("from the page");
+        await page.Locator("button[data-action='parameters']").ClickAsync();
+        await Expect(page.Locator(".msg-ok")).ToContainTextAsync("parameters changed: note none → from the page", Later);
+        await Expect(page.Locator(".params")).ToContainTextAsync("note=from the page", Later);
+        await Browser.ScreenshotAsync(page, "run-parameters-changed");
+        await page.Locator("button[data-action='resume']").ClickAsync();
+
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("succeeded", new() { Timeout = 15_000 });
+        var log = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(fixture.Http, $"/api/runs/{id}/steps/second/log");
+        Assert.Contains(log.EnumerateArray(), l => l.GetProperty("text").GetString() == "note: from the page");
+        await page.Context.CloseAsync();
+        await operatorPage.Context.CloseAsync();
+    }
+
+    private async Task<string?> StepStatusAsync(string id, string step)
+    {
+        var details = await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<System.Text.Json.JsonElement>(fixture.Http, $"/api/runs/{id}");
+        return details.GetProperty("steps").EnumerateArray().Single(s => s.GetProperty("name").GetString() == step).GetProperty("status").GetString();
     }
 
     [BrowserFact]

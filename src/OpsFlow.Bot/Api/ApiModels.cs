@@ -12,6 +12,9 @@ public sealed record ApprovalBody(string? Decision, string? Step, string? Reason
 /// <summary>The body of cancel and skip: an optional reason for the history.</summary>
 public sealed record ReasonBody(string? Reason);
 
+/// <summary>POST /api/runs/{id}/parameters: the parameters that change (name → value) and why.</summary>
+public sealed record ParametersBody(Dictionary<string, string?>? Parameters, string? Reason);
+
 /// <summary>A run with its steps and history, as GET /api/runs/{id} answers.</summary>
 public sealed record RunDetails(RunRecord Run, IReadOnlyList<StepRecord> Steps, IReadOnlyList<HistoryEntry> History)
 {

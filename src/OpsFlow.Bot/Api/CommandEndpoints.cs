@@ -21,6 +21,7 @@ internal static class CommandEndpoints
             SendAsync(engine, id, new RunCommand.Resume(http.Caller(directory)), ct));
         api.MapPost("/runs/{id}/retry", (string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
             SendAsync(engine, id, new RunCommand.Retry(http.Caller(directory)), ct));
+        api.MapPost("/runs/{id}/parameters", ChangeParametersAsync);
         api.MapPost("/runs/{id}/steps/{step}/skip", async (string id, string step, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken ct) =>
         {
             var (body, error) = await JsonBody.ReadAsync<ReasonBody>(http.Request, optional: true, ct);
@@ -44,6 +45,24 @@ internal static class CommandEndpoints
         }
 
         return await SendAsync(engine, id, new RunCommand.Decide(http.Caller(directory), body!.Step, action, body.Reason) { PlanHash = body.PlanHash }, cancellationToken);
+    }
+
+    private static async Task<IResult> ChangeParametersAsync(
+        string id, HttpContext http, WorkflowEngine engine, ActorDirectory directory, CancellationToken cancellationToken)
+    {
+        var (body, error) = await JsonBody.ReadAsync<ParametersBody>(http.Request, optional: false, cancellationToken);
+        if (error is not null)
+        {
+            return error;
+        }
+
+        if (body?.Parameters is not { Count: > 0 } parameters)
+        {
+            return RunEndpoints.Problem(StatusCodes.Status400BadRequest,
+                "Say which parameters change: {\"parameters\": {\"name\": \"value\"}, \"reason\": optional}. The run must be paused; you must be an admin.");
+        }
+
+        return await SendAsync(engine, id, new RunCommand.ChangeParameters(http.Caller(directory), parameters, body.Reason), cancellationToken);
     }
 
     private static async Task<IResult> SendAsync(WorkflowEngine engine, string id, RunCommand command, CancellationToken cancellationToken)

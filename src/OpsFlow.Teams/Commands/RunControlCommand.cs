@@ -10,6 +10,9 @@ internal sealed record RunVerb(string Name, string Usage, string Summary, int Re
     /// <summary>Approve and reject: the approver list may name people by UPN, so the sender's UPN is looked up.</summary>
     public bool Decides { get; init; }
 
+    /// <summary>What is wrong with the words after the run id, beyond their count; null when they are fine.</summary>
+    public Func<CommandText, string?>? Check { get; init; }
+
     /// <summary>The commands of docs/product.md §2 that act on a run; the engine checks roles and state (RolePolicy).</summary>
     public static IReadOnlyList<RunVerb> All { get; } =
     [
@@ -19,10 +22,24 @@ internal sealed record RunVerb(string Name, string Usage, string Summary, int Re
         new("retry", "/retry <run>", "run a failed run again from its failed steps, keeping what succeeded (operator)", 1, (a, _) => new RunCommand.Retry(a)),
         new("skip", "/skip <run> <step> [reason]", "mark a failed or waiting step skipped and go on (admin)", 2,
             (a, c) => new RunCommand.Skip(a, c.Arguments[1], c.Rest(2))),
+        new("params", "/params <run> name=value [name=value…]", "change parameters of a paused run that no finished step read (admin)", 2,
+            (a, c) => new RunCommand.ChangeParameters(a, Assignments(c), null)) { Check = CheckAssignments },
         new("approve", "/approve <run> [step]", "approve what the run waits for (the card's Approve button)", 1,
             (a, c) => new RunCommand.Decide(a, c.Arguments.ElementAtOrDefault(1), ApprovalAction.Approve, null)) { Decides = true },
         new("reject", "/reject <run> [step=<step>] [reason]", "reject what the run waits for; the run stops", 1, Reject) { Decides = true },
     ];
+
+    private static Dictionary<string, string?> Assignments(CommandText command) =>
+        command.Arguments.Skip(1)
+            .Select(word => word.Split('=', 2))
+            .GroupBy(pair => pair[0].Trim(), StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (string?)g.Last()[1], StringComparer.Ordinal);
+
+    /// <summary>Every word after the run id is name=value: a bare value could not say which parameter it is for.</summary>
+    private static string? CheckAssignments(CommandText command) =>
+        command.Arguments.Skip(1).FirstOrDefault(word => word.IndexOf('=', StringComparison.Ordinal) <= 0) is { } bare
+            ? $"'{bare}' is not name=value; say which parameter each value is for, e.g. `/params {command.Arguments[0]} checks=3`"
+            : null;
 
     /// <summary>"/reject run-1 step=gate disk is full": the step is optional and named, the rest is the reason.</summary>
     private static RunCommand.Decide Reject(Actor actor, CommandText command)
@@ -41,7 +58,7 @@ internal sealed record RunVerb(string Name, string Usage, string Summary, int Re
 }
 
 /// <summary>
-/// /cancel, /pause, /resume, /retry, /skip, /approve, /reject: sent to the engine, which decides and records; the
+/// /cancel, /pause, /resume, /retry, /skip, /params, /approve, /reject: sent to the engine, which decides and records; the
 /// answer is its message, and the run's card is brought up to date for everyone.
 /// </summary>
 internal sealed class RunControlCommand(RunVerb verb, WorkflowEngine engine, IRunCards cards, ChatReplies replies) : IChatCommand
@@ -59,6 +76,12 @@ internal sealed class RunControlCommand(RunVerb verb, WorkflowEngine engine, IRu
         if (context.Arguments.Count < verb.RequiredArguments)
         {
             await replies.TextAsync(context.Turn, $"Usage: `{verb.Usage}`. /runs lists recent runs and their ids.", cancellationToken);
+            return;
+        }
+
+        if (verb.Check?.Invoke(context.Command) is { } problem)
+        {
+            await replies.TextAsync(context.Turn, $"{problem}. Usage: `{verb.Usage}`.", cancellationToken);
             return;
         }
 

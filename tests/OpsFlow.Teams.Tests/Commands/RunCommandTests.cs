@@ -150,4 +150,23 @@ public sealed class RunCommandTests
 
         Assert.Equal("There is no run 'run-404'. /runs lists recent runs and their ids.", chat.LastText);
     }
+
+    [Fact]
+    public async Task Params_NeedsNameValueWords_TheAdminRole_AndAPausedRun()
+    {
+        await using var chat = new ChatHarness();
+        var run = await chat.StartAsync("gated");
+        await chat.WaitForRunAsync(run.Id, RunStatus.WaitingForApproval);
+
+        await chat.SayAsync($"/params {run.Id} prod", from: ChatHarness.Admin);
+        var bare = chat.LastText;
+        await chat.SayAsync($"/params {run.Id} env=prod");
+        var byOperator = chat.LastText;
+        await chat.SayAsync($"/params {run.Id} env=prod", from: ChatHarness.Admin);
+
+        Assert.Equal($"'prod' is not name=value; say which parameter each value is for, e.g. `/params {run.Id} checks=3`. Usage: `/params <run> name=value [name=value…]`.", bare);
+        Assert.Equal("Not done: Change-parameters needs the admin role, which you do not have.", byOperator);
+        Assert.StartsWith($"Not done: Run {run.Id} is WaitingForApproval; pause it first (/pause {run.Id})", chat.LastText, StringComparison.Ordinal);
+        Assert.Empty(chat.Cards.Refreshed);
+    }
 }

@@ -2,7 +2,8 @@
 import { api } from '../api.js';
 import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
 import { badge, findingLook, runDetailsLook } from '../status.js';
-import { makeAct, runActions, stepActions } from '../run/actions.js';
+import { createParameterEditor, makeAct, runActions, stepActions } from '../run/actions.js';
+import { hasRole } from '../roles.js';
 import { startClock, timeLeft } from '../run/clock.js';
 import { createGraph } from '../run/graph.js';
 import { auditTrail, timeline } from '../run/history.js';
@@ -50,6 +51,7 @@ export async function renderRun(root, ctx, id) {
     if (again.ok) graph = again.data.steps;
     await watcher.refresh();
   });
+  const parameterEditor = createParameterEditor(act);
   const stopClock = startClock(root);
   ctx.onLeave(() => { watcher.stop(); panel.stop(); stopClock(); });
 
@@ -73,7 +75,8 @@ export async function renderRun(root, ctx, id) {
       run.error ? h('div', { class: 'msg msg-error' }, run.error) : null,
       details.failureHistory ? h('div', { class: 'muted small', 'data-testid': 'failure-history' }, details.failureHistory.text) : null,
       findingsList(details.findings),
-      buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null);
+      buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null,
+      hasRole(ctx.me, 'admin') && run.status === 'Paused' ? parameterEditor.render(run) : null);
 
     const waiting = steps.filter((s) => s.status === 'Waiting' && kinds.get(s.name) === 'Approval');
     fill(approvals, ...waiting.map((s) => {

@@ -48,6 +48,50 @@ export function stepActions(ctx, details, step, info, act) {
   return list;
 }
 
+/**
+ * Changing a paused run's parameters (admin): one field per parameter, holding the run's value; Apply sends the ones
+ * edited. The server decides which may change (only what no finished step read) and says why not. Made once per page
+ * and kept across redraws, so typing survives the live updates.
+ */
+export function createParameterEditor(act) {
+  const fields = new Map();
+  let runId = null;
+  const list = h('div', { class: 'param-fields' });
+  const apply = h('button', {
+    type: 'button', dataset: { action: 'parameters' },
+    on: {
+      click: async () => {
+        const parameters = {};
+        for (const [name, input] of fields) if (input.value !== input.dataset.current) parameters[name] = input.value;
+        if (Object.keys(parameters).length === 0) { act.say('info', 'Edit a value first: the fields hold the run’s parameters as they are.'); return; }
+        await act(`/api/runs/${encodeURIComponent(runId)}/parameters`, { parameters, reason: act.reason() });
+      },
+    },
+  }, 'Change parameters');
+  const element = h('div', { class: 'param-editor', 'data-testid': 'param-editor' },
+    h('div', { class: 'muted small' }, 'Paused: parameters that no finished step read may change; an approval given on the old values asks again.'),
+    list, apply);
+  return {
+    render(run) {
+      runId = run.id;
+      for (const [name, value] of Object.entries(run.parameters ?? {})) {
+        let input = fields.get(name);
+        if (!input) {
+          input = h('input', { type: 'text', 'aria-label': name, dataset: { param: name } });
+          fields.set(name, input);
+          list.append(h('label', { class: 'param-field' }, h('span', { class: 'mono' }, name), input));
+        }
+        // A value the server changed replaces the field's, unless the person is editing it.
+        if (input.dataset.current !== value) {
+          if (input.dataset.current === undefined || input.value === input.dataset.current) input.value = value;
+          input.dataset.current = value;
+        }
+      }
+      return element;
+    },
+  };
+}
+
 /** The function buttons call: POST, then show the API's message or its detail, then refresh the run. */
 export function makeAct(output, reasonInput, refresh) {
   const act = async (path, body) => {
@@ -58,5 +102,6 @@ export function makeAct(output, reasonInput, refresh) {
     await refresh();
   };
   act.reason = () => reasonInput.value.trim() || undefined;
+  act.say = (tone, text) => output.replaceChildren(message(tone, text));
   return act;
 }
