@@ -62,7 +62,7 @@ internal sealed class EfRunReports(DatabaseReads reads) : IRunReports
             if (firstMonth < endMonth)
             {
                 var buckets = ReportSql.StepDurationBuckets(Mapping.Ticks(firstMonth), Mapping.Ticks(endMonth), workflow);
-                await SqlRows.ReadAsync(db, buckets, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5)), cancellationToken);
+                await SqlRows.ReadAsync(db, buckets, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt32(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), r.GetInt64(6), r.GetInt64(7)), cancellationToken);
 
                 rawRanges.Add((range.From, firstMonth));
                 rawRanges.Add((endMonth, range.To));
@@ -75,7 +75,7 @@ internal sealed class EfRunReports(DatabaseReads reads) : IRunReports
             foreach (var (from, to) in rawRanges.Where(r => r.From < r.To))
             {
                 var rows = ReportSql.StepDurationRows(Mapping.Ticks(from), Mapping.Ticks(to), workflow);
-                await SqlRows.ReadAsync(db, rows, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt64(3), r.GetInt32(2)), cancellationToken);
+                await SqlRows.ReadAsync(db, rows, r => Group(r.GetString(0), r.GetString(1)).Add(r.GetInt64(3), r.GetInt32(2), r.IsDBNull(4) ? null : r.GetInt64(4)), cancellationToken);
             }
 
             return ReportRules.OrderStepDurations(groups.Select(g => g.Value.ToStepDuration(g.Key.Workflow, g.Key.Step)).OfType<StepDuration>());

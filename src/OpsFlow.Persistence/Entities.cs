@@ -45,6 +45,8 @@ internal sealed class StepRow
     public long? CompletedSeq { get; set; }
     public int? ProgressPercent { get; set; }
     public string? ProgressText { get; set; }
+    public long? CpuMilliseconds { get; set; }
+    public long? PeakMemoryBytes { get; set; }
 }
 
 internal sealed class HistoryRow

@@ -81,6 +81,8 @@ internal static class Mapping
         CompletedSeq = step.CompletedSeq,
         ProgressPercent = step.ProgressPercent,
         ProgressText = step.ProgressText,
+        CpuMilliseconds = step.CpuMilliseconds,
+        PeakMemoryBytes = step.PeakMemoryBytes,
     };
 
     public static StepRecord ToRecord(StepRow row) => new()
@@ -103,6 +105,8 @@ internal static class Mapping
         CompletedSeq = row.CompletedSeq,
         ProgressPercent = row.ProgressPercent,
         ProgressText = row.ProgressText,
+        CpuMilliseconds = row.CpuMilliseconds,
+        PeakMemoryBytes = row.PeakMemoryBytes,
     };
 
     public static HistoryRow ToRow(HistoryEntry entry) => new()

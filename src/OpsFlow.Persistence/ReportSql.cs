@@ -39,14 +39,15 @@ internal static class ReportSql
     // are cast because PostgreSQL's SUM of a bigint is a numeric. New SQL quotes its identifiers and uses only what PostgreSQL has too.
     public static FormattableString StepDurationBuckets(long fromMonth, long toMonth, string? workflow) => $"""
         SELECT "Workflow", "Step", "Bucket", CAST(SUM("Steps") AS BIGINT) AS "Steps", CAST(SUM("Attempts") AS BIGINT) AS "Attempts",
-               CAST(SUM("Ticks") AS BIGINT) AS "Ticks"
+               CAST(SUM("Ticks") AS BIGINT) AS "Ticks", CAST(SUM("CpuSteps") AS BIGINT) AS "CpuSteps", CAST(SUM("CpuMilliseconds") AS BIGINT) AS "CpuMilliseconds"
         FROM "step_duration_rollup"
         WHERE "Month" >= {fromMonth} AND "Month" < {toMonth} AND ({workflow ?? ""} = '' OR "Workflow" = {workflow ?? ""})
         GROUP BY "Workflow", "Step", "Bucket"
         """;
 
     public static FormattableString StepDurationRows(long from, long to, string? workflow) => $"""
-        SELECT r."Workflow" AS "Workflow", s."Name" AS "Step", s."Attempt" AS "Attempt", s."EndedAt" - s."StartedAt" AS "Ticks"
+        SELECT r."Workflow" AS "Workflow", s."Name" AS "Step", s."Attempt" AS "Attempt", s."EndedAt" - s."StartedAt" AS "Ticks",
+               s."CpuMilliseconds" AS "CpuMilliseconds"
         FROM "runs" r JOIN "steps" s ON s."RunId" = r."Id"
         WHERE r."CreatedAt" >= {from} AND r."CreatedAt" < {to} AND ({workflow ?? ""} = '' OR r."Workflow" = {workflow ?? ""})
           AND s."StartedAt" IS NOT NULL AND s."EndedAt" IS NOT NULL
@@ -54,7 +55,7 @@ internal static class ReportSql
 
     public static FormattableString StepDurationsByCreation() => $"""
         SELECT r."CreatedAt" AS "CreatedAt", r."Workflow" AS "Workflow", s."Name" AS "Step", s."Attempt" AS "Attempt",
-               s."EndedAt" - s."StartedAt" AS "Ticks"
+               s."EndedAt" - s."StartedAt" AS "Ticks", s."CpuMilliseconds" AS "CpuMilliseconds"
         FROM "runs" r JOIN "steps" s ON s."RunId" = r."Id"
         WHERE s."StartedAt" IS NOT NULL AND s."EndedAt" IS NOT NULL
         ORDER BY r."CreatedAt"
@@ -62,12 +63,14 @@ internal static class ReportSql
 
     /// <summary>Rows to add to the rollup; <paramref name="values"/> is "({0}, …, {6}), ({7}, …)", filled by parameters.</summary>
     public static string AddToRollup(string values) => $"""
-        INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks")
+        INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks", "CpuSteps", "CpuMilliseconds")
         VALUES {values}
         ON CONFLICT ("Month", "Workflow", "Step", "Bucket") DO UPDATE SET
             "Steps" = "step_duration_rollup"."Steps" + excluded."Steps",
             "Attempts" = "step_duration_rollup"."Attempts" + excluded."Attempts",
-            "Ticks" = "step_duration_rollup"."Ticks" + excluded."Ticks"
+            "Ticks" = "step_duration_rollup"."Ticks" + excluded."Ticks",
+            "CpuSteps" = "step_duration_rollup"."CpuSteps" + excluded."CpuSteps",
+            "CpuMilliseconds" = "step_duration_rollup"."CpuMilliseconds" + excluded."CpuMilliseconds"
         """;
 
     public static FormattableString Failures(long from, long to, int take) => $"""

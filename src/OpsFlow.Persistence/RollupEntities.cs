@@ -15,6 +15,9 @@ internal sealed class StepDurationRollupRow
     public long Steps { get; set; }
     public long Attempts { get; set; }
     public long Ticks { get; set; }
+    /// <summary>How many of <see cref="Steps"/> ran processes (their CPU time is known), and that CPU time summed.</summary>
+    public long CpuSteps { get; set; }
+    public long CpuMilliseconds { get; set; }
 }
 
 /// <summary>A derived table a migration asked to be rebuilt from the history at the next start (DatabaseMigrator).</summary>

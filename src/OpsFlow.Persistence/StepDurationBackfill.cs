@@ -25,7 +25,7 @@ internal static class StepDurationBackfill
         await db.StepDurationRollup.ExecuteDeleteAsync(cancellationToken);
         await using var insert = InsertCommand(db, transaction);
         var month = long.MinValue;
-        var sums = new Dictionary<(string Workflow, string Step, int Bucket), (long Steps, long Attempts, long Ticks)>();
+        var sums = new Dictionary<(string Workflow, string Step, int Bucket), RollupSums>();
 
         // Runs come in creation order, so a month is complete when the next begins: memory holds one month.
         await foreach (var row in db.Database.SqlQuery<BackfillRow>(ReportSql.StepDurationsByCreation()).AsAsyncEnumerable().WithCancellation(cancellationToken))
@@ -38,8 +38,8 @@ internal static class StepDurationBackfill
             }
 
             var key = (row.Workflow, row.Step, ReportRules.DurationBucket(row.Ticks));
-            var (s, a, t) = sums.GetValueOrDefault(key);
-            sums[key] = (s + 1, a + row.Attempt, t + row.Ticks);
+            var (s, a, t, cs, cm) = sums.GetValueOrDefault(key);
+            sums[key] = new RollupSums(s + 1, a + row.Attempt, t + row.Ticks, cs + (row.CpuMilliseconds is null ? 0 : 1), cm + (row.CpuMilliseconds ?? 0));
         }
 
         await FlushAsync(insert, month, sums, cancellationToken);
@@ -53,10 +53,10 @@ internal static class StepDurationBackfill
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = transaction.GetDbTransaction();
         command.CommandText = """
-            INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks")
-            VALUES (@month, @workflow, @step, @bucket, @steps, @attempts, @ticks)
+            INSERT INTO "step_duration_rollup" ("Month", "Workflow", "Step", "Bucket", "Steps", "Attempts", "Ticks", "CpuSteps", "CpuMilliseconds")
+            VALUES (@month, @workflow, @step, @bucket, @steps, @attempts, @ticks, @cpuSteps, @cpuMilliseconds)
             """;
-        foreach (var name in (string[])["@month", "@workflow", "@step", "@bucket", "@steps", "@attempts", "@ticks"])
+        foreach (var name in (string[])["@month", "@workflow", "@step", "@bucket", "@steps", "@attempts", "@ticks", "@cpuSteps", "@cpuMilliseconds"])
         {
             var parameter = command.CreateParameter();
             parameter.ParameterName = name;
@@ -67,11 +67,11 @@ internal static class StepDurationBackfill
     }
 
     private static async Task FlushAsync(
-        DbCommand insert, long month, Dictionary<(string Workflow, string Step, int Bucket), (long Steps, long Attempts, long Ticks)> sums, CancellationToken cancellationToken)
+        DbCommand insert, long month, Dictionary<(string Workflow, string Step, int Bucket), RollupSums> sums, CancellationToken cancellationToken)
     {
-        foreach (var ((workflow, step, bucket), (steps, attempts, ticks)) in sums)
+        foreach (var ((workflow, step, bucket), (steps, attempts, ticks, cpuSteps, cpuMilliseconds)) in sums)
         {
-            object[] values = [month, workflow, step, bucket, steps, attempts, ticks];
+            object[] values = [month, workflow, step, bucket, steps, attempts, ticks, cpuSteps, cpuMilliseconds];
             for (var i = 0; i < values.Length; i++)
             {
                 insert.Parameters[i].Value = values[i];
@@ -84,6 +84,8 @@ internal static class StepDurationBackfill
     }
 }
 
+internal readonly record struct RollupSums(long Steps, long Attempts, long Ticks, long CpuSteps, long CpuMilliseconds);
+
 internal sealed class BackfillRow
 {
     public long CreatedAt { get; set; }
@@ -91,4 +93,5 @@ internal sealed class BackfillRow
     public string Step { get; set; } = "";
     public int Attempt { get; set; }
     public long Ticks { get; set; }
+    public long? CpuMilliseconds { get; set; }
 }

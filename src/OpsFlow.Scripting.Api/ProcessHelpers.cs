@@ -18,7 +18,8 @@ public static class ProcessHelpers
 
     /// <summary>
     /// Runs <paramref name="program"/> with <paramref name="arguments"/> passed as separate arguments (no shell,
-    /// so user input cannot inject commands). Stdout lines go to the step log, stderr lines as warnings. A non-zero
+    /// so user input cannot inject commands). Stdout lines go to the step log, stderr lines as warnings. Its CPU time
+    /// and peak memory, its own children included, go to the step's record (<see cref="ProcessMeter"/>). A non-zero
     /// exit code fails the step unless <paramref name="checkExitCode"/> is false. On cancel or timeout the process
     /// and all its children are killed. The process gets a clean environment: <see cref="InheritedVariables"/> of the
     /// host's, then <paramref name="environment"/>.
@@ -55,6 +56,7 @@ public static class ProcessHelpers
 
         ctx.Log($"$ {CommandLine(program, arguments)}");
         StartOrExplain(process, program);
+        await using var meter = ProcessMeter.Start(process);
         process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -63,6 +65,9 @@ public static class ProcessHelpers
             // Not cancellable: after a kill we still wait for the exit, so no orphan outlives the step.
             await process.WaitForExitAsync(CancellationToken.None);
         }
+
+        // Recorded whatever the exit: a killed or failed process used resources too.
+        ctx.AddProcessUse(await meter.StopAsync());
 
         token.ThrowIfCancellationRequested();
         var result = new ProcessResult(process.ExitCode, output.ToString(), errors.ToString());

@@ -16,13 +16,13 @@ public static class ReportHistory
 
     public static async Task SeedAsync(IRunStore store)
     {
-        await RunAsync(store, "r1", "deploy", Monday.AddHours(10), RunStatus.Succeeded, [("build", StepStatus.Succeeded, 1, 20, null), ("deploy", StepStatus.Succeeded, 1, 40, null)]);
-        await RunAsync(store, "r2", "deploy", Monday.AddHours(12), RunStatus.Failed, [("build", StepStatus.Succeeded, 1, 10, null), ("deploy", StepStatus.Failed, 3, 20, "HTTP 503")]);
+        await RunAsync(store, "r1", "deploy", Monday.AddHours(10), RunStatus.Succeeded, [("build", StepStatus.Succeeded, 1, 20, null), ("deploy", StepStatus.Succeeded, 1, 40, null)], cpu: new() { ["build"] = 8_000 });
+        await RunAsync(store, "r2", "deploy", Monday.AddHours(12), RunStatus.Failed, [("build", StepStatus.Succeeded, 1, 10, null), ("deploy", StepStatus.Failed, 3, 20, "HTTP 503")], cpu: new() { ["build"] = 4_000 });
         await RunAsync(store, "r3", "deploy", Monday.AddDays(1).AddHours(9), RunStatus.RolledBack, [("build", StepStatus.Succeeded, 1, 30, null), ("deploy", StepStatus.Failed, 1, 50, "HTTP 503"), ("swap", StepStatus.Compensated, 1, 10, null)]);
         await RunAsync(store, "r4", "backup", Monday.AddDays(1).AddHours(10), RunStatus.Succeeded, [("copy", StepStatus.Succeeded, 1, 100, null), ("verify", StepStatus.Succeeded, 1, 20, null)]);
         await RunAsync(store, "r5", "backup", Monday.AddDays(3).AddHours(8), RunStatus.Cancelled, [("copy", StepStatus.Cancelled, 1, 10, null), ("verify", StepStatus.Pending, 0, null, null)]);
         await RunAsync(store, "r6", "inspect", Monday.AddDays(3).AddHours(9), RunStatus.Running, [("disk", StepStatus.Running, 1, null, null)]);
-        await RunAsync(store, "r7", "deploy", Monday.AddMinutes(-1), RunStatus.Succeeded, [("build", StepStatus.Succeeded, 1, 5, null)]);
+        await RunAsync(store, "r7", "deploy", Monday.AddMinutes(-1), RunStatus.Succeeded, [("build", StepStatus.Succeeded, 1, 5, null)], cpu: new() { ["build"] = 1_000 });
         await RunAsync(store, "r8", "deploy", Monday.AddDays(7), RunStatus.Failed, [("deploy", StepStatus.Failed, 1, 5, "HTTP 503")]);
         await RunAsync(store, "r9", "backup", Monday.AddDays(4), RunStatus.Failed, [("copy", StepStatus.TimedOut, 2, 40, "timed out after 30s"), ("verify", StepStatus.Pending, 0, null, null)]);
     }
@@ -48,7 +48,8 @@ public static class ReportHistory
     /// </summary>
     private static async Task RunAsync(
         IRunStore store, string id, string workflow, DateTimeOffset at, RunStatus status,
-        (string Name, StepStatus Status, int Attempt, int? Seconds, string? Error)[] steps)
+        (string Name, StepStatus Status, int Attempt, int? Seconds, string? Error)[] steps,
+        Dictionary<string, long>? cpu = null)
     {
         var pending = steps.Select((s, i) => new StepRecord { RunId = id, Name = s.Name, Position = i, Status = StepStatus.Pending }).ToArray();
         var run = Run(id, workflow, at);
@@ -61,7 +62,9 @@ public static class ReportHistory
             var started = attempt == 0 ? (DateTimeOffset?)null : clock;
             var ended = seconds is { } s ? clock.AddSeconds(s) : (DateTimeOffset?)null;
             clock = ended ?? clock;
-            done.Add(step with { Status = stepStatus, Attempt = attempt, StartedAt = started, EndedAt = ended, Error = error });
+            // CPU of the step's processes, and a peak memory to go with it, for the steps that ran processes.
+            var used = cpu is not null && cpu.TryGetValue(name, out var ms) ? ms : (long?)null;
+            done.Add(step with { Status = stepStatus, Attempt = attempt, StartedAt = started, EndedAt = ended, Error = error, CpuMilliseconds = used, PeakMemoryBytes = used * 10_000 });
         }
 
         // Each failure is in the history too, worded as the engine words it (failure fingerprints read it there).

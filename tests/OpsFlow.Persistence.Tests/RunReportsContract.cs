@@ -91,6 +91,8 @@ public abstract class RunReportsContract : IAsyncLifetime
         Assert.Equal([150_000.0, 110_000, 60_000, 20_000, 10_000], steps.Select(s => s.TotalMs));
         Assert.Equal([100_000.0, 50_000, 30_000, 20_000, 10_000], steps.Select(s => s.P95Ms));
         Assert.Equal(110_000.0 / 3, steps[1].AverageMs, 6);
+        // CPU: two of the three builds ran processes (8 s and 4 s); no other step did.
+        Assert.Equal([(null, null), (null, null), (6_000.0, 12_000.0), (null, null), (null, null)], steps.Select(s => (s.AverageCpuMs, s.TotalCpuMs)));
     }
 
     [Fact]
@@ -112,7 +114,7 @@ public abstract class RunReportsContract : IAsyncLifetime
 
         var expected = await Reports.GetStepDurationsAsync(allRuns, workflow: null);
 
-        Assert.Equal(("deploy", "build", 4, 65_000.0), expected.Where(s => s.Step == "build").Select(s => (s.Workflow, s.Step, s.Attempts, s.TotalMs)).Single());
+        Assert.Equal(("deploy", "build", 4, 65_000.0, 13_000.0), expected.Where(s => s.Step == "build").Select(s => (s.Workflow, s.Step, s.Attempts, s.TotalMs, s.TotalCpuMs)).Single());
         Assert.Equal(expected, await Reports.GetStepDurationsAsync(months, workflow: null));
         Assert.Equal(expected, await Reports.GetStepDurationsAsync(november, workflow: null));
         Assert.Equal(

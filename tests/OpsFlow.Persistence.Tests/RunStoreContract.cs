@@ -96,6 +96,8 @@ public abstract partial class RunStoreContract : IAsyncLifetime
             Findings = [new Finding(FindingLevel.Ok, "memory 40% free"), new Finding(FindingLevel.Warning, "disk / 93% used")],
             CompletedSeq = 1,
             DueAt = T0.AddSeconds(30),
+            CpuMilliseconds = 2_340,
+            PeakMemoryBytes = 5_000_000_000,
         };
 
         await Store.SaveAsync(new RunChange(running, 1)
@@ -116,6 +118,7 @@ public abstract partial class RunStoreContract : IAsyncLifetime
         Assert.Equal("bob", Assert.Single(stored.Votes).ActorId);
         Assert.Equal(step.Findings, stored.Findings);
         Assert.Equal(T0.AddSeconds(30), stored.DueAt);
+        Assert.Equal((2_340L, 5_000_000_000L), (stored.CpuMilliseconds, stored.PeakMemoryBytes));
         Assert.Equal([1L, 2L, 3L], (await Store.GetHistoryAsync("r1")).Select(h => h.Seq));
         Assert.Equal("compiled", Assert.Single(await Store.GetStepLogAsync("r1", "build")).Text);
     }

@@ -53,7 +53,7 @@ public sealed class InMemoryRunReports(InMemoryRunStore store) : IRunReports
                         groups[key] = histogram = new StepDurationHistogram();
                     }
 
-                    histogram.Add(ticks, step.Attempt);
+                    histogram.Add(ticks, step.Attempt, step.CpuMilliseconds);
                 }
             }
         }

@@ -16,6 +16,25 @@ internal static class CliFormat
     public static string Status(StepStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
     /// <summary>A workflow version (a script's content hash) as people compare it: its first 12 characters.</summary>
+    /// <summary>"1.2 s · 85.3 MB": what the step's processes used, or nothing for a step that ran none.</summary>
+    public static string ProcessUse(StepRecord step) =>
+        step.CpuMilliseconds is { } cpu ? $"{DurationText.OfMilliseconds(cpu)} · {Bytes(step.PeakMemoryBytes ?? 0)}" : string.Empty;
+
+    /// <summary>Powers of 1024, as the kernel counts memory, with one decimal: the dashboard's formatBytes.</summary>
+    public static string Bytes(long bytes)
+    {
+        string[] units = ["bytes", "KB", "MB", "GB", "TB"];
+        double value = Math.Max(0, bytes);
+        var unit = 0;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return unit == 0 ? $"{bytes} bytes" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{Math.Round(value, 1)} {units[unit]}");
+    }
+
     public static string ShortHash(string? version) => version is null ? "built-in" : version[..Math.Min(12, version.Length)];
 
     public static string Time(DateTimeOffset? at) =>

@@ -60,7 +60,7 @@ internal static class ShowVerb
         console.Write(summary);
         console.WriteLine();
 
-        var stepTable = new Table().Title("steps").AddColumn("step").AddColumn("status").AddColumn("attempt").AddColumn("duration").AddColumn("error");
+        var stepTable = new Table().Title("steps").AddColumn("step").AddColumn("status").AddColumn("attempt").AddColumn("duration").AddColumn("cpu · peak memory").AddColumn("error");
         foreach (var step in steps.OrderBy(s => s.Position))
         {
             stepTable.AddRow(
@@ -68,6 +68,7 @@ internal static class ShowVerb
                 new Markup(CliFormat.Status(step.Status)),
                 new Text(step.Attempt.ToString(CultureInfo.InvariantCulture)),
                 new Text(DurationText.Between(step.StartedAt, step.EndedAt, now)),
+                new Text(CliFormat.ProcessUse(step)),
                 new Text(step.Error ?? string.Empty));
         }
 

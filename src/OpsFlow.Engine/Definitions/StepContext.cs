@@ -16,6 +16,8 @@ public sealed class StepContext
     private readonly ConcurrentDictionary<string, string> _outputs = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<Finding> _findings = new();
     private int _findingsDropped;
+    private readonly Lock _processGate = new();
+    private ProcessUse? _processUse;
 
     internal StepContext(StepContextInfo info, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> earlierOutputs, IStepSink sink)
     {
@@ -106,6 +108,31 @@ public sealed class StepContext
         else
         {
             Interlocked.Increment(ref _findingsDropped);
+        }
+    }
+
+    /// <summary>
+    /// Records what a process the step started used; <c>ctx.Run</c> does it for its processes. The step's record keeps
+    /// the sum of CPU time and the largest peak memory of its last attempt, shown beside its duration.
+    /// </summary>
+    public void AddProcessUse(ProcessUse use)
+    {
+        ArgumentNullException.ThrowIfNull(use);
+        lock (_processGate)
+        {
+            _processUse = _processUse is null ? use : _processUse.Plus(use);
+        }
+    }
+
+    /// <summary>What this attempt's processes used, or null when it started none.</summary>
+    internal ProcessUse? ProcessUse
+    {
+        get
+        {
+            lock (_processGate)
+            {
+                return _processUse;
+            }
         }
     }
 

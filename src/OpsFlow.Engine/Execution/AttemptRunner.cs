@@ -116,6 +116,7 @@ internal sealed class AttemptRunner(
             {
                 NotRetried = notRetried,
                 ErrorDetail = detail,
+                ProcessUse = context.ProcessUse,
             });
         }
     }

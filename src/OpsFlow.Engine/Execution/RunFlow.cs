@@ -205,6 +205,8 @@ internal sealed class RunFlow(
                     ErrorDetail = null,
                     CompletedSeq = StepScheduler.NextCompletedSeq(Steps),
                     ProgressPercent = 100,
+                    CpuMilliseconds = CpuMilliseconds(finished.ProcessUse),
+                    PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes,
                 });
                 break;
             case StepOutcome.Cancelled:
@@ -215,7 +217,7 @@ internal sealed class RunFlow(
                     var due = Now + delay;
                     var waiting = changes.MoveStep(step.Name, StepStatus.Waiting, System,
                         $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}; retry {step.Attempt + 1} of {attemptsAllowed} in {delay} (at {due:u})",
-                        s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, DueAt = due, Findings = finished.Findings });
+                        s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, DueAt = due, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes });
                     effects.ArmTimer(waiting, scheduler.Definition(step.Name), TimerKind.Retry, due);
                     break;
                 }
@@ -223,10 +225,13 @@ internal sealed class RunFlow(
                 var to = finished.Outcome == StepOutcome.TimedOut ? StepStatus.TimedOut : StepStatus.Failed;
                 var suffix = scheduler.Definition(step.Name).ContinueOnError ? "; it may fail (ContinueOnError), the run goes on" : string.Empty;
                 var notRetried = finished.NotRetried is { } why && step.Attempt < attemptsAllowed ? $" (not retried: {why})" : string.Empty;
-                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{notRetried}{suffix}", s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, Findings = finished.Findings });
+                changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{notRetried}{suffix}",
+                    s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes });
                 break;
         }
     }
+
+    private static long? CpuMilliseconds(ProcessUse? use) => use is null ? null : (long)Math.Round(use.CpuTime.TotalMilliseconds);
 
     public void OnTimer(WorkflowTimer timer)
     {

@@ -16,6 +16,9 @@ internal abstract record RunMessage
 
         /// <summary>The exception's type, message and stack trace (script frames with file and line), masked; null when none.</summary>
         public string? ErrorDetail { get; init; }
+
+        /// <summary>What the attempt's processes used; null when it started none.</summary>
+        public ProcessUse? ProcessUse { get; init; }
     }
 
     public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage;

@@ -68,6 +68,12 @@ public sealed record StepRecord
     public int? ProgressPercent { get; init; }
     public string? ProgressText { get; init; }
 
+    /// <summary>CPU time of the processes the last finished attempt started (ctx.Run), in milliseconds; null when it started none.</summary>
+    public long? CpuMilliseconds { get; init; }
+
+    /// <summary>The largest resident memory of those processes, in bytes; null when it started none.</summary>
+    public long? PeakMemoryBytes { get; init; }
+
     internal static readonly IReadOnlyDictionary<string, string> EmptyOutputs = new Dictionary<string, string>();
 }
 

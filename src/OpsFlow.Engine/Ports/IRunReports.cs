@@ -58,7 +58,14 @@ public sealed record RunSummary(
 
 public sealed record SuccessRateBucket(DateTimeOffset Start, int Runs, int Succeeded, double SuccessRate);
 
-public sealed record StepDuration(string Workflow, string Step, int Attempts, double AverageMs, double P95Ms, double TotalMs);
+public sealed record StepDuration(string Workflow, string Step, int Attempts, double AverageMs, double P95Ms, double TotalMs)
+{
+    /// <summary>CPU time of the steps' processes (ctx.Run), averaged over the steps that ran any; null when none did.</summary>
+    public double? AverageCpuMs { get; init; }
+
+    /// <summary>That CPU time summed; null when no step ran a process.</summary>
+    public double? TotalCpuMs { get; init; }
+}
 
 public sealed record FailureCause(string Workflow, string Step, string Error, int Count, DateTimeOffset LastAt, string LastRunId);
 

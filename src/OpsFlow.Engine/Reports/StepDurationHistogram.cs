@@ -14,15 +14,21 @@ public sealed class StepDurationHistogram
 {
     // Filled row by row (tens of thousands for a month of step rows), ordered once at the end.
     private readonly Dictionary<int, (long Steps, long Attempts, long Ticks)> _buckets = [];
+    // CPU is summed, not bucketed: the report gives its total and average, no percentile.
+    private long _cpuSteps;
+    private long _cpuMilliseconds;
 
-    /// <summary>One step row: its last attempt's duration and how many attempts it took.</summary>
-    public void Add(long ticks, int attempts) => Add(ReportRules.DurationBucket(ticks), 1, attempts, ticks);
+    /// <summary>One step row: its last attempt's duration, how many attempts it took, and its processes' CPU time if it ran any.</summary>
+    public void Add(long ticks, int attempts, long? cpuMilliseconds = null) =>
+        Add(ReportRules.DurationBucket(ticks), 1, attempts, ticks, cpuMilliseconds is null ? 0 : 1, cpuMilliseconds ?? 0);
 
     /// <summary>A bucket's figures, already summed (from a rollup). Negative figures take away (a step row that changed).</summary>
-    public void Add(int bucket, long steps, long attempts, long ticks)
+    public void Add(int bucket, long steps, long attempts, long ticks, long cpuSteps = 0, long cpuMilliseconds = 0)
     {
         var (s, a, t) = _buckets.GetValueOrDefault(bucket);
         _buckets[bucket] = (s + steps, a + attempts, t + ticks);
+        _cpuSteps += cpuSteps;
+        _cpuMilliseconds += cpuMilliseconds;
     }
 
     /// <summary>The report's line, or null when no step is left.</summary>
@@ -55,6 +61,10 @@ public sealed class StepDurationHistogram
         }
 
         return new StepDuration(
-            workflow, step, (int)attempts, ReportRules.Milliseconds((double)ticks / steps), ReportRules.Milliseconds(p95), ReportRules.Milliseconds(ticks));
+            workflow, step, (int)attempts, ReportRules.Milliseconds((double)ticks / steps), ReportRules.Milliseconds(p95), ReportRules.Milliseconds(ticks))
+        {
+            AverageCpuMs = _cpuSteps > 0 ? (double)_cpuMilliseconds / _cpuSteps : null,
+            TotalCpuMs = _cpuSteps > 0 ? _cpuMilliseconds : null,
+        };
     }
 }

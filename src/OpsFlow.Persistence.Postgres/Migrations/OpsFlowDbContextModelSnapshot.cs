@@ -622,6 +622,12 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<long>("Attempts")
                         .HasColumnType("bigint");
 
+                    b.Property<long>("CpuMilliseconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("CpuSteps")
+                        .HasColumnType("bigint");
+
                     b.Property<long>("Steps")
                         .HasColumnType("bigint");
 
@@ -684,6 +690,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<long?>("CompletedSeq")
                         .HasColumnType("bigint");
 
+                    b.Property<long?>("CpuMilliseconds")
+                        .HasColumnType("bigint");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("bigint");
 
@@ -709,6 +718,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<long?>("PeakMemoryBytes")
+                        .HasColumnType("bigint");
 
                     b.Property<int>("Position")
                         .HasColumnType("integer");

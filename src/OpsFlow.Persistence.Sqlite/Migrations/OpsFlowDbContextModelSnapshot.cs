@@ -613,6 +613,12 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.Property<long>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("CpuMilliseconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("CpuSteps")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("Steps")
                         .HasColumnType("INTEGER");
 
@@ -673,6 +679,9 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.Property<long?>("CompletedSeq")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("CpuMilliseconds")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("DueAt")
                         .HasColumnType("INTEGER");
 
@@ -698,6 +707,9 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("PeakMemoryBytes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("Position")
                         .HasColumnType("INTEGER");

@@ -34,7 +34,8 @@ internal static class ReportCard
             ReplyCard.Heading("Where the time goes"),
         };
         body.AddRange(Lines(report.SlowestSteps, s => string.Create(culture,
-            $"{s.Workflow} / {s.Step}: {DurationText.OfMilliseconds(s.TotalMs)} in all, {s.Attempts:N0} attempts, average {DurationText.OfMilliseconds(s.AverageMs)}, p95 {DurationText.OfMilliseconds(s.P95Ms)}"), "No step durations recorded."));
+            $"{s.Workflow} / {s.Step}: {DurationText.OfMilliseconds(s.TotalMs)} in all, {s.Attempts:N0} attempts, average {DurationText.OfMilliseconds(s.AverageMs)}, p95 {DurationText.OfMilliseconds(s.P95Ms)}")
+            + (s.AverageCpuMs is { } cpu ? $", CPU {DurationText.OfMilliseconds(cpu)} on average" : string.Empty), "No step durations recorded."));
         body.Add(ReplyCard.Heading("Top failure causes"));
         body.AddRange(Lines(report.Failures, f => string.Create(culture,
             $"{f.Workflow} / {f.Step}: {(f.Error.Length == 0 ? "no error text" : f.Error)} — {f.Count:N0}×, last {RunCardText.Time(f.LastAt)} (run {f.LastRunId})"), "Nothing failed."));

@@ -71,7 +71,7 @@ public static class ReplyCardSamples
         monthly is null ? "last 7 days" : "2026-11",
         new ReportRange(Now.AddDays(-7), Now),
         new RunSummary(4, 3, 1, 0, 0, 0.75, 65_000, 42_000),
-        [new StepDuration("deploy", "release", 3, 40_000, 55_000, 120_000)],
+        [new StepDuration("deploy", "release", 3, 40_000, 55_000, 120_000) { AverageCpuMs = 12_500, TotalCpuMs = 37_500 }],
         [new FailureCause("flaky", "work", "disk full", 1, Now.AddHours(-3), "run-9")],
         [new WorkflowUsage("deploy", 3, 3, 1, 65_000, Now.AddHours(-1), "run-8", RunStatus.Succeeded)],
         monthly);

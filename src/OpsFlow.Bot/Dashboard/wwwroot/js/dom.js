@@ -55,6 +55,16 @@ export function formatDuration(ms) {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** Bytes as people read memory sizes: 512 KB, 85.3 MB, 1.2 GB (powers of 1024, as the kernel counts them). */
+export function formatBytes(bytes) {
+  if (bytes === null || bytes === undefined || Number.isNaN(bytes)) return '—';
+  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
+  return unit === 0 ? `${value} bytes` : `${Number(value.toFixed(1))} ${units[unit]}`;
+}
+
 export function between(startIso, endIso, now = Date.now()) {
   if (!startIso) return null;
   const end = endIso ? Date.parse(endIso) : now;

@@ -27,6 +27,8 @@ export async function renderReports(root, ctx) {
       return chart(charts, 'bar', top.map((s) => `${s.workflow} · ${s.step}`), [
         { label: 'average', data: top.map((s) => s.averageMs / 1000), backgroundColor: COLORS.blue },
         { label: 'p95', data: top.map((s) => s.p95Ms / 1000), backgroundColor: COLORS.yellow },
+        // CPU of the step's processes (ctx.Run), on average: far below the duration means the step mostly waits.
+        { label: 'CPU (average)', data: top.map((s) => (s.averageCpuMs === null || s.averageCpuMs === undefined ? null : s.averageCpuMs / 1000)), backgroundColor: COLORS.green },
       ], { x: { title: { display: true, text: 'seconds' } } }, 'y');
     })));
   root.append(h('div', { class: 'two' },

@@ -1,6 +1,6 @@
 // One step in detail: status, attempts, timings, outputs, error, votes, and its log (refreshed while it runs).
 import { api } from '../api.js';
-import { between, clear, formatDuration, formatTime, h, message, fill } from '../dom.js';
+import { between, clear, formatBytes, formatDuration, formatTime, h, message, fill } from '../dom.js';
 import { badge, findingLook, stepLook } from '../status.js';
 import { timeLeft } from './clock.js';
 
@@ -41,6 +41,10 @@ export function createPanel(runId) {
       ['Ended', formatTime(step.endedAt)],
       ['Duration', formatDuration(between(step.startedAt, step.endedAt))],
     ];
+    // What the processes of its last finished attempt used (ctx.Run measures them); nothing for a step that ran none.
+    if (step.cpuMilliseconds !== null && step.cpuMilliseconds !== undefined) {
+      facts.push(['CPU time', formatDuration(step.cpuMilliseconds)], ['Peak memory', formatBytes(step.peakMemoryBytes)]);
+    }
     if (info?.dependsOn?.length) facts.push(['After', info.dependsOn.join(', ')]);
     if (step.progressText) facts.push(['Progress', `${step.progressPercent ?? ''} % ${step.progressText}`]);
     const approval = info?.kind === 'Approval' ? h('div', { class: 'approval-box' },
