@@ -55,6 +55,8 @@ public sealed class DashboardHost : OpsFlowFactory
         {
             ctx.Finding(FindingLevel.Ok, "/ 40% used");
             ctx.Finding(FindingLevel.Warning, "/data 93% used, over 90%");
+            // As ctx.Run reports a process it ran (df, say).
+            ctx.AddProcessUse(new ProcessUse(TimeSpan.FromMilliseconds(1_250), 52_428_800));
         });
         catalog.Add(checks.Build());
         var brittle = new WorkflowBuilder("brittle", "cannot reach its database").Parameter(new ParameterDefinition("host"));

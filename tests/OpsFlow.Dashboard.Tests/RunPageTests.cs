@@ -198,6 +198,9 @@ public sealed class RunPageTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("run-status")).ToHaveClassAsync(new Regex("tone-warning"));
         await Expect(page.GetByTestId("findings")).ToContainTextAsync("Findings: 1 of 2 need attention");
         await Expect(page.GetByTestId("findings")).ToContainTextAsync("⚠ disk: /data 93% used, over 90%");
+        await Step(page, "disk").ClickAsync();
+        await Expect(page.Locator("dl.facts:not(.inline)")).ToContainTextAsync("CPU time1.3 s");
+        await Expect(page.Locator("dl.facts:not(.inline)")).ToContainTextAsync("Peak memory50 MB");
         await Browser.ScreenshotAsync(page, "run-succeeded-with-warnings");
 
         await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{second}");
