@@ -249,7 +249,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
                     }
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            catch (Exception ex) when (HostDied(ex))
             {
                 return; // the host died: what was not acknowledged is delivered again after the restart
             }
@@ -279,7 +279,7 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
                             _approved[id] = true;
                         }
                     }
-                    catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+                    catch (Exception ex) when (HostDied(ex))
                     {
                         Interlocked.Increment(ref _approvalsLostToKill);
                         throw;
@@ -288,12 +288,19 @@ public sealed class HostCrashHarnessTests(ITestOutputHelper output) : IDisposabl
 
                 await Task.Delay(TimeSpan.FromMilliseconds(150), TimeProvider.System, alive);
             }
-            catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
+            catch (Exception ex) when (HostDied(ex))
             {
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// What a request to a host that was just killed throws: refused or reset connections (HttpRequestException), a
+    /// response body cut off mid-stream (HttpIOException, an IOException: the kill came while the host answered), or
+    /// the harness's own cancellation.
+    /// </summary>
+    private static bool HostDied(Exception ex) => ex is HttpRequestException or IOException or OperationCanceledException;
 
     private static async Task WaitForAllEndedAsync(HttpClient http, Uri host)
     {
