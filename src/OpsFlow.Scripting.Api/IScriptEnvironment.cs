@@ -11,12 +11,17 @@ public interface IScriptEnvironment
 
     /// <summary>The folder where workflows may keep state (releases, backups, reports); it exists.</summary>
     string DataDirectory { get; }
+
+    /// <summary>The nodes workflows may act on, and the way to them (SSH); none unless the host configures some.</summary>
+    IFleet Fleet => NoFleet.Instance;
 }
 
 /// <summary>Settings from a flat dictionary ("inspect:endpoints:0" = "http://…").</summary>
-public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory) : IScriptEnvironment
+public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory, IFleet? fleet = null) : IScriptEnvironment
 {
     public static ScriptEnvironment Empty(string dataDirectory) => new(new Dictionary<string, string?>(), dataDirectory);
+
+    public IFleet Fleet { get; } = fleet ?? NoFleet.Instance;
 
     public string DataDirectory { get; } = dataDirectory;
 

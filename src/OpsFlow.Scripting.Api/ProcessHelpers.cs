@@ -154,32 +154,32 @@ public static class ProcessHelpers
         }
     }
 
-    private static string LastLines(string text, int count) =>
+    internal static string LastLines(string text, int count) =>
         string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(count));
+}
 
-    /// <summary>Keeps the end of a long output, which is where the error usually is.</summary>
-    private sealed class TailBuffer(int limit)
+/// <summary>Keeps the end of a long output, which is where the error usually is.</summary>
+internal sealed class TailBuffer(int limit)
+{
+    private readonly StringBuilder _text = new();
+
+    public void AppendLine(string line)
     {
-        private readonly StringBuilder _text = new();
-
-        public void AppendLine(string line)
+        lock (_text)
         {
-            lock (_text)
+            _text.Append(line).Append('\n');
+            if (_text.Length > limit)
             {
-                _text.Append(line).Append('\n');
-                if (_text.Length > limit)
-                {
-                    _text.Remove(0, _text.Length - limit);
-                }
+                _text.Remove(0, _text.Length - limit);
             }
         }
+    }
 
-        public override string ToString()
+    public override string ToString()
+    {
+        lock (_text)
         {
-            lock (_text)
-            {
-                return _text.ToString();
-            }
+            return _text.ToString();
         }
     }
 }

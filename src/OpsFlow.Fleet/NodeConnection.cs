@@ -1,0 +1,180 @@
+using System.Net.Sockets;
+using System.Text;
+using Renci.SshNet;
+using Renci.SshNet.Common;
+using OpsFlow.Scripting.Api;
+
+namespace OpsFlow.Fleet;
+
+/// <summary>
+/// One node's SSH connection, shared by the commands that run on it at once (each is a channel of it), up to
+/// <see cref="FleetOptions.MaxSessionsPerNode"/>; connected on first use and again after it drops. Every connection
+/// checks the node's host key against the known-hosts file first.
+/// </summary>
+internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionInfo, KnownHosts knownHosts, int maxSessions) : IDisposable
+{
+    private readonly SemaphoreSlim _sessions = new(maxSessions, maxSessions);
+    private readonly SemaphoreSlim _connecting = new(1, 1);
+    private SshClient? _client;
+
+    public async Task<int> RunAsync(string commandText, Action<string> output, Action<string> errors, CancellationToken cancellationToken)
+    {
+        await _sessions.WaitAsync(cancellationToken);
+        try
+        {
+            var client = await ClientAsync(cancellationToken);
+            using var command = client.CreateCommand(commandText);
+            var pid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var execution = command.ExecuteAsync(cancellationToken);
+            var stdout = PumpAsync(command.OutputStream, output);
+            var stderr = PumpAsync(command.ExtendedOutputStream, line =>
+            {
+                if (!pid.Task.IsCompleted && line.StartsWith(RemoteShell.PidMarker, StringComparison.Ordinal)
+                    && int.TryParse(line.AsSpan(RemoteShell.PidMarker.Length), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id))
+                {
+                    pid.TrySetResult(id);
+                    return;
+                }
+
+                errors(line);
+            });
+            try
+            {
+                await execution;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && pid.Task.IsCompletedSuccessfully)
+            {
+                // The step was cancelled or timed out: the remote command must not go on without it.
+                await EndAsync(client, await pid.Task);
+                throw;
+            }
+            finally
+            {
+                await Task.WhenAll(stdout, stderr);
+            }
+
+            return command.ExitStatus ?? throw new RemoteCommandException(
+                $"[{node.Name}] the command ended without an exit code{(command.ExitSignal is { } signal ? $" (killed by SIG{signal})" : "")}.");
+        }
+        catch (SshConnectionException ex)
+        {
+            Drop();
+            throw new RemoteCommandException($"[{node.Name}] the connection to {node.Host}:{node.Port} broke: {ex.Message}", ex);
+        }
+        finally
+        {
+            _sessions.Release();
+        }
+    }
+
+    /// <summary>Ends a cancelled command's process group on the node, on a channel of its own; waits at most 10 s.</summary>
+    private static async Task EndAsync(SshClient client, int pid)
+    {
+        try
+        {
+            using var end = client.CreateCommand(RemoteShell.EndGroup(pid));
+            end.CommandTimeout = TimeSpan.FromSeconds(10);
+            await end.ExecuteAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is SshException or SshOperationTimeoutException or SocketException or ObjectDisposedException)
+        {
+            // The connection broke as well: the command cannot be reached from here. The step fails as cancelled either way.
+        }
+    }
+
+    /// <summary>A connection of its own for SFTP, checked like the command connection.</summary>
+    public async Task UploadAsync(string localPath, string remotePath, CancellationToken cancellationToken)
+    {
+        using var sftp = new SftpClient(connectionInfo());
+        await ConnectAsync(sftp, cancellationToken);
+        await using var source = File.OpenRead(localPath);
+        await using var target = await sftp.OpenAsync(remotePath, FileMode.Create, FileAccess.Write, cancellationToken);
+        await source.CopyToAsync(target, cancellationToken);
+    }
+
+    private static async Task PumpAsync(Stream stream, Action<string> line)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync() is { } text)
+        {
+            line(text);
+        }
+    }
+
+    private async Task<SshClient> ClientAsync(CancellationToken cancellationToken)
+    {
+        await _connecting.WaitAsync(cancellationToken);
+        try
+        {
+            if (_client is { IsConnected: true } connected)
+            {
+                return connected;
+            }
+
+            _client?.Dispose();
+            _client = null;
+            var client = new SshClient(connectionInfo());
+            await ConnectAsync(client, cancellationToken);
+            return _client = client;
+        }
+        finally
+        {
+            _connecting.Release();
+        }
+    }
+
+    /// <summary>Connects, refusing a host key the known-hosts file does not list for the node; says what went wrong in words.</summary>
+    private async Task ConnectAsync(BaseClient client, CancellationToken cancellationToken)
+    {
+        var verdict = HostKeyVerdict.Unknown;
+        string? presented = null;
+        client.HostKeyReceived += (_, key) =>
+        {
+            verdict = knownHosts.Check(node.Host, node.Port, key.HostKeyName, key.HostKey);
+            presented = $"{key.HostKeyName} SHA256:{key.FingerPrintSHA256}";
+            key.CanTrust = verdict == HostKeyVerdict.Known;
+        };
+        try
+        {
+            await client.ConnectAsync(cancellationToken);
+        }
+        catch (SshConnectionException ex) when (presented is not null && verdict != HostKeyVerdict.Known)
+        {
+            client.Dispose();
+            throw new RemoteCommandException(HostKeyRefusal(verdict, presented), ex);
+        }
+        catch (SshAuthenticationException ex)
+        {
+            client.Dispose();
+            throw new RemoteCommandException($"[{node.Name}] {node.User}@{node.Host}:{node.Port} refused the key or password: {ex.Message}. Check the node's user and the secret that holds its key.", ex);
+        }
+        catch (Exception ex) when (ex is SocketException or SshOperationTimeoutException or SshConnectionException or ProxyException)
+        {
+            client.Dispose();
+            throw new RemoteCommandException($"[{node.Name}] cannot reach {node.Host}:{node.Port}: {ex.Message}", ex);
+        }
+    }
+
+    private string HostKeyRefusal(HostKeyVerdict verdict, string presented) => verdict switch
+    {
+        HostKeyVerdict.Changed => $"[{node.Name}] the host key of {node.Host}:{node.Port} CHANGED ({presented} is not the key {knownHosts.Path} lists): "
+            + "the server was reinstalled, or someone is in between. Nothing was run. If the change is expected, remove the old line from the file and add the new key: "
+            + knownHosts.AcceptCommand(node.Host, node.Port),
+        HostKeyVerdict.Revoked => $"[{node.Name}] the host key of {node.Host}:{node.Port} ({presented}) is marked @revoked in {knownHosts.Path}. Nothing was run.",
+        _ => $"[{node.Name}] the host key of {node.Host}:{node.Port} ({presented}) is not in {knownHosts.Path}, so it is not trusted. Nothing was run. "
+            + $"Check the fingerprint with the node's owner, then accept it: {knownHosts.AcceptCommand(node.Host, node.Port)}",
+    };
+
+    private void Drop()
+    {
+        _client?.Dispose();
+        _client = null;
+    }
+
+    public void Dispose()
+    {
+        _client?.Dispose();
+        _sessions.Dispose();
+        _connecting.Dispose();
+    }
+}
