@@ -32,6 +32,8 @@ return await StartupFailure.RunAsync(async () =>
     builder.Services.AddOpsFlowBuiltInWorkflows();
     builder.Services.AddOpsFlowScripts(builder.Configuration);
     builder.Services.AddOpsFlowScriptWatcher();
+    // Nodes (configuration, Ansible inventory) and SSH to them, for the scripts, /nodes and the API.
+    builder.Services.AddOpsFlowNodes(builder.Configuration);
     // Quartz in the same database: timers, runs as recoverable jobs, schedules (its tables come with the migrations).
     builder.Services.AddOpsFlowScheduling(builder.Configuration);
     builder.Services.AddOpsFlowDeclaredSchedules();

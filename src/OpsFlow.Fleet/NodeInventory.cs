@@ -83,9 +83,9 @@ public sealed partial class NodeInventory(FleetOptions options, ILogger<NodeInve
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Read {Count} nodes from the inventory file {Path}")]
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Read {Count} nodes from the inventory file {Path}")]
     private static partial void LogInventoryRead(ILogger logger, string path, int count);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The inventory file {Path} was not read ({Problem}); the nodes read from it before stay")]
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Error, Message = "The inventory file {Path} was not read ({Problem}); the nodes read from it before stay")]
     private static partial void LogInventoryProblem(ILogger logger, string path, string problem);
 }

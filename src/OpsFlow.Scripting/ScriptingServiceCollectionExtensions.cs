@@ -47,7 +47,8 @@ public static class ScriptingServiceCollectionExtensions
             Directory.CreateDirectory(options.DataPath);
             var settings = configuration.GetSection(WorkflowSettingsSection).AsEnumerable(makePathsRelative: true)
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-            return new ScriptEnvironment(settings, options.DataPath);
+            // Nodes and SSH when the host has them (AddOpsFlowFleet); none otherwise.
+            return new ScriptEnvironment(settings, options.DataPath, sp.GetService<IFleet>());
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScriptTelemetry>();

@@ -52,6 +52,7 @@ internal static class ApiSetup
         api.MapScheduleEndpoints();
         api.MapAuditEndpoints();
         api.MapNotificationEndpoints();
+        api.MapNodeEndpoints();
         return app;
     }
 }

@@ -47,6 +47,7 @@ internal static class ChatCommandsSetup
         services.AddSingleton<IChatCommand, UnscheduleCommand>();
         services.AddSingleton<IChatCommand, ReportCommand>();
         services.AddSingleton<IChatCommand, PlanCommand>();
+        services.AddSingleton<IChatCommand, NodesCommand>();
         services.AddSingleton<EmergencyStopAnnouncer>();
         services.AddSingleton<IChatCommand>(sp => new EmergencyStopCommand(
             true, sp.GetRequiredService<EmergencyStopCommands>(), sp.GetRequiredService<EmergencyStopAnnouncer>(), sp.GetRequiredService<ChatReplies>()));

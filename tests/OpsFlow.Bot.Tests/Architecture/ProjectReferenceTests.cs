@@ -21,6 +21,8 @@ public sealed class ProjectReferenceTests
         ["OpsFlow.Persistence"] = ["OpsFlow.Engine", "OpsFlow.Chat"],
         ["OpsFlow.Persistence.Sqlite"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
         ["OpsFlow.Persistence.Postgres"] = ["OpsFlow.Engine", "OpsFlow.Persistence"],
+        // SSH and the node inventory: an adapter behind the script API's IFleet port.
+        ["OpsFlow.Fleet"] = ["OpsFlow.Engine", "OpsFlow.Scripting.Api"],
     };
 
     /// <summary>Database drivers and providers, which only the persistence provider projects (and the host) may use.</summary>
@@ -52,6 +54,7 @@ public sealed class ProjectReferenceTests
     [InlineData("OpsFlow.Chat")]
     [InlineData("OpsFlow.Notifications")]
     [InlineData("OpsFlow.Scripting")]
+    [InlineData("OpsFlow.Fleet")]
     public void ProviderFreeAssembly_UsesNoDatabaseDriver(string assembly)
     {
         // The database is the persistence provider's choice: Quartz and the stores get it from OpsFlowDatabase.

@@ -41,7 +41,7 @@ public sealed class ChatHarness : IAsyncDisposable
     private int _activities;
 
     /// <param name="chats">A chat store shared with another harness: a second host on the same database.</param>
-    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Chat.IChatStore? chats = null, string? defaultConversation = null)
+    public ChatHarness(IRunSchedules? schedules = null, string? dashboardUrl = null, Action<AccessOptions>? access = null, OpsFlow.Chat.IChatStore? chats = null, string? defaultConversation = null, INodeListing? nodes = null)
     {
         var options = new AccessOptions
         {
@@ -80,6 +80,11 @@ public sealed class ChatHarness : IAsyncDisposable
         if (schedules is not null)
         {
             services.AddSingleton(schedules);
+        }
+
+        if (nodes is not null)
+        {
+            services.AddSingleton(nodes);
         }
 
         _services = services.BuildServiceProvider();
