@@ -47,6 +47,8 @@ internal sealed class StepRow
     public string? ProgressText { get; set; }
     public long? CpuMilliseconds { get; set; }
     public long? PeakMemoryBytes { get; set; }
+    /// <summary>The step's items (nodes) as JSON; null for the many steps that have none.</summary>
+    public string? ItemsJson { get; set; }
 }
 
 internal sealed class HistoryRow

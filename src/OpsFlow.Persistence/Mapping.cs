@@ -9,6 +9,9 @@ internal static class Mapping
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
+    // Item statuses as words: a row read by a person or a later version stays clear.
+    private static readonly JsonSerializerOptions ItemsJson = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
     public static long Ticks(DateTimeOffset time) => time.UtcTicks;
 
     public static long? Ticks(DateTimeOffset? time) => time?.UtcTicks;
@@ -83,6 +86,7 @@ internal static class Mapping
         ProgressText = step.ProgressText,
         CpuMilliseconds = step.CpuMilliseconds,
         PeakMemoryBytes = step.PeakMemoryBytes,
+        ItemsJson = step.Items.Count == 0 ? null : JsonSerializer.Serialize(step.Items, ItemsJson),
     };
 
     public static StepRecord ToRecord(StepRow row) => new()
@@ -107,6 +111,7 @@ internal static class Mapping
         ProgressText = row.ProgressText,
         CpuMilliseconds = row.CpuMilliseconds,
         PeakMemoryBytes = row.PeakMemoryBytes,
+        Items = row.ItemsJson is null ? [] : JsonSerializer.Deserialize<StepItem[]>(row.ItemsJson, ItemsJson) ?? [],
     };
 
     public static HistoryRow ToRow(HistoryEntry entry) => new()

@@ -68,6 +68,8 @@ public class StateMachineTests
     [InlineData(StepStatus.Running, StepStatus.Waiting, true)]
     [InlineData(StepStatus.Waiting, StepStatus.Running, true)]
     [InlineData(StepStatus.Succeeded, StepStatus.Compensating, true)]
+    [InlineData(StepStatus.Failed, StepStatus.Compensating, true)]
+    [InlineData(StepStatus.TimedOut, StepStatus.Compensating, true)]
     [InlineData(StepStatus.Compensating, StepStatus.Compensated, true)]
     [InlineData(StepStatus.Compensating, StepStatus.CompensationFailed, true)]
     [InlineData(StepStatus.Succeeded, StepStatus.Running, false)]

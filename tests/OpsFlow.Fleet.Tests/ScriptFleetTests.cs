@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
 using OpsFlow.Scripting;
 using OpsFlow.Scripting.Api;
@@ -54,5 +55,65 @@ public sealed class ScriptFleetTests
         {
             Directory.Delete(folder, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task ARollout_StopsAtTheFailureBudget_AndTheRollbackUndoesOnlyTheNodesItTouched()
+    {
+        await using var rig = await FleetRig.StartAsync("web-1", "web-2", "web-3");
+        // web-2 fails its health check; batches of one, no failure allowed: web-3 is never reached.
+        await File.WriteAllTextAsync(Path.Combine(rig.Sshd["web-2"].Folder, "broken"), "");
+        var folder = Directory.CreateTempSubdirectory("opsflow-fleet-scripts-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "workflows"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "workflows", "roll.csx"), """
+                Workflow("roll", "Switches every web node, one at a time");
+                var web = Nodes("web");
+                Step("switch", ctx => ctx.ForEachNode(web, async node =>
+                {
+                    await Ssh(ctx, node, ["sh", "-c", "echo new > \"$1/current\"; test ! -e \"$1/broken\" || { echo unhealthy >&2; exit 1; }", "sh", node.Var("root")!]);
+                }, batchSize: 1, maxFailures: 0))
+                .Compensate(ctx => ctx.ForEachTouchedNode(web, async node =>
+                {
+                    await Ssh(ctx, node, ["sh", "-c", "echo old > \"$1/current\"", "sh", node.Var("root")!]);
+                }));
+                """);
+            using var catalog = await CatalogAsync(folder, rig);
+            await using var engine = new EngineHarness(new InMemoryRunStore(), TimeProvider.System, catalog, within: TimeSpan.FromSeconds(30));
+
+            var run = await engine.StartAsync("roll", Operator);
+            await engine.WaitForRunAsync(run.Id, RunStatus.RolledBack);
+
+            var step = await engine.StepAsync(run.Id, "switch");
+            Assert.Equal(StepStatus.Compensated, step.Status);
+            Assert.Equal(
+                [("web-1", ItemStatus.Compensated), ("web-2", ItemStatus.Compensated), ("web-3", ItemStatus.Skipped)],
+                step.Items.Select(i => (i.Name, i.Status)));
+            Assert.Equal("0 of 3 done, 1 skipped, 2 rolled back", StepItem.Summary(step.Items));
+            Assert.Equal("old\n", await File.ReadAllTextAsync(Path.Combine(rig.Sshd["web-1"].Folder, "current")));
+            Assert.Equal("old\n", await File.ReadAllTextAsync(Path.Combine(rig.Sshd["web-2"].Folder, "current")));
+            Assert.False(File.Exists(Path.Combine(rig.Sshd["web-3"].Folder, "current")), "web-3 was never reached, so nothing of it is touched, not even by the rollback");
+            Assert.Contains("1 of 3 nodes failed (web-2), more than the 0 allowed; 1 node(s) were not touched: web-3", (await engine.Store.GetRunAsync(run.Id))!.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<ScriptWorkflowCatalog> CatalogAsync(string folder, FleetRig rig)
+    {
+        var options = new ScriptingOptions
+        {
+            WorkflowsPath = Path.Combine(folder, "workflows"),
+            CachePath = Path.Combine(folder, "cache"),
+            DataPath = Path.Combine(folder, "data"),
+        };
+        Directory.CreateDirectory(options.DataPath);
+        var catalog = new ScriptWorkflowCatalog(options, new InMemoryDefinitionSnapshotStore(), new ScriptEnvironment(new Dictionary<string, string?>(), options.DataPath, rig.Fleet),
+            TimeProvider.System, NullLogger<ScriptWorkflowCatalog>.Instance);
+        await catalog.ReloadAsync();
+        return catalog;
     }
 }

@@ -98,6 +98,7 @@ public abstract partial class RunStoreContract : IAsyncLifetime
             DueAt = T0.AddSeconds(30),
             CpuMilliseconds = 2_340,
             PeakMemoryBytes = 5_000_000_000,
+            Items = [new StepItem("web-1", ItemStatus.Succeeded), new StepItem("web-2", ItemStatus.Failed, "unhealthy")],
         };
 
         await Store.SaveAsync(new RunChange(running, 1)
@@ -119,6 +120,7 @@ public abstract partial class RunStoreContract : IAsyncLifetime
         Assert.Equal(step.Findings, stored.Findings);
         Assert.Equal(T0.AddSeconds(30), stored.DueAt);
         Assert.Equal((2_340L, 5_000_000_000L), (stored.CpuMilliseconds, stored.PeakMemoryBytes));
+        Assert.Equal(step.Items, stored.Items);
         Assert.Equal([1L, 2L, 3L], (await Store.GetHistoryAsync("r1")).Select(h => h.Seq));
         Assert.Equal("compiled", Assert.Single(await Store.GetStepLogAsync("r1", "build")).Text);
     }

@@ -18,6 +18,8 @@ public sealed class StepContext
     private int _findingsDropped;
     private readonly Lock _processGate = new();
     private ProcessUse? _processUse;
+    private readonly Lock _itemsGate = new();
+    private readonly List<StepItem> _items;
 
     internal StepContext(StepContextInfo info, IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> earlierOutputs, IStepSink sink)
     {
@@ -32,6 +34,7 @@ public sealed class StepContext
         _secrets = info.Secrets;
         _earlierOutputs = earlierOutputs;
         _sink = sink;
+        _items = [.. info.Items];
     }
 
     public string RunId { get; }
@@ -136,6 +139,52 @@ public sealed class StepContext
         }
     }
 
+    /// <summary>
+    /// The items of a step that works over many (nodes), as they stand: what earlier attempts reported, then this
+    /// one's reports. A compensation reads them to undo only what was touched.
+    /// </summary>
+    public IReadOnlyList<StepItem> Items
+    {
+        get
+        {
+            lock (_itemsGate)
+            {
+                return [.. _items];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reports where one item stands (a node: running, succeeded, failed…), shown collapsed on the card and one by one
+    /// on the dashboard. The error is masked like a log line. A step keeps <see cref="StepItem.MaxPerStep"/> items.
+    /// </summary>
+    public void ReportItem(string name, ItemStatus status, string? error = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var item = new StepItem(name, status, error is null ? null : _sink.Mask(error));
+        IReadOnlyList<StepItem> snapshot;
+        lock (_itemsGate)
+        {
+            var at = _items.FindIndex(i => string.Equals(i.Name, name, StringComparison.Ordinal));
+            if (at >= 0)
+            {
+                _items[at] = item;
+            }
+            else if (_items.Count < StepItem.MaxPerStep)
+            {
+                _items.Add(item);
+            }
+            else
+            {
+                return;
+            }
+
+            snapshot = [.. _items];
+        }
+
+        _sink.Items(StepName, snapshot);
+    }
+
     /// <summary>Reports how far the step is, for cards and the dashboard.</summary>
     public void Progress(int percent, string? text = null) => _sink.Progress(StepName, Math.Clamp(percent, 0, 100), text);
 }
@@ -149,7 +198,11 @@ internal sealed record StepContextInfo(
     bool IsCompensation,
     TimeProvider Clock,
     ISecretSource Secrets,
-    CancellationToken CancellationToken);
+    CancellationToken CancellationToken)
+{
+    /// <summary>The step's items as its record holds them when the attempt starts.</summary>
+    public IReadOnlyList<StepItem> Items { get; init; } = [];
+}
 
 /// <summary>Where a context's log lines and progress go (the run's coordinator).</summary>
 internal interface IStepSink
@@ -157,6 +210,9 @@ internal interface IStepSink
     void Log(string step, int attempt, string level, string text);
 
     void Progress(string step, int percent, string? text);
+
+    /// <summary>The step's items as they stand now (the whole list, latest wins).</summary>
+    void Items(string step, IReadOnlyList<StepItem> items);
 
     string Mask(string text);
 }

@@ -70,7 +70,7 @@ internal sealed class AttemptRunner(
             ? new CancellationTokenSource(limit, services.Clock)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
-        var info = new StepContextInfo(runId, workflow, step.Name, step.Attempt, parameters, compensation, services.Clock, services.Secrets, linked.Token);
+        var info = new StepContextInfo(runId, workflow, step.Name, step.Attempt, parameters, compensation, services.Clock, services.Secrets, linked.Token) { Items = step.Items };
         var context = new StepContext(info, outputs, sink);
         var started = services.Clock.GetTimestamp();
         StepOutcome outcome;
@@ -108,7 +108,7 @@ internal sealed class AttemptRunner(
         sink.AttemptEnded(step.Name, step.Attempt);
         if (compensation)
         {
-            report(new RunMessage.CompensationFinished(step.Name, step.Attempt, outcome == StepOutcome.Succeeded ? null : error ?? outcome.ToString()));
+            report(new RunMessage.CompensationFinished(step.Name, step.Attempt, outcome == StepOutcome.Succeeded ? null : error ?? outcome.ToString()) { Items = context.Items });
         }
         else
         {
@@ -117,6 +117,7 @@ internal sealed class AttemptRunner(
                 NotRetried = notRetried,
                 ErrorDetail = detail,
                 ProcessUse = context.ProcessUse,
+                Items = context.Items,
             });
         }
     }

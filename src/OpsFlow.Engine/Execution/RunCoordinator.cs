@@ -313,6 +313,14 @@ internal sealed class RunCoordinator : IDisposable
             }
         }
 
+        foreach (var (step, items) in _sink.TakeItems())
+        {
+            if (_changes.Steps.TryGetValue(step, out var record) && record.Status is StepStatus.Running or StepStatus.Compensating)
+            {
+                _changes.UpdateStep(step, s => s with { Items = items });
+            }
+        }
+
         SavedChange? saved;
         try
         {

@@ -207,6 +207,7 @@ internal sealed class RunFlow(
                     ProgressPercent = 100,
                     CpuMilliseconds = CpuMilliseconds(finished.ProcessUse),
                     PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes,
+                    Items = finished.Items,
                 });
                 break;
             case StepOutcome.Cancelled:
@@ -217,7 +218,7 @@ internal sealed class RunFlow(
                     var due = Now + delay;
                     var waiting = changes.MoveStep(step.Name, StepStatus.Waiting, System,
                         $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}; retry {step.Attempt + 1} of {attemptsAllowed} in {delay} (at {due:u})",
-                        s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, DueAt = due, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes });
+                        s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, DueAt = due, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes, Items = finished.Items });
                     effects.ArmTimer(waiting, scheduler.Definition(step.Name), TimerKind.Retry, due);
                     break;
                 }
@@ -226,7 +227,7 @@ internal sealed class RunFlow(
                 var suffix = scheduler.Definition(step.Name).ContinueOnError ? "; it may fail (ContinueOnError), the run goes on" : string.Empty;
                 var notRetried = finished.NotRetried is { } why && step.Attempt < attemptsAllowed ? $" (not retried: {why})" : string.Empty;
                 changes.MoveStep(step.Name, to, System, $"attempt {step.Attempt} of {attemptsAllowed} failed: {finished.Error}{notRetried}{suffix}",
-                    s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes });
+                    s => s with { Error = finished.Error, ErrorDetail = finished.ErrorDetail, Findings = finished.Findings, CpuMilliseconds = CpuMilliseconds(finished.ProcessUse), PeakMemoryBytes = finished.ProcessUse?.PeakMemoryBytes, Items = finished.Items });
                 break;
         }
     }
@@ -307,12 +308,12 @@ internal sealed class RunFlow(
 
         if (finished.Error is null)
         {
-            changes.MoveStep(finished.Step, StepStatus.Compensated, System, "compensation succeeded");
+            changes.MoveStep(finished.Step, StepStatus.Compensated, System, "compensation succeeded", s => s with { Items = finished.Items });
             return;
         }
 
         var error = $"compensation of step '{finished.Step}' failed: {finished.Error}; the run needs a human";
-        changes.MoveStep(finished.Step, StepStatus.CompensationFailed, System, $"compensation failed: {finished.Error}", s => s with { Error = finished.Error });
+        changes.MoveStep(finished.Step, StepStatus.CompensationFailed, System, $"compensation failed: {finished.Error}", s => s with { Error = finished.Error, Items = finished.Items });
         changes.MoveRun(RunStatus.Failed, System, error);
         changes.SetRunError(error);
         effects.LockReleased(changes.ReleaseLock());

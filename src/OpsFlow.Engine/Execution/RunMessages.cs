@@ -19,9 +19,16 @@ internal abstract record RunMessage
 
         /// <summary>What the attempt's processes used; null when it started none.</summary>
         public ProcessUse? ProcessUse { get; init; }
+
+        /// <summary>The step's items as the attempt left them.</summary>
+        public IReadOnlyList<StepItem> Items { get; init; } = [];
     }
 
-    public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage;
+    public sealed record CompensationFinished(string Step, int Attempt, string? Error) : RunMessage
+    {
+        /// <summary>The step's items as the compensation left them (rolled back, or not).</summary>
+        public IReadOnlyList<StepItem> Items { get; init; } = [];
+    }
 
     public sealed record TimerFired(WorkflowTimer Timer) : RunMessage;
 

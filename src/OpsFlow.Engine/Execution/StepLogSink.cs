@@ -17,6 +17,7 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
 {
     private readonly ConcurrentQueue<StepLogLine> _lines = new();
     private readonly ConcurrentDictionary<string, (int Percent, string? Text)> _progress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IReadOnlyList<StepItem>> _items = new(StringComparer.Ordinal);
     // Lines written per attempt, kept or not; read and written under its own lock.
     private readonly Dictionary<(string Step, int Attempt), int> _written = [];
     private int _savePending;
@@ -51,6 +52,12 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
     public void Progress(string step, int percent, string? text)
     {
         _progress[step] = (percent, text);
+        RequestSave();
+    }
+
+    public void Items(string step, IReadOnlyList<StepItem> items)
+    {
+        _items[step] = items;
         RequestSave();
     }
 
@@ -95,6 +102,21 @@ internal sealed class StepLogSink(string runId, EngineOptions options, SecretMas
             if (_progress.TryRemove(step, out var value))
             {
                 (taken ??= []).Add((step, value.Percent, value.Text));
+            }
+        }
+
+        return taken ?? [];
+    }
+
+    /// <summary>The latest items of each step that reported some since the last save.</summary>
+    public IReadOnlyList<(string Step, IReadOnlyList<StepItem> Items)> TakeItems()
+    {
+        List<(string, IReadOnlyList<StepItem>)>? taken = null;
+        foreach (var (step, _) in _items)
+        {
+            if (_items.TryRemove(step, out var value))
+            {
+                (taken ??= []).Add((step, value));
             }
         }
 

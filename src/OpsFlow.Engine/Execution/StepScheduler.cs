@@ -244,16 +244,22 @@ internal sealed class StepScheduler
     public IReadOnlyList<StepRecord> WaitingApprovals(IReadOnlyDictionary<string, StepRecord> steps) =>
         steps.Values.Where(s => s.Status == StepStatus.Waiting && Definition(s.Name).Kind == StepKind.Approval).ToArray();
 
-    /// <summary>Succeeded steps with a compensation, completed after the latest checkpoint, newest first: the rollback order.</summary>
+    /// <summary>
+    /// The rollback order: first the step that failed part-way over many items (some nodes were changed; its
+    /// compensation undoes those), then the succeeded steps with a compensation completed after the latest checkpoint,
+    /// newest first.
+    /// </summary>
     public IReadOnlyList<StepRecord> CompensationQueue(IReadOnlyDictionary<string, StepRecord> steps)
     {
         var checkpoint = steps.Values
             .Where(s => s.Status == StepStatus.Succeeded && Definition(s.Name).Kind == StepKind.Checkpoint)
             .Max(s => s.CompletedSeq) ?? 0;
-        return steps.Values
+        var partial = steps.Values
+            .Where(s => s.Status is StepStatus.Failed or StepStatus.TimedOut && s.Items.Any(i => i.Touched)
+                && Definition(s.Name) is { Compensation: not null, ContinueOnError: false });
+        return [.. partial, .. steps.Values
             .Where(s => s.Status == StepStatus.Succeeded && s.CompletedSeq > checkpoint && Definition(s.Name).Compensation is not null)
-            .OrderByDescending(s => s.CompletedSeq)
-            .ToArray();
+            .OrderByDescending(s => s.CompletedSeq)];
     }
 
     /// <summary>

@@ -68,6 +68,9 @@ public sealed record StepRecord
     public int? ProgressPercent { get; init; }
     public string? ProgressText { get; init; }
 
+    /// <summary>The items of a step that works over many (nodes), as it reported them; empty for most steps.</summary>
+    public IReadOnlyList<StepItem> Items { get; init; } = [];
+
     /// <summary>CPU time of the processes the last finished attempt started (ctx.Run), in milliseconds; null when it started none.</summary>
     public long? CpuMilliseconds { get; init; }
 

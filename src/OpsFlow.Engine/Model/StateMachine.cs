@@ -28,9 +28,10 @@ public static class StateMachine
         [StepStatus.Pending] = [StepStatus.Running, StepStatus.Waiting, StepStatus.Skipped, StepStatus.Cancelled],
         [StepStatus.Running] = [StepStatus.Succeeded, StepStatus.Failed, StepStatus.TimedOut, StepStatus.Cancelled, StepStatus.Waiting],
         [StepStatus.Waiting] = [StepStatus.Running, StepStatus.Succeeded, StepStatus.Failed, StepStatus.TimedOut, StepStatus.Skipped, StepStatus.Cancelled],
-        // Retry-from-failed puts failed, timed-out and cancelled steps back to Pending; an admin may skip them.
-        [StepStatus.Failed] = [StepStatus.Pending, StepStatus.Skipped],
-        [StepStatus.TimedOut] = [StepStatus.Pending, StepStatus.Skipped],
+        // Retry-from-failed puts failed, timed-out and cancelled steps back to Pending; an admin may skip them. A step
+        // over many items that failed part-way (some nodes changed) is compensated in the rollback, for those items.
+        [StepStatus.Failed] = [StepStatus.Pending, StepStatus.Skipped, StepStatus.Compensating],
+        [StepStatus.TimedOut] = [StepStatus.Pending, StepStatus.Skipped, StepStatus.Compensating],
         [StepStatus.Cancelled] = [StepStatus.Pending],
         [StepStatus.Succeeded] = [StepStatus.Compensating],
         [StepStatus.Compensating] = [StepStatus.Compensated, StepStatus.CompensationFailed],

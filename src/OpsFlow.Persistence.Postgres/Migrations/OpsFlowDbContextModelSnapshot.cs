@@ -715,6 +715,9 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("ItemsJson")
+                        .HasColumnType("text");
+
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("text");

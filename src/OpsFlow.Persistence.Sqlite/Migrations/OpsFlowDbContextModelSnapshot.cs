@@ -704,6 +704,9 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ItemsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("OutputsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");

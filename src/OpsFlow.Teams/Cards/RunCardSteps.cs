@@ -102,6 +102,12 @@ internal static class RunCardSteps
             parts.Add(RunCardText.Trim(string.Join(" ", new[] { percent, record.ProgressText }.Where(x => x is not null)), 120));
         }
 
+        if (record.Items.Count > 0)
+        {
+            // Many nodes in one line: each one is on the dashboard.
+            parts.Add(StepItem.Summary(record.Items));
+        }
+
         if (step.Kind == StepKind.Approval && record.Votes.Count > 0)
         {
             parts.Add(string.Join("; ", record.Votes.Select(v => $"{(v.Approved ? "approved" : "rejected")} by {v.ActorName} at {RunCardText.Time(v.At)}")));

@@ -12,7 +12,7 @@ public sealed class CardValidationTests
     {
         var cards = RunCardSamples.All().Select(s => (s.Name, RunCardBuilder.Build(s.View))).ToArray();
 
-        Assert.Equal(16, cards.Length);
+        Assert.Equal(17, cards.Length);
         await CardValidator.AssertValidAsync(cards);
     }
 

@@ -53,6 +53,15 @@ public sealed class RunCardBuilderTests
     }
 
     [Fact]
+    public void AStepOverManyNodes_ShowsThemCollapsedInOneLine()
+    {
+        var texts = Texts(Sample("rollout"));
+
+        Assert.Contains(texts, t => t.Contains("6 of 8 done, 1 running, 1 failed", StringComparison.Ordinal));
+        Assert.DoesNotContain(texts, t => t.Contains("web-7", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void WaitingApproval_WithExtensionsUsedUp_HasNoExtend()
     {
         var verbs = ApprovalActions(Sample("waiting-approval-no-extend")).OfType<ExecuteAction>().Select(a => a.Verb);

@@ -69,6 +69,15 @@ internal static class RunCardSamples
         yield return ("compensation-failed", Failed(RunStatus.Failed, StepStatus.CompensationFailed));
         yield return ("succeeded", View(RunStatus.Succeeded, Step("build", 0, StepStatus.Succeeded), Step("test", 1, StepStatus.Succeeded), Step("notify", 2, StepStatus.Skipped)));
         yield return ("succeeded-with-warnings", WithWarnings());
+        yield return ("rollout", View(RunStatus.Running,
+            Step("build", 0, StepStatus.Succeeded),
+            Step("switch", 1, StepStatus.Running) with
+            {
+                Record = Step("switch", 1, StepStatus.Running).Record with
+                {
+                    Items = [.. Enumerable.Range(1, 6).Select(i => new StepItem($"web-{i}", ItemStatus.Succeeded)), new StepItem("web-7", ItemStatus.Failed, "unhealthy"), new StepItem("web-8", ItemStatus.Running)],
+                },
+            }));
         yield return ("cancelled", View(RunStatus.Cancelled, Step("build", 0, StepStatus.Succeeded), Step("test", 1, StepStatus.Cancelled)));
         yield return ("sixty-steps", Huge(60));
         yield return ("with-notice", View(RunStatus.WaitingForApproval, Approval(StepStatus.Waiting)) with { Notice = "You started this run; someone else must approve it (four-eyes rule)." });

@@ -4,6 +4,9 @@ import { between, clear, formatBytes, formatDuration, formatTime, h, message, fi
 import { badge, findingLook, stepLook } from '../status.js';
 import { timeLeft } from './clock.js';
 
+// A node's state in a step over many, in words.
+const ITEM_WORDS = { Pending: 'waiting', Running: 'running', Succeeded: '✓ done', Failed: '✗ failed', Skipped: 'skipped (not reached)', Compensated: '↩ rolled back', CompensationFailed: '✗ roll-back failed' };
+
 export function createPanel(runId) {
   const element = h('section', { class: 'card step-panel', 'data-testid': 'step-panel' });
   let shown = null;
@@ -53,6 +56,11 @@ export function createPanel(runId) {
       step.status === 'Waiting' && step.dueAt ? h('div', { class: 'clock', dataset: { due: step.dueAt } }, timeLeft(step.dueAt)) : null,
       (step.votes ?? []).map((v) => h('div', { class: 'vote' }, v.approved ? '✓ ' : '✗ ', `${v.actorName} `, h('span', { class: 'muted' }, formatTime(v.at)), v.reason ? ` — ${v.reason}` : ''))) : null;
     const outputs = Object.entries(step.outputs ?? {});
+    // A step over many nodes: each node's state, as the step reported it (the card shows the count).
+    const items = (step.items ?? []).length === 0 ? null : h('table', { class: 'grid small items', 'data-testid': 'step-items' },
+      h('thead', {}, h('tr', {}, ['Node', 'State', 'Error'].map((t) => h('th', {}, t)))),
+      h('tbody', {}, step.items.map((i) => h('tr', { dataset: { item: i.name, status: i.status } },
+        h('td', { class: 'mono' }, i.name), h('td', {}, ITEM_WORDS[i.status] ?? i.status), h('td', { class: 'error-text' }, i.error ?? '')))));
 
     logBox = first || !logBox ? h('div', { class: 'log', 'data-testid': 'step-log' }, h('div', { class: 'muted' }, 'Loading the log…')) : logBox;
     fill(element,
@@ -67,6 +75,7 @@ export function createPanel(runId) {
         const seen = findingLook(f.level);
         return h('li', { class: `tone-text tone-${seen.tone}` }, `${seen.symbol} ${f.text}`);
       }))] : null,
+      items ? [h('h3', {}, `Nodes (${step.items.length})`), items] : null,
       outputs.length ? [h('h3', {}, 'Outputs'), h('table', { class: 'grid small' }, h('tbody', {}, outputs.map(([k, v]) => h('tr', {}, h('td', { class: 'mono' }, k), h('td', { class: 'mono' }, v)))))] : null,
       h('h3', {}, 'Log'), logBox);
     if (first) loadLog(stepName);
