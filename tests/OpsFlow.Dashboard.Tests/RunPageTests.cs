@@ -200,7 +200,7 @@ public sealed class RunPageTests(DashboardFixture fixture)
         await Expect(page.GetByTestId("findings")).ToContainTextAsync("⚠ disk: /data 93% used, over 90%");
         await Step(page, "disk").ClickAsync();
         await Expect(page.Locator("dl.facts:not(.inline)")).ToContainTextAsync("CPU time1.3 s");
-        await Expect(page.Locator("dl.facts:not(.inline)")).ToContainTextAsync("Peak memory50 MB");
+        await Expect(page.Locator("dl.facts:not(.inline)")).ToContainTextAsync("Peak memory50 MiB");
         await Browser.ScreenshotAsync(page, "run-succeeded-with-warnings");
 
         await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{second}");

@@ -102,11 +102,45 @@ public sealed class ScriptFleetTests
         }
     }
 
-    private static async Task<ScriptWorkflowCatalog> CatalogAsync(string folder, FleetRig rig)
+    [Fact]
+    public async Task FleetInspect_ChecksEveryTaggedNode_AndAnUnreachableOneIsCritical_WhileTheOthersAreStillChecked()
+    {
+        await using var rig = await FleetRig.StartAsync("web-1", "web-2", "web-3");
+        await rig.Sshd.StopAsync("web-3");
+        var folder = Directory.CreateTempSubdirectory("opsflow-fleet-scripts-").FullName;
+        try
+        {
+            using var catalog = await CatalogAsync(folder, rig, Path.Combine(RepositoryRoot.Folder, "workflows"));
+            await using var engine = new EngineHarness(new InMemoryRunStore(), TimeProvider.System, catalog, within: TimeSpan.FromSeconds(60));
+
+            var run = await engine.StartAsync("fleet-inspect", Operator, ("tag", "web"));
+            await engine.WaitForRunAsync(run.Id, RunStatus.Succeeded);
+
+            var step = await engine.StepAsync(run.Id, "check");
+            var findings = step.Findings.Select(f => $"{f.Level} {f.Text}").ToArray();
+            foreach (var node in (string[])["web-1", "web-2"])
+            {
+                Assert.Contains(findings, f => f.Contains($" {node}: memory ", StringComparison.Ordinal));
+                Assert.Contains(findings, f => f.Contains($" {node}: load ", StringComparison.Ordinal));
+                Assert.Contains(findings, f => f.Contains($" {node}: / ", StringComparison.Ordinal) || f.Contains($" {node}: /", StringComparison.Ordinal));
+            }
+
+            Assert.Contains(findings, f => f.StartsWith("Critical web-3: not checked: [web-3] cannot reach 127.0.0.1:", StringComparison.Ordinal));
+            Assert.Equal(
+                [("web-1", ItemStatus.Succeeded), ("web-2", ItemStatus.Succeeded), ("web-3", ItemStatus.Failed)],
+                step.Items.Select(i => (i.Name, i.Status)));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task<ScriptWorkflowCatalog> CatalogAsync(string folder, FleetRig rig, string? workflows = null)
     {
         var options = new ScriptingOptions
         {
-            WorkflowsPath = Path.Combine(folder, "workflows"),
+            WorkflowsPath = workflows ?? Path.Combine(folder, "workflows"),
             CachePath = Path.Combine(folder, "cache"),
             DataPath = Path.Combine(folder, "data"),
         };

@@ -16,14 +16,14 @@ internal static class CliFormat
     public static string Status(StepStatus status) => Markup(status.ToString(), StatusVocabulary.Of(status));
 
     /// <summary>A workflow version (a script's content hash) as people compare it: its first 12 characters.</summary>
-    /// <summary>"1.2 s · 85.3 MB": what the step's processes used, or nothing for a step that ran none.</summary>
+    /// <summary>"1.2 s · 85.3 MiB": what the step's processes used, or nothing for a step that ran none.</summary>
     public static string ProcessUse(StepRecord step) =>
         step.CpuMilliseconds is { } cpu ? $"{DurationText.OfMilliseconds(cpu)} · {Bytes(step.PeakMemoryBytes ?? 0)}" : string.Empty;
 
-    /// <summary>Powers of 1024, as the kernel counts memory, with one decimal: the dashboard's formatBytes.</summary>
+    /// <summary>Powers of 1024 with one decimal, as the dashboard's formatBytes and the shipped workflows write sizes.</summary>
     public static string Bytes(long bytes)
     {
-        string[] units = ["bytes", "KB", "MB", "GB", "TB"];
+        string[] units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
         double value = Math.Max(0, bytes);
         var unit = 0;
         while (value >= 1024 && unit < units.Length - 1)

@@ -55,10 +55,10 @@ export function formatDuration(ms) {
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
-/** Bytes as people read memory sizes: 512 KB, 85.3 MB, 1.2 GB (powers of 1024, as the kernel counts them). */
+/** Bytes as the shipped workflows write them (lib/format.csx): 512 bytes, 85.3 MiB, 1.2 GiB. */
 export function formatBytes(bytes) {
   if (bytes === null || bytes === undefined || Number.isNaN(bytes)) return '—';
-  const units = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
   let value = Math.max(0, bytes);
   let unit = 0;
   while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit += 1; }
