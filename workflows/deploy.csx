@@ -24,9 +24,9 @@ Lock($"{app}/{env}");
 
 // Settings describe this machine, not the request; tests shorten the health check through them.
 var source = Path.GetFullPath(Setting("deploy:source") ?? Path.Combine("workflows", "apps", "hello"));
-var port = int.Parse(Setting("deploy:port", "5090")!, CultureInfo.InvariantCulture);
-var healthAttempts = int.Parse(Setting("deploy:health-attempts", "10")!, CultureInfo.InvariantCulture);
-var healthInterval = TimeSpan.FromMilliseconds(int.Parse(Setting("deploy:health-interval-ms", "1000")!, CultureInfo.InvariantCulture));
+var port = Setting<int>("deploy:port", 5090);
+var healthAttempts = Setting<int>("deploy:health-attempts", 10);
+var healthInterval = TimeSpan.FromMilliseconds(Setting<int>("deploy:health-interval-ms", 1000));
 
 // Top-level code only computes names: the script also runs to describe the workflow, so it must not touch disk.
 var home = Path.Combine(Path.GetFullPath(DataDirectory), "deploy", app, env);

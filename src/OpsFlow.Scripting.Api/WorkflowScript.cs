@@ -87,6 +87,43 @@ public sealed partial class WorkflowScript
     /// <summary>A setting from the "OpsFlow:WorkflowSettings" section of configuration, or <paramref name="fallback"/>.</summary>
     public string? Setting(string key, string? fallback = null) => _environment.Setting(key) ?? fallback;
 
+    /// <summary>
+    /// A typed setting: <c>Setting&lt;int&gt;("deploy:port", 5090)</c>. int, long, double, bool and TimeSpan
+    /// ("00:00:30") are read with the invariant culture; a value that does not read as <typeparamref name="T"/> is a
+    /// problem of the script at this line (the workflow does not load, and says which setting to fix), never a
+    /// run that fails half-way.
+    /// </summary>
+    public T Setting<T>(string key, T fallback, [System.Runtime.CompilerServices.CallerFilePath] string file = "", [System.Runtime.CompilerServices.CallerLineNumber] int line = 0)
+        where T : struct
+    {
+        var text = _environment.Setting(key);
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        var culture = System.Globalization.CultureInfo.InvariantCulture;
+        object? value = typeof(T) switch
+        {
+            var t when t == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.Integer, culture, out var i) => i,
+            var t when t == typeof(long) && long.TryParse(text, System.Globalization.NumberStyles.Integer, culture, out var l) => l,
+            var t when t == typeof(double) && double.TryParse(text, System.Globalization.NumberStyles.Float, culture, out var d) => d,
+            var t when t == typeof(bool) && bool.TryParse(text, out var b) => b,
+            var t when t == typeof(TimeSpan) && TimeSpan.TryParse(text, culture, out var span) => span,
+            _ => null,
+        };
+        if (value is T typed)
+        {
+            return typed;
+        }
+
+        var kind = typeof(T) == typeof(int) || typeof(T) == typeof(long) ? "a whole number"
+            : typeof(T) == typeof(double) ? "a number" : typeof(T) == typeof(bool) ? "true or false"
+            : typeof(T) == typeof(TimeSpan) ? "a duration like 00:00:30" : $"a {typeof(T).Name} (not supported: use int, long, double, bool or TimeSpan)";
+        Problem(file, line, $"setting '{key}' is '{text}', which is not {kind}; fix OpsFlow:WorkflowSettings:{key}");
+        return fallback;
+    }
+
     /// <summary>A list setting, e.g. <c>SettingList("inspect:endpoints")</c>.</summary>
     public IReadOnlyList<string> SettingList(string key) => _environment.SettingList(key);
 

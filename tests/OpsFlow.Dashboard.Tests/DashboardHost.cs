@@ -15,6 +15,21 @@ public sealed class DashboardHost : OpsFlowFactory
     public DashboardHost()
         : base("opsflow-dashboard-tests") => StartKestrel();
 
+    /// <summary>Two nodes in configuration, for the nodes page.</summary>
+    protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.UseSetting("OpsFlow:Fleet:Nodes:web-1:Host", "10.0.0.11");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:web-1:User", "deploy");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:web-1:Tags:0", "web");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:web-1:Tags:1", "prod");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:db-1:Host", "10.0.0.21");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:db-1:Port", "2222");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:db-1:User", "postgres");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:db-1:Tags:0", "db");
+        builder.UseSetting("OpsFlow:Fleet:Nodes:db-1:Tags:1", "prod");
+    }
+
     /// <summary>Lets step <paramref name="step"/> of the "stepped" run started with key=<paramref name="key"/> finish.</summary>
     public void Release(string key, string step) => Gate(key, step).TrySetResult();
 

@@ -117,4 +117,21 @@ public sealed class PagesTests(DashboardFixture fixture)
 
     private Task WaitForAsync(Func<Task<bool>> condition, string what) =>
         Wait.UntilAsync(condition, what, fixture.Host.RunChanged, poll: TimeSpan.FromMilliseconds(100));
+
+    [BrowserFact]
+    public async Task TheNodesPage_ListsTheInventory_AndATagNarrowsIt()
+    {
+        var page = await fixture.Browser.OpenAsync("victor");
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/nodes");
+        await Expect(page.Locator("tr[data-node]")).ToHaveCountAsync(2);
+        await Expect(page.Locator("tr[data-node='db-1']")).ToContainTextAsync("10.0.0.21:2222");
+        await Browser.ScreenshotAsync(page, "nodes");
+
+        await page.Locator("tr[data-node='web-1'] a.chip", new() { HasTextString = "web" }).ClickAsync();
+
+        await Expect(page.Locator("tr[data-node]")).ToHaveCountAsync(1);
+        await Expect(page.Locator("tr[data-node='web-1']")).ToContainTextAsync("deploy");
+        Assert.EndsWith("/nodes?tag=web", page.Url, StringComparison.Ordinal);
+        await page.Context.CloseAsync();
+    }
 }

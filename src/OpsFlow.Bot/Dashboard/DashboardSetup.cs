@@ -10,7 +10,7 @@ namespace OpsFlow.Bot.Dashboard;
 internal static class DashboardSetup
 {
     /// <summary>Pages the browser router draws; each answers index.html.</summary>
-    private static readonly string[] Pages = ["/", "/runs", "/workflows", "/reports", "/audit"];
+    private static readonly string[] Pages = ["/", "/runs", "/workflows", "/reports", "/audit", "/nodes"];
 
     // The pages load only their own scripts and styles; chart.js sets inline styles on its canvas.
     private const string ContentSecurityPolicy =

@@ -6,6 +6,7 @@ import { renderRun } from './pages/run.js';
 import { renderWorkflows } from './pages/workflows.js';
 import { renderReports } from './pages/reports.js';
 import { renderAudit } from './pages/audit.js';
+import { renderNodes } from './pages/nodes.js';
 import { hasRole } from './roles.js';
 import { renderNotFound } from './pages/notfound.js';
 
@@ -20,6 +21,7 @@ const routes = [
   [/^\/workflows\/?$/, () => renderWorkflows],
   [/^\/reports\/?$/, () => renderReports],
   [/^\/audit\/?$/, () => renderAudit],
+  [/^\/nodes\/?$/, () => renderNodes],
 ];
 
 export function navigate(path) {
