@@ -83,7 +83,8 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         await using var services = new ServiceCollection().AddSingleton(TimeProvider.System).AddOpsFlowPostgres(connectionString, "test-reader").BuildServiceProvider();
         var store = services.GetRequiredService<IRunStore>();
         await Wait.UntilAsync(
-            async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0, "every run to end", within: TimeSpan.FromSeconds(180), poll: TimeSpan.FromMilliseconds(100));
+            async () => (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total >= Runs && (await store.GetActiveRunsAsync()).Count == 0, "every run to end", within: TimeSpan.FromSeconds(180), poll: TimeSpan.FromMilliseconds(100),
+            describe: () => DescribeUnfinishedAsync(store, journal));
         var runs = (await store.ListRunsAsync(new RunQuery { Take = 1000 })).Runs;
         // A first card the killed host had claimed but not posted is posted by B once the claim lapses (30 s).
         await Wait.UntilAsync(
@@ -111,6 +112,22 @@ public sealed class ClusterTests(ITestOutputHelper output) : IDisposable
         output.WriteLine($"{runs.Count} runs, {executions.Count} step executions ({executions.Count(e => e.ProcessId == a.ProcessId)} on A, "
             + $"{executions.Count(e => e.ProcessId == b.ProcessId)} on B), {connector.CardPosts.Count} cards posted, {connector.CardUpdates.Count} updates, "
             + $"{lostToKill} runs with a second card because the kill fell between A's POST of their first card and the save of its id");
+    }
+
+    /// <summary>What a run that did not end, or a run that was never created, looked like: for the next failure's reader.</summary>
+    private static async Task<string> DescribeUnfinishedAsync(IRunStore store, string journal)
+    {
+        var total = (await store.ListRunsAsync(new RunQuery { Take = 1 })).Total;
+        var lines = new List<string> { $"{total} of {Runs} runs created" };
+        foreach (var snapshot in await store.GetActiveRunsAsync())
+        {
+            var history = await store.GetHistoryAsync(snapshot.Run.Id);
+            var executed = StepJournal.Read(journal).Where(e => e.RunId == snapshot.Run.Id).Select(e => $"{e.Step}#{e.Attempt}@{e.ProcessId}{(e.EndTicks is null ? " (no end)" : "")}");
+            lines.Add($"run {snapshot.Run.Id} {snapshot.Run.Status} v{snapshot.Run.Version}: steps {string.Join(", ", snapshot.Steps.Select(st => $"{st.Name}={st.Status}#{st.Attempt}"))}; "
+                + $"executed {string.Join(", ", executed)}; last history: {string.Join(" | ", history.TakeLast(4).Select(h => $"{h.Actor}: {h.Reason}"))}");
+        }
+
+        return string.Join(Environment.NewLine, lines);
     }
 
     /// <summary>
