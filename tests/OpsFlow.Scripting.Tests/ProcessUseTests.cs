@@ -3,6 +3,7 @@ using OpsFlow.Engine.Model;
 namespace OpsFlow.Scripting.Tests;
 
 /// <summary>What the processes a step started used (issue 21, item 6), measured by ctx.Run and kept on the step.</summary>
+[Trait(Categories.Name, Categories.Slow)]
 public sealed class ProcessUseTests : IDisposable
 {
     private static readonly Actor Operator = new("olivia", "Olivia", new HashSet<string> { Roles.Operator });
