@@ -1,7 +1,7 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only | --engine-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only | --engine-only | --fleet-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
@@ -10,6 +10,7 @@ var chatOnly = args.Contains("--chat-only");
 var telemetryOnly = args.Contains("--telemetry-only");
 var clusterOnly = args.Contains("--cluster-only");
 var engineOnly = args.Contains("--engine-only");
+var fleetOnly = args.Contains("--fleet-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
 {
@@ -18,6 +19,14 @@ try
     {
         // Real host processes on a throwaway PostgreSQL (needs Debian's postgresql package); not part of the default run.
         await ClusterScenarios.RunAsync(folder, quick, report);
+        report.Print();
+        return;
+    }
+
+    if (fleetOnly)
+    {
+        // Real sshd processes on loopback (needs Debian's openssh-server); not part of the default run.
+        await FleetScenarios.RunAsync(quick, report);
         report.Print();
         return;
     }

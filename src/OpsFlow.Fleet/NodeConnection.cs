@@ -25,7 +25,7 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
             var client = await ClientAsync(cancellationToken);
             using var command = client.CreateCommand(commandText);
             var pid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var execution = command.ExecuteAsync(cancellationToken);
+            var execution = OffThePool(() => command.ExecuteAsync(cancellationToken));
             var stdout = PumpAsync(command.OutputStream, output);
             var stderr = PumpAsync(command.ExtendedOutputStream, line =>
             {
@@ -136,7 +136,9 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
         };
         try
         {
-            await client.ConnectAsync(cancellationToken);
+            // The whole connect on a thread of its own (bounded by the connection's timeout): ConnectAsync awaits the
+            // socket, then blocks the pool thread it resumed on for the key exchange.
+            await Task.Factory.StartNew(client.Connect, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).WaitAsync(cancellationToken);
         }
         catch (SshConnectionException ex) when (presented is not null && verdict != HostKeyVerdict.Known)
         {
@@ -154,6 +156,15 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
             throw new RemoteCommandException($"[{node.Name}] cannot reach {node.Host}:{node.Port}: {ex.Message}", ex);
         }
     }
+
+    /// <summary>
+    /// SSH.NET blocks the calling thread in places its async methods do not await: the key exchange of a connect waits
+    /// on a handle, and a command's start waits for the channel to open. Twenty nodes at once on the thread pool of a
+    /// 2-core machine starved it: connections timed out after 10 s waiting for a thread (the fleet benchmark found
+    /// it). A command starts on a thread of its own; what it awaits later comes back as usual.
+    /// </summary>
+    private static Task OffThePool(Func<Task> start) =>
+        Task.Factory.StartNew(start, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 
     private string HostKeyRefusal(HostKeyVerdict verdict, string presented) => verdict switch
     {
