@@ -29,44 +29,14 @@ var healthAttempts = Setting<int>("deploy:health-attempts", 10);
 var healthInterval = TimeSpan.FromMilliseconds(Setting<int>("deploy:health-interval-ms", 1000));
 
 // Top-level code only computes names: the script also runs to describe the workflow, so it must not touch disk.
-var home = Path.Combine(Path.GetFullPath(DataDirectory), "deploy", app, env);
-var release = Path.Combine(home, "releases", version);
-var current = Path.Combine(home, "current");
-var pidFile = Path.Combine(home, "app.pid");
-var switchState = Path.Combine(home, "switch.state");
+// AppHome keeps the releases, the `current` link, the pid file and the switch record (docs/scripts.md, "Helpers").
+var home = new AppHome(Path.Combine(Path.GetFullPath(DataDirectory), "deploy", app, env));
+var release = home.Release(version);
 var url = $"http://127.0.0.1:{port}";
 var entry = Setting("deploy:entry", "hello.dll")!;
 
-var build = Step("build", async ctx =>
-{
-    // At-least-once: a crash may re-run this step, and a published release is reused rather than rebuilt.
-    if (Directory.Exists(release))
-    {
-        ctx.Log($"release {version} exists already; not building it again");
-        return;
-    }
-
-    if (!Directory.Exists(source))
-    {
-        throw new DirectoryNotFoundException($"No app source at {source}; set deploy:source to the project folder.");
-    }
-
-    // Build a copy, so the source folder gets no bin/obj and two environments can build at once.
-    var work = Path.Combine(home, "build", version);
-    var partial = release + ".partial";
-    DeleteFolder(work);
-    DeleteFolder(partial);
-    CopySource(source, work);
-    ctx.Progress(10, "publishing");
-
-    // --disable-build-servers: a compiler server left running would outlive the step and hold the folder.
-    await ctx.Run("dotnet", ["publish", work, "-c", "Release", "-o", partial, $"-p:InformationalVersion={version}", "--nologo", "--disable-build-servers"],
-        environment: new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1", ["DOTNET_NOLOGO"] = "1" });
-
-    // Published elsewhere and renamed: a release folder is either complete or absent, never half-written.
-    Directory.Move(partial, release);
-    DeleteFolder(work);
-}).Timeout(TimeSpan.FromMinutes(10));
+// At-least-once: a crash may re-run this step, and a published release is reused rather than rebuilt.
+var build = Step("build", ctx => ctx.PublishDotnet(source, release, version)).Timeout(TimeSpan.FromMinutes(10));
 
 // Built first so approvers approve something that exists; skipped (which counts as done) outside prod.
 var approval = Approval("prod-approval").After(build).When(() => env == "prod")
@@ -78,7 +48,7 @@ Checkpoint("pre-deploy").After(approval);
 
 var stop = Step("stop-current", async ctx =>
 {
-    if (RunningPid() is int pid)
+    if (home.RunningPid() is int pid)
     {
         await ctx.StopProcess(pid);
         ctx.SetOutput("stopped-pid", pid.ToString(CultureInfo.InvariantCulture));
@@ -88,13 +58,13 @@ var stop = Step("stop-current", async ctx =>
         ctx.Log("no instance is running");
     }
 
-    File.Delete(pidFile);
+    home.ForgetPid();
 }).After("pre-deploy")
 .Compensate(async ctx =>
 {
     // Runs after the switch's compensation, so `current` is the previous release again. Read from disk rather
     // than this step's output: after a crash the step may have re-run and found nothing left to stop.
-    if (!Path.Exists(current) || RunningPid() is not null)
+    if (home.CurrentTarget is null || home.RunningPid() is not null)
     {
         ctx.Log("nothing to restart");
         return;
@@ -106,34 +76,23 @@ var stop = Step("stop-current", async ctx =>
 
 var swap = Step("switch", ctx =>
 {
-    // Remember what `current` was before this run touched it; a re-run after a crash keeps the first answer.
-    var previous = ReadSwitchState(ctx.RunId) ?? LinkTarget() ?? "";
-    File.WriteAllText(switchState, $"{ctx.RunId}\n{previous}");
-    PointCurrentAt(Path.Combine("releases", version));
+    var previous = home.RememberSwitch(ctx.RunId);
+    home.PointCurrentAt(Path.Combine("releases", version));
     ctx.SetOutput("previous", previous);
     ctx.Log($"current: {(previous.Length == 0 ? "(none)" : previous)} -> releases/{version}");
 }).After(stop)
 .Compensate(ctx =>
 {
-    var previous = ReadSwitchState(ctx.RunId) ?? ctx.Output("switch", "previous");
-    if (string.IsNullOrEmpty(previous))
-    {
-        File.Delete(current);
-        ctx.Log("first deploy: removed the current link");
-    }
-    else
-    {
-        PointCurrentAt(previous);
-        ctx.Log($"current switched back to {previous}");
-    }
-
-    File.Delete(switchState);
+    var previous = home.SwitchedFrom(ctx.RunId) ?? ctx.Output("switch", "previous") ?? "";
+    home.PointCurrentAt(previous);
+    ctx.Log(previous.Length == 0 ? "first deploy: removed the current link" : $"current switched back to {previous}");
+    home.ForgetSwitch();
 });
 
 var start = Step("start", async ctx =>
 {
     // A re-run after a crash finds the instance the first attempt started: replace it, never run two.
-    if (RunningPid() is int stale)
+    if (home.RunningPid() is int stale)
     {
         await ctx.StopProcess(stale);
     }
@@ -142,12 +101,12 @@ var start = Step("start", async ctx =>
 }).After(swap)
 .Compensate(async ctx =>
 {
-    if (RunningPid() is int pid)
+    if (home.RunningPid() is int pid)
     {
         await ctx.StopProcess(pid);
     }
 
-    File.Delete(pidFile);
+    home.ForgetPid();
 });
 
 var health = Step("health-check", async ctx =>
@@ -160,87 +119,19 @@ var health = Step("health-check", async ctx =>
 Step("record", ctx =>
 {
     var line = $"{ctx.Clock.GetUtcNow():yyyy-MM-dd HH:mm:ss}Z {version} run {ctx.RunId}{Environment.NewLine}";
-    File.AppendAllText(Path.Combine(home, "deployments.log"), line);
-    File.Delete(switchState);
+    File.AppendAllText(Path.Combine(home.Folder, "deployments.log"), line);
+    home.ForgetSwitch();
     ctx.SetOutput("release", release);
 }).After(health).ContinueOnError();
 
 int StartApp(StepContext ctx, bool unhealthy)
 {
-    Directory.CreateDirectory(Path.Combine(home, "logs"));
     var pid = ctx.StartDetached(
         "dotnet",
-        [Path.Combine(current, entry), "--urls", url],
-        Path.Combine(home, "logs", "app.log"),
-        workingDirectory: current,
+        [Path.Combine(home.Current, entry), "--urls", url],
+        Path.Combine(home.Logs, "app.log"),
+        workingDirectory: home.Current,
         environment: new Dictionary<string, string> { ["HELLO_DRILL"] = unhealthy ? "1" : "0" });
-    File.WriteAllText(pidFile, pid.ToString(CultureInfo.InvariantCulture));
+    home.RecordPid(pid);
     return pid;
-}
-
-// A pid file can outlive its process and the number can be reused: on Linux, trust it only when that process
-// runs a file under this app's folder, so we never stop someone else's program.
-int? RunningPid()
-{
-    if (!File.Exists(pidFile) || !int.TryParse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
-    {
-        return null;
-    }
-
-    if (OperatingSystem.IsLinux())
-    {
-        var commandLine = $"/proc/{pid}/cmdline";
-        return File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(home, StringComparison.Ordinal) ? pid : null;
-    }
-
-    try
-    {
-        using var process = System.Diagnostics.Process.GetProcessById(pid);
-        return process.HasExited ? null : pid;
-    }
-    catch (ArgumentException)
-    {
-        return null;
-    }
-}
-
-string? LinkTarget() => new FileInfo(current).LinkTarget;
-
-// Replaces the link (File.Delete removes a link, never its target). Not atomic, as .NET cannot rename a link
-// to a folder over another; harmless here because the app is stopped while `current` changes.
-void PointCurrentAt(string target)
-{
-    File.Delete(current);
-    File.CreateSymbolicLink(current, target);
-}
-
-// The target recorded by this run's switch ("" when there was none), or null when it recorded nothing.
-string? ReadSwitchState(string runId)
-{
-    var parts = File.Exists(switchState) ? File.ReadAllText(switchState).Split('\n', 2) : [];
-    return parts.Length == 2 && parts[0] == runId ? parts[1] : null;
-}
-
-static void CopySource(string from, string to)
-{
-    foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-    {
-        var relative = Path.GetRelativePath(from, file);
-        if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj")
-        {
-            continue;
-        }
-
-        var target = Path.Combine(to, relative);
-        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        File.Copy(file, target);
-    }
-}
-
-static void DeleteFolder(string path)
-{
-    if (Directory.Exists(path))
-    {
-        Directory.Delete(path, recursive: true);
-    }
 }

@@ -143,17 +143,17 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
         catch (SshConnectionException ex) when (presented is not null && verdict != HostKeyVerdict.Known)
         {
             client.Dispose();
-            throw new RemoteCommandException(HostKeyRefusal(verdict, presented), ex);
+            throw new NodeUnreachableException(HostKeyRefusal(verdict, presented), ex);
         }
         catch (SshAuthenticationException ex)
         {
             client.Dispose();
-            throw new RemoteCommandException($"[{node.Name}] {node.User}@{node.Host}:{node.Port} refused the key or password: {ex.Message}. Check the node's user and the secret that holds its key.", ex);
+            throw new NodeUnreachableException($"[{node.Name}] {node.User}@{node.Host}:{node.Port} refused the key or password: {ex.Message}. Check the node's user and the secret that holds its key.", ex);
         }
         catch (Exception ex) when (ex is SocketException or SshOperationTimeoutException or SshConnectionException or ProxyException)
         {
             client.Dispose();
-            throw new RemoteCommandException($"[{node.Name}] cannot reach {node.Host}:{node.Port}: {ex.Message}", ex);
+            throw new NodeUnreachableException($"[{node.Name}] cannot reach {node.Host}:{node.Port}: {ex.Message}", ex);
         }
     }
 

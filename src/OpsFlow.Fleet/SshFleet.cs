@@ -56,7 +56,7 @@ public sealed class SshFleet(NodeInventory inventory, FleetOptions options, ISec
 
         if (methods.Count == 0)
         {
-            throw new RemoteCommandException(
+            throw new NodeUnreachableException(
                 $"[{node.Name}] no private key to log in with: set the secret OpsFlow:Secrets:{keySecret} to the key's text (OpenSSH format), "
                 + "or name another secret in the node's KeySecret (configuration) or opsflow_key_secret (inventory).");
         }

@@ -16,7 +16,13 @@ public sealed record Node(string Name, string Host, int Port, string User, IRead
 public sealed record RemoteResult(string Node, int ExitCode, string Output, string Errors);
 
 /// <summary>A remote command exited with a code the step did not accept, or the node could not be reached.</summary>
-public sealed class RemoteCommandException(string message, Exception? inner = null) : Exception(message, inner);
+public class RemoteCommandException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The node was not reached, so nothing ran on it: it is down, its host key was refused, or it refused the login. A
+/// rollout marks such a node unreachable rather than failed, and its rollback leaves it alone.
+/// </summary>
+public sealed class NodeUnreachableException(string message, Exception? inner = null) : RemoteCommandException(message, inner);
 
 /// <summary>
 /// The port the script API uses to reach nodes; OpsFlow.Fleet implements it over SSH. A host without nodes configured

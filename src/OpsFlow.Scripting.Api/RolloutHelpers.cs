@@ -114,6 +114,8 @@ public static class RolloutHelpers
     private static async Task RunOneAsync(StepContext ctx, Node node, Func<Node, Task> action, System.Collections.Concurrent.ConcurrentQueue<string> failed)
     {
         ctx.ReportItem(node.Name, ItemStatus.Running);
+        // Set here, seen by the Ssh and Upload calls of this node's action only (an async local flows down, not back).
+        var reach = NodeReach.Begin(node.Name);
         try
         {
             await action(node);
@@ -127,8 +129,35 @@ public static class RolloutHelpers
         catch (Exception ex)
         {
             failed.Enqueue(node.Name);
-            ctx.ReportItem(node.Name, ItemStatus.Failed, ex.Message);
+            // Unreachable before anything ran there: nothing changed, so its rollback must not try (and fail) to reach it.
+            ctx.ReportItem(node.Name, ex is NodeUnreachableException && !reach.Reached ? ItemStatus.Unreachable : ItemStatus.Failed, ex.Message);
             ctx.LogError($"[{node.Name}] {ex.Message}");
+        }
+    }
+}
+
+/// <summary>
+/// Whether the action of one node in a rollout reached it: a command ran (whatever it answered) or a file went over.
+/// A node never reached is unreachable, not failed (<see cref="ItemStatus.Unreachable"/>).
+/// </summary>
+internal sealed class NodeReach
+{
+    private static readonly AsyncLocal<NodeReach?> Current = new();
+    private readonly string _node;
+    private volatile bool _reached;
+
+    private NodeReach(string node) => _node = node;
+
+    public bool Reached => _reached;
+
+    public static NodeReach Begin(string node) => Current.Value = new NodeReach(node);
+
+    /// <summary>Records that <paramref name="node"/> was reached, when it is the node whose action is running.</summary>
+    public static void Mark(Node node)
+    {
+        if (Current.Value is { } reach && string.Equals(reach._node, node.Name, StringComparison.Ordinal))
+        {
+            reach._reached = true;
         }
     }
 }

@@ -20,13 +20,17 @@ public sealed class FleetRig : IAsyncDisposable
 
     public NodeInventory Inventory { get; }
 
-    public static async Task<FleetRig> StartAsync(params string[] names)
+    public static Task<FleetRig> StartAsync(params string[] names) => StartAsync(names, configure: null);
+
+    /// <summary>Starts the nodes; <paramref name="configure"/> adds each node's own tags and vars to the defaults.</summary>
+    public static async Task<FleetRig> StartAsync(string[] names, Action<SshdNode, NodeOptions>? configure)
     {
         var sshd = await SshdNodes.StartAsync(names);
         var options = new FleetOptions { KnownHostsPath = sshd.KnownHostsPath };
         foreach (var node in sshd.Nodes)
         {
             Add(options, node);
+            configure?.Invoke(node, options.Nodes[node.Name]);
         }
 
         var inventory = new NodeInventory(options, NullLogger<NodeInventory>.Instance);

@@ -56,4 +56,64 @@ public sealed class RolloutHelpersTests
         Assert.Equal(["web-1", "web-2", "web-3", "web-4", "web-3", "web-5"], _journal.Entries);
         Assert.All((await harness.StepAsync(run.Id, "switch")).Items, i => Assert.Equal(ItemStatus.Succeeded, i.Status));
     }
+
+    [Fact]
+    public async Task ForEachNode_ANodeNeverReached_IsUnreachable_AndItsRollbackLeavesItAlone_ButOneThatDroppedAfterACommandIsRolledBack()
+    {
+        // web-2 refuses the connection outright; web-3 runs the first command and then drops.
+        var fleet = new ScriptedFleet(Web[..3], (node, call) => node.Name switch
+        {
+            "web-2" => throw new NodeUnreachableException($"[{node.Name}] cannot reach {node.Host}:22: refused"),
+            "web-3" when call > 1 => throw new NodeUnreachableException($"[{node.Name}] cannot reach {node.Host}:22: gone"),
+            _ => 0,
+        });
+        using var folder = new ScriptFolder(fleet: fleet).Write("roll.csx", """
+            Workflow("roll", "two commands a node, rolled back on failure");
+            var web = Nodes();
+            Step("switch", ctx => ctx.ForEachNode(web, async node =>
+            {
+                await Ssh(ctx, node, ["echo", "one"]);
+                await Ssh(ctx, node, ["echo", "two"]);
+            }, batchSize: 3))
+            .Compensate(ctx => ctx.ForEachTouchedNode(web, node => Ssh(ctx, node, ["echo", "undo"])));
+            """);
+        await folder.Catalog.ReloadAsync();
+        fleet.Calls.Clear();
+        await using var harness = new EngineHarness(new InMemoryRunStore(), TimeProvider.System, folder.Catalog, within: TimeSpan.FromSeconds(30), endsAreFinal: true);
+
+        var run = await harness.StartAsync("roll");
+        await harness.WaitForRunAsync(run.Id, RunStatus.Failed);
+
+        var step = await harness.StepAsync(run.Id, "switch");
+        Assert.Equal(
+            [("web-1", ItemStatus.Compensated), ("web-2", ItemStatus.Unreachable), ("web-3", ItemStatus.CompensationFailed)],
+            step.Items.Select(i => (i.Name, i.Status)));
+        Assert.DoesNotContain(fleet.Calls, c => c == "web-2 undo");
+        Assert.Contains("web-3 undo", fleet.Calls);
+        Assert.Equal("0 of 3 done, 1 unreachable, 1 rolled back, 1 failed to roll back", StepItem.Summary(step.Items));
+    }
+
+    /// <summary>A fleet whose answer per node and call number (1, 2, …) the test decides; it records "node word".</summary>
+    private sealed class ScriptedFleet(IReadOnlyList<Node> nodes, Func<Node, int, int> answer) : IFleet
+    {
+        private readonly Dictionary<string, int> _counts = [];
+
+        public List<string> Calls { get; } = [];
+
+        public IReadOnlyList<Node> Select(IReadOnlyList<string> tags) => nodes;
+
+        public Task<int> RunAsync(Node node, IReadOnlyList<string> command, Action<string> output, Action<string> errors, CancellationToken cancellationToken)
+        {
+            int call;
+            lock (Calls)
+            {
+                call = _counts[node.Name] = _counts.GetValueOrDefault(node.Name) + 1;
+                Calls.Add($"{node.Name} {command[^1]}");
+            }
+
+            return Task.FromResult(answer(node, call));
+        }
+
+        public Task UploadAsync(Node node, string localPath, string remotePath, CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

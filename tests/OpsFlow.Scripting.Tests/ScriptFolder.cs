@@ -8,7 +8,7 @@ namespace OpsFlow.Scripting.Tests;
 /// <summary>A temporary workflows folder with its own compile cache and a catalog over it.</summary>
 public sealed class ScriptFolder : IDisposable
 {
-    public ScriptFolder(string? workflowsPath = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public ScriptFolder(string? workflowsPath = null, IReadOnlyDictionary<string, string?>? settings = null, IFleet? fleet = null)
     {
         Directory.CreateDirectory(BasePath);
         Path = workflowsPath ?? System.IO.Path.Combine(BasePath, "workflows");
@@ -20,7 +20,7 @@ public sealed class ScriptFolder : IDisposable
             CachePath = System.IO.Path.Combine(BasePath, "cache"),
             DataPath = DataPath,
         };
-        Environment = new ScriptEnvironment(settings ?? new Dictionary<string, string?>(), DataPath);
+        Environment = new ScriptEnvironment(settings ?? new Dictionary<string, string?>(), DataPath, fleet);
         Catalog = NewCatalog();
     }
 

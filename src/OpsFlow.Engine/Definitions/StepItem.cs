@@ -12,6 +12,8 @@ public enum ItemStatus
     /// <summary>Rolled back by the step's compensation.</summary>
     Compensated,
     CompensationFailed,
+    /// <summary>Failed before anything ran on it (down, host key refused): nothing to roll back.</summary>
+    Unreachable,
 }
 
 /// <summary>
@@ -43,6 +45,7 @@ public sealed record StepItem(string Name, ItemStatus Status, string? Error = nu
 
         Add(ItemStatus.Running, "running");
         Add(ItemStatus.Failed, "failed");
+        Add(ItemStatus.Unreachable, "unreachable");
         Add(ItemStatus.Skipped, "skipped");
         Add(ItemStatus.Compensated, "rolled back");
         Add(ItemStatus.CompensationFailed, "failed to roll back");

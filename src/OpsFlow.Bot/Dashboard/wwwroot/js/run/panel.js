@@ -5,7 +5,7 @@ import { badge, findingLook, stepLook } from '../status.js';
 import { timeLeft } from './clock.js';
 
 // A node's state in a step over many, in words.
-const ITEM_WORDS = { Pending: 'waiting', Running: 'running', Succeeded: '✓ done', Failed: '✗ failed', Skipped: 'skipped (not reached)', Compensated: '↩ rolled back', CompensationFailed: '✗ roll-back failed' };
+const ITEM_WORDS = { Pending: 'waiting', Running: 'running', Succeeded: '✓ done', Failed: '✗ failed', Skipped: 'skipped (not reached)', Compensated: '↩ rolled back', CompensationFailed: '✗ roll-back failed', Unreachable: '✗ unreachable (nothing ran)' };
 
 export function createPanel(runId) {
   const element = h('section', { class: 'card step-panel', 'data-testid': 'step-panel' });
