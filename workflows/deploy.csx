@@ -51,7 +51,7 @@ var stop = Step("stop-current", async ctx =>
     if (home.RunningPid() is int pid)
     {
         await ctx.StopProcess(pid);
-        ctx.SetOutput("stopped-pid", pid.ToString(CultureInfo.InvariantCulture));
+        ctx.SetOutput("stopped-pid", pid);
     }
     else
     {
@@ -97,7 +97,7 @@ var start = Step("start", async ctx =>
         await ctx.StopProcess(stale);
     }
 
-    ctx.SetOutput("pid", StartApp(ctx, unhealthy: drill).ToString(CultureInfo.InvariantCulture));
+    ctx.SetOutput("pid", StartApp(ctx, unhealthy: drill));
 }).After(swap)
 .Compensate(async ctx =>
 {

@@ -5,7 +5,7 @@ namespace OpsFlow.Scripting.Api;
 
 public sealed partial class WorkflowScript
 {
-    /// <summary>A step that runs <paramref name="body"/>; the returned builder sets After, When, Retry, Timeout….</summary>
+    /// <summary>A step that runs <paramref name="body"/>; the returned builder sets After, When, Retry, Timeout, Compensate….</summary>
     public StepBuilder Step(string name, Func<StepContext, Task> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Builder.Step(name, body, file, line);
 
@@ -14,11 +14,11 @@ public sealed partial class WorkflowScript
         Builder.Step(name, body, file, line);
 
     /// <summary>A step that waits for people to approve or reject (set Approvers, Required, Timeout, Message).</summary>
-    public StepBuilder Approval(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public ApprovalBuilder Approval(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Builder.Approval(name, file, line);
 
     /// <summary>A point rollback stops at: steps completed before it are not compensated.</summary>
-    public StepBuilder Checkpoint(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+    public CheckpointBuilder Checkpoint(string name, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Builder.Checkpoint(name, file, line);
 
     /// <summary>

@@ -102,25 +102,12 @@ public sealed partial class WorkflowScript
             return fallback;
         }
 
-        var culture = System.Globalization.CultureInfo.InvariantCulture;
-        object? value = typeof(T) switch
+        if (TypedText.TryParse<T>(text, out var value))
         {
-            var t when t == typeof(int) && int.TryParse(text, System.Globalization.NumberStyles.Integer, culture, out var i) => i,
-            var t when t == typeof(long) && long.TryParse(text, System.Globalization.NumberStyles.Integer, culture, out var l) => l,
-            var t when t == typeof(double) && double.TryParse(text, System.Globalization.NumberStyles.Float, culture, out var d) => d,
-            var t when t == typeof(bool) && bool.TryParse(text, out var b) => b,
-            var t when t == typeof(TimeSpan) && TimeSpan.TryParse(text, culture, out var span) => span,
-            _ => null,
-        };
-        if (value is T typed)
-        {
-            return typed;
+            return value;
         }
 
-        var kind = typeof(T) == typeof(int) || typeof(T) == typeof(long) ? "a whole number"
-            : typeof(T) == typeof(double) ? "a number" : typeof(T) == typeof(bool) ? "true or false"
-            : typeof(T) == typeof(TimeSpan) ? "a duration like 00:00:30" : $"a {typeof(T).Name} (not supported: use int, long, double, bool or TimeSpan)";
-        Problem(file, line, $"setting '{key}' is '{text}', which is not {kind}; fix OpsFlow:WorkflowSettings:{key}");
+        Problem(file, line, $"setting '{key}' is '{text}', which is not {TypedText.Expected<T>()}; fix OpsFlow:WorkflowSettings:{key}");
         return fallback;
     }
 

@@ -333,9 +333,19 @@ internal sealed class ScriptParameterReads
         && symbol.DeclaringSyntaxReferences.Any(r => _compilation.SyntaxTrees.Contains(r.SyntaxTree));
 
     /// <summary>A variable holding a step (<c>.After(build)</c>): naming it names the step, it reads nothing of its declaration.</summary>
-    private bool IsStepHandle(ISymbol symbol) =>
-        ((symbol as IFieldSymbol)?.Type ?? (symbol as ILocalSymbol)?.Type) is { } type
-        && type.Name == nameof(StepBuilder) && type.ContainingNamespace.ToDisplayString() == typeof(StepBuilder).Namespace;
+    private static bool IsStepHandle(ISymbol symbol)
+    {
+        // Any kind's builder: they all derive from StepDeclaration.
+        for (var type = (symbol as IFieldSymbol)?.Type ?? (symbol as ILocalSymbol)?.Type; type is not null; type = type.BaseType)
+        {
+            if (type.Name == nameof(StepDeclaration) && type.ContainingNamespace.ToDisplayString() == typeof(StepDeclaration).Namespace)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static bool DeclaredWithin(ISymbol symbol, SyntaxNode node) =>
         symbol.DeclaringSyntaxReferences.All(r => r.SyntaxTree == node.SyntaxTree && node.Span.Contains(r.Span));

@@ -79,12 +79,28 @@ public class DefinitionValidatorTests
         Assert.Contains(problems, p => p.Contains("names nobody to escalate to", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(typeof(StepBuilder), "Retry,RetryOn,Timeout,ContinueOnError,Compensate", "Approvers,Required,Message,Extend,Remind,EscalateTo")]
+    [InlineData(typeof(ApprovalBuilder), "Approvers,Required,Message,Timeout,Extend,Remind,EscalateTo", "Retry,RetryOn,ContinueOnError,Compensate")]
+    [InlineData(typeof(CheckpointBuilder), "After,When,SkipWhenDependencySkipped", "Retry,Timeout,ContinueOnError,Compensate,Approvers,Required")]
+    public void EachStepKindsBuilder_HasOnlyTheSettingsThatApplyToIt(Type builder, string has, string lacks)
+    {
+        var methods = builder.GetMethods().Select(m => m.Name).ToHashSet(StringComparer.Ordinal);
+        Assert.All(has.Split(','), name => Assert.True(methods.Contains(name), $"{builder.Name} must offer {name}"));
+        Assert.All(lacks.Split(','), name => Assert.False(methods.Contains(name), $"{builder.Name} must not offer {name}: it does not apply to that kind of step"));
+    }
+
     [Fact]
-    public void ApprovalSettings_OnAnActionStep_ThrowAtOnce()
+    public void AChain_KeepsItsKind_ThroughTheCommonSettings()
     {
         var workflow = new WorkflowBuilder("x");
-        var error = Assert.Throws<InvalidOperationException>(() => workflow.Step("a", Noop).Required(2));
-        Assert.Contains("not an approval step", error.Message, StringComparison.Ordinal);
+        var build = workflow.Step("build", Noop);
+        var gate = workflow.Approval("gate").After(build).When(() => true).Required(2).Approvers("role:ops-manager");
+        workflow.Step("deploy", Noop).After(gate).Retry(2, TimeSpan.FromSeconds(1));
+
+        var definition = workflow.Build();
+        Assert.Equal(2, definition.Find("gate")!.Approval!.Required);
+        Assert.Equal(["build"], definition.Find("gate")!.DependsOn);
     }
 
     [Fact]

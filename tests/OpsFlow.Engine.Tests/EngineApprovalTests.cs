@@ -10,7 +10,7 @@ public class EngineApprovalTests
 {
     private readonly Journal _journal = new();
 
-    private EngineHarness Harness(Action<StepBuilder> configure, bool allowSelf = false, IRunStore? store = null)
+    private EngineHarness Harness(Action<ApprovalBuilder> configure, bool allowSelf = false, IRunStore? store = null)
     {
         var workflow = new WorkflowBuilder("gated").AllowSelfApproval(allowSelf);
         var build = workflow.Step("build", _ => _journal.Add("build")).Compensate(_ => _journal.Add("undo build"));

@@ -144,6 +144,41 @@ public class EngineFlowTests
     }
 
     [Fact]
+    public async Task TypedOutputs_ReadBackAsWritten_InStepsAndConditions_AndTextThatIsNotTheTypeFailsTheReader()
+    {
+        var workflow = new WorkflowBuilder("typed");
+        var probe = workflow.Step("probe", ctx =>
+        {
+            ctx.SetOutput("count", 3);
+            ctx.SetOutput("healthy", false);
+            ctx.SetOutput("took", TimeSpan.FromSeconds(90));
+            ctx.SetOutput("name", "web-1");
+        });
+        var repair = workflow.Step("repair", ctx => _journal.Add($"repair {ctx.Output<int>("probe", "count") + 1} {ctx.Output<TimeSpan>("probe", "took")} {ctx.Output<int>("probe", "missing") is null}"))
+            .After(probe).When(c => c.Output<bool>("probe", "healthy") == false && c.Output<int>("probe", "count") > 2);
+        workflow.Step("misread", ctx => _journal.Add($"misread {ctx.Output<int>("probe", "name")}")).After(repair);
+        await using var harness = new EngineHarness().Add(workflow.Build());
+
+        var run = await harness.StartAsync("typed");
+        await harness.WaitForRunAsync(run.Id, RunStatus.Failed);
+
+        Assert.Equal(["repair 4 00:01:30 True"], _journal.Entries);
+        Assert.Equal("3", (await harness.StepAsync(run.Id, "probe")).Outputs["count"]);
+        Assert.Contains("output 'name' of step 'probe' is 'web-1', which is not a whole number", (await harness.StepAsync(run.Id, "misread")).Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TypedText_ReadsBackWhatItWrites_AndBooleansAsPeopleTypeThem()
+    {
+        Assert.True(TypedText.TryParse<double>(TypedText.Format(1.5), out var number) && number == 1.5, "1.5 reads back as one and a half");
+        Assert.True(TypedText.TryParse<TimeSpan>(TypedText.Format(TimeSpan.FromMinutes(90)), out var span) && span == TimeSpan.FromMinutes(90));
+        Assert.All(["yes", "ON", "1", "true"], word => Assert.True(TypedText.TryParse<bool>(word, out var b) && b, word));
+        Assert.All(["no", "off", "0", "False"], word => Assert.True(TypedText.TryParse<bool>(word, out var b) && !b, word));
+        Assert.False(TypedText.TryParse<int>("1,000", out _), "a thousands separator is not a whole number");
+        Assert.False(TypedText.TryParse<bool>("maybe", out _));
+    }
+
+    [Fact]
     public async Task Condition_ThatThrows_FailsItsStepWithTheError()
     {
         var workflow = new WorkflowBuilder("bad-condition");

@@ -12,7 +12,7 @@ public class FourEyesTests
 {
     private readonly Journal _journal = new();
 
-    private EngineHarness Harness(Action<StepBuilder>? configure = null)
+    private EngineHarness Harness(Action<ApprovalBuilder>? configure = null)
     {
         var workflow = new WorkflowBuilder("gated");
         var gate = workflow.Approval("gate").Approvers("role:ops-manager").Timeout(TimeSpan.FromHours(2));

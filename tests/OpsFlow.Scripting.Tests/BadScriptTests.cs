@@ -113,13 +113,27 @@ public sealed class BadScriptTests : IDisposable
         var status = await LoadAsync("""
             Workflow("broken");
             Step("build", ctx => { })
-                .Required(2);
+                .RetryOn<TimeoutException>();
             """);
 
         var problem = Assert.Single(status.Problems);
         Assert.Equal("broken.csx", problem.File);
         Assert.InRange(problem.Line, 2, 3);
-        Assert.Contains("InvalidOperationException while declaring the workflow: Step 'build' is not an approval step", problem.Message, StringComparison.Ordinal);
+        Assert.Contains("InvalidOperationException while declaring the workflow: Step 'build': call Retry(max, delay) before RetryOn", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnApprovalSettingOnAnActionStep_DoesNotCompile_AndNamesItsLine()
+    {
+        var status = await LoadAsync("""
+            Workflow("broken");
+            Step("build", ctx => { })
+                .Approvers("role:ops-manager");
+            """);
+
+        var problem = Assert.Single(status.Problems);
+        Assert.Equal(("broken.csx", 3), (problem.File, problem.Line));
+        Assert.Contains("'StepBuilder' does not contain a definition for 'Approvers'", problem.Message, StringComparison.Ordinal);
     }
 
     [Fact]

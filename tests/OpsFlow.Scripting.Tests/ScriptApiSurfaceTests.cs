@@ -16,7 +16,7 @@ public sealed class ScriptApiSurfaceTests
     /// <summary>What a script touches: the globals, the helpers, and the engine types it gets or returns.</summary>
     private static readonly Type[] EngineTypes =
     [
-        typeof(StepBuilder), typeof(StepContext), typeof(ConditionContext), typeof(ParameterValues),
+        typeof(StepDeclaration), typeof(StepDeclaration<>), typeof(StepBuilder), typeof(ApprovalBuilder), typeof(CheckpointBuilder), typeof(TypedText), typeof(StepContext), typeof(ConditionContext), typeof(ParameterValues),
     ];
 
     [Fact]

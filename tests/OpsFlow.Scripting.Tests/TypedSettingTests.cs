@@ -25,13 +25,13 @@ public sealed class TypedSettingTests
     [Fact]
     public async Task ATypedSettingThatDoesNotRead_FailsTheLoadAtItsLine_NamingTheSetting()
     {
-        using var folder = new ScriptFolder(settings: new Dictionary<string, string?> { ["app:port"] = "eighty", ["app:loud"] = "yes" });
+        using var folder = new ScriptFolder(settings: new Dictionary<string, string?> { ["app:port"] = "eighty", ["app:loud"] = "very" });
         folder.Write("typed.csx", Script);
 
         var status = await folder.LoadAsync("typed.csx");
 
         Assert.Equal([2, 4], status.Problems.Select(p => p.Line));
         Assert.Contains("setting 'app:port' is 'eighty', which is not a whole number; fix OpsFlow:WorkflowSettings:app:port", status.Problems[0].Message, StringComparison.Ordinal);
-        Assert.Contains("setting 'app:loud' is 'yes', which is not true or false", status.Problems[1].Message, StringComparison.Ordinal);
+        Assert.Contains("setting 'app:loud' is 'very', which is not true or false", status.Problems[1].Message, StringComparison.Ordinal);
     }
 }

@@ -78,26 +78,20 @@ public static class ParameterBinder
         switch (parameter.Type)
         {
             case ParameterType.Int:
-                if (!int.TryParse(raw, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number))
+                if (!TypedText.TryParse<int>(raw, out var number))
                 {
-                    return $"must be a whole number, got '{raw}'";
+                    return $"must be {TypedText.Expected<int>()}, got '{raw}'";
                 }
 
-                normal = number.ToString(CultureInfo.InvariantCulture);
+                normal = TypedText.Format(number);
                 return null;
             case ParameterType.Bool:
-                var truth = raw.ToUpperInvariant() switch
+                if (!TypedText.TryParse<bool>(raw, out var truth))
                 {
-                    "TRUE" or "YES" or "Y" or "1" or "ON" => true,
-                    "FALSE" or "NO" or "N" or "0" or "OFF" => (bool?)false,
-                    _ => null,
-                };
-                if (truth is null)
-                {
-                    return $"must be true or false, got '{raw}'";
+                    return $"must be {TypedText.Expected<bool>()}, got '{raw}'";
                 }
 
-                normal = truth.Value ? "true" : "false";
+                normal = TypedText.Format(truth);
                 return null;
             case ParameterType.Choice:
                 var match = parameter.OneOf?.FirstOrDefault(o => string.Equals(o, raw, StringComparison.OrdinalIgnoreCase));

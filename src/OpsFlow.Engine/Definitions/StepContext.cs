@@ -76,8 +76,29 @@ public sealed class StepContext
     public string? Output(string step, string key) =>
         _earlierOutputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
 
+    /// <summary>
+    /// An output of an earlier step as a number, bool or duration (what <see cref="SetOutput{T}"/> wrote), or null when
+    /// there is none; an output that is not such a value fails the step saying so.
+    /// </summary>
+    public T? Output<T>(string step, string key)
+        where T : struct
+    {
+        if (Output(step, key) is not { } text)
+        {
+            return null;
+        }
+
+        return TypedText.TryParse<T>(text, out var value)
+            ? value
+            : throw new StepFailedException($"output '{key}' of step '{step}' is '{text}', which is not {TypedText.Expected<T>()}", retry: false);
+    }
+
     /// <summary>Records an output later steps (and conditions) can read.</summary>
     public void SetOutput(string key, string value) => _outputs[key] = _sink.Mask(value);
+
+    /// <summary>Records a number, bool or duration as an output, written so <see cref="Output{T}"/> reads it back on any host.</summary>
+    public void SetOutput<T>(string key, T value)
+        where T : struct => SetOutput(key, TypedText.Format(value));
 
     /// <summary>
     /// A secret from configuration. Its value is masked in every log line, output and error the engine records;

@@ -9,7 +9,7 @@ namespace OpsFlow.Engine.Definitions;
 public sealed class WorkflowBuilder(string name, string description = "")
 {
     private readonly List<ParameterDefinition> _parameters = [];
-    private readonly List<StepBuilder> _steps = [];
+    private readonly List<StepDeclaration> _steps = [];
     private Func<ConditionContext, bool>? _scope;
     private string? _lockKey;
     private LockMode _lockMode;
@@ -61,16 +61,16 @@ public sealed class WorkflowBuilder(string name, string description = "")
     }
 
     public StepBuilder Step(string step, Func<StepContext, Task> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Add(new StepDefinition(step, StepKind.Action) { Body = body, Source = new SourceLocation(Path.GetFileName(file), line) });
+        Add(new StepBuilder(Scoped(new StepDefinition(step, StepKind.Action) { Body = body, Source = new SourceLocation(Path.GetFileName(file), line) })));
 
     public StepBuilder Step(string step, Action<StepContext> body, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
         Step(step, ctx => { body(ctx); return Task.CompletedTask; }, file, line);
 
-    public StepBuilder Approval(string step, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Add(new StepDefinition(step, StepKind.Approval) { Approval = new ApprovalPolicy(), Source = new SourceLocation(Path.GetFileName(file), line) });
+    public ApprovalBuilder Approval(string step, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Add(new ApprovalBuilder(Scoped(new StepDefinition(step, StepKind.Approval) { Approval = new ApprovalPolicy(), Source = new SourceLocation(Path.GetFileName(file), line) })));
 
-    public StepBuilder Checkpoint(string step, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
-        Add(new StepDefinition(step, StepKind.Checkpoint) { Source = new SourceLocation(Path.GetFileName(file), line) });
+    public CheckpointBuilder Checkpoint(string step, [CallerFilePath] string file = "", [CallerLineNumber] int line = 0) =>
+        Add(new CheckpointBuilder(Scoped(new StepDefinition(step, StepKind.Checkpoint) { Source = new SourceLocation(Path.GetFileName(file), line) })));
 
     /// <summary>
     /// A conditional branch: steps declared in <paramref name="then"/> run when the condition holds, those in
@@ -106,9 +106,11 @@ public sealed class WorkflowBuilder(string name, string description = "")
         return definition;
     }
 
-    private StepBuilder Add(StepDefinition step)
+    private StepDefinition Scoped(StepDefinition step) => step with { Condition = _scope };
+
+    private T Add<T>(T builder)
+        where T : StepDeclaration
     {
-        var builder = new StepBuilder(step with { Condition = _scope });
         _steps.Add(builder);
         return builder;
     }

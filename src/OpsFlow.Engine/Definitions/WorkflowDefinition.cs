@@ -42,4 +42,11 @@ public sealed class ConditionContext(ParameterValues parameters, IReadOnlyDictio
         ReadsOutputs = true;
         return outputs.TryGetValue(step, out var values) && values.TryGetValue(key, out var value) ? value : null;
     }
+
+    /// <summary>An earlier output as a number, bool or duration, or null when there is none; other text throws, which fails the step the condition guards.</summary>
+    public T? Output<T>(string step, string key)
+        where T : struct =>
+        Output(step, key) is not { } text ? null
+        : TypedText.TryParse<T>(text, out var value) ? value
+        : throw new StepFailedException($"output '{key}' of step '{step}' is '{text}', which is not {TypedText.Expected<T>()}", retry: false);
 }
