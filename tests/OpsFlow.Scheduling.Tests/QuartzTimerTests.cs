@@ -36,11 +36,11 @@ public sealed class QuartzTimerTests
     public async Task Cancel_BeforeItIsDue_NeverFires()
     {
         var log = new TimerLog();
-        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
-        // Nothing fires while the scheduler stands by, so "before it is due" holds however slow the machine is; a
-        // timer left behind by a broken cancel would still fire (late) once the scheduler runs again.
+        // Nothing fires before the test starts the scheduler, so "before it is due" holds however slow the machine is;
+        // a timer left behind by a broken cancel would still fire (late) once it runs.
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log, startScheduler: false);
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.Standby();
+        Assert.Equal(SchedulerStatus.Created, scheduler.Status);
         var timer = Timer("build", TimeSpan.FromSeconds(1));
         await host.Timers.ScheduleAsync(timer);
         await host.Timers.ScheduleAsync(TimerLog.SentinelAfter(timer.DueAt, TimeSpan.FromSeconds(1.5)));
@@ -56,10 +56,9 @@ public sealed class QuartzTimerTests
     public async Task Schedule_SameStepAgain_ReplacesTheEarlierTimer()
     {
         var log = new TimerLog();
-        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log);
         // As above: the replacement is in place before anything can fire, however slow the machine is.
+        await using var host = await SchedulingHost.StartAsync(_folder, _catalog, _store, log, startScheduler: false);
         var scheduler = await host.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.Standby();
         await host.Timers.ScheduleAsync(Timer("build", TimeSpan.FromSeconds(1)));
         var later = Timer("build", TimeSpan.FromSeconds(2)) with { Purpose = "retry 3 of 3 of step build" };
 

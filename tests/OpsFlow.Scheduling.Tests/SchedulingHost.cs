@@ -69,7 +69,7 @@ public sealed class SchedulingHost : IAsyncDisposable
     public static AccessOptions Access => new() { Roles = { [Roles.Operator] = ["olivia"] } };
 
     public static async Task<SchedulingHost> StartAsync(
-        string folder, InMemoryWorkflowCatalog catalog, IRunStore store, TimerLog? timers = null, Action<IServiceCollection>? services = null)
+        string folder, InMemoryWorkflowCatalog catalog, IRunStore store, TimerLog? timers = null, Action<IServiceCollection>? services = null, bool startScheduler = true)
     {
         Directory.CreateDirectory(folder);
         var builder = Host.CreateApplicationBuilder();
@@ -87,6 +87,13 @@ public sealed class SchedulingHost : IAsyncDisposable
         if (timers is not null)
         {
             builder.Services.AddSingleton<IWorkflowTimerHandler>(timers);
+        }
+
+        if (!startScheduler)
+        {
+            // Left Created for the test to start. Standby after the host started is no substitute: the hosted service
+            // starts the scheduler after host start returns (AwaitApplicationStarted), so it could undo the standby.
+            builder.Services.ConfigureAll<QuartzHostedServiceOptions>(options => options.AutoStart = false);
         }
 
         services?.Invoke(builder.Services);
