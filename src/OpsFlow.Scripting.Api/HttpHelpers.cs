@@ -93,7 +93,12 @@ public static class HttpHelpers
         string last = "no answer";
         for (var attempt = 1; attempt <= attempts; attempt++)
         {
-            ctx.Progress(100 * (attempt - 1) / attempts, $"health check {attempt}/{attempts}");
+            // Within a rollout the step's progress is the rollout's (batch n of m); each node's tries go to the log.
+            if (!NodeReach.InRollout)
+            {
+                ctx.Progress(100 * (attempt - 1) / attempts, $"health check {attempt}/{attempts}");
+            }
+
             try
             {
                 var reply = await ctx.Http(HttpMethod.Get, url, timeout: TimeSpan.FromSeconds(5));

@@ -150,6 +150,9 @@ internal sealed class NodeReach
 
     public bool Reached => _reached;
 
+    /// <summary>True inside the action of one node of a rollout.</summary>
+    public static bool InRollout => Current.Value is not null;
+
     public static NodeReach Begin(string node) => Current.Value = new NodeReach(node);
 
     /// <summary>Records that <paramref name="node"/> was reached, when it is the node whose action is running.</summary>
