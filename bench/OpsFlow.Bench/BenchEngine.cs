@@ -22,7 +22,7 @@ internal sealed class BenchEngine : IRunObserver, IAsyncDisposable
     private readonly ConcurrentDictionary<string, TaskCompletionSource<RunRecord>> _ends = new();
     private readonly ServiceProvider _services;
 
-    public BenchEngine(string? databaseFile, InMemoryWorkflowCatalog catalog)
+    public BenchEngine(string? databaseFile, InMemoryWorkflowCatalog catalog, SqliteDurability durability = SqliteDurability.Process)
     {
         var services = new ServiceCollection()
             .AddSingleton(TimeProvider.System)
@@ -36,7 +36,11 @@ internal sealed class BenchEngine : IRunObserver, IAsyncDisposable
         }
         else
         {
-            services.AddOpsFlowSqlite($"Data Source={databaseFile}");
+            services.AddOpsFlowSqlite(options =>
+            {
+                options.ConnectionString = $"Data Source={databaseFile}";
+                options.Durability = durability;
+            });
         }
 
         _services = services.BuildServiceProvider();

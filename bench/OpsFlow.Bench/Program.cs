@@ -1,7 +1,7 @@
 using OpsFlow.Bench;
 
 // Engine and script benchmark: prints every figure README quotes, in one run, on this machine.
-//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only | --engine-only | --fleet-only]
+//   dotnet run -c Release --project bench/OpsFlow.Bench [-- --quick] [--scripts-only | --scheduling-only | --reports-only | --chat-only | --telemetry-only | --cluster-only | --engine-only | --durability-only | --fleet-only]
 var quick = args.Contains("--quick");
 var scriptsOnly = args.Contains("--scripts-only");
 var schedulingOnly = args.Contains("--scheduling-only");
@@ -10,6 +10,7 @@ var chatOnly = args.Contains("--chat-only");
 var telemetryOnly = args.Contains("--telemetry-only");
 var clusterOnly = args.Contains("--cluster-only");
 var engineOnly = args.Contains("--engine-only");
+var durabilityOnly = args.Contains("--durability-only");
 var fleetOnly = args.Contains("--fleet-only");
 var folder = Directory.CreateTempSubdirectory("opsflow-bench-").FullName;
 try
@@ -27,6 +28,15 @@ try
     {
         // Real sshd processes on loopback (needs Debian's openssh-server); not part of the default run.
         await FleetScenarios.RunAsync(quick, report);
+        report.Print();
+        return;
+    }
+
+    if (durabilityOnly)
+    {
+        // What OpsFlow:Database:Durability=power costs against the default, back to back on the same disk.
+        await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
+        await Scenarios.SequentialPowerAsync(folder, quick ? 30 : 200, report);
         report.Print();
         return;
     }
@@ -64,6 +74,7 @@ try
     {
         await Scenarios.RawSqliteAsync(folder, quick ? 1_000 : 5_000, report);
         await Scenarios.SequentialAsync(folder, quick ? 30 : 200, report);
+        await Scenarios.SequentialPowerAsync(folder, quick ? 30 : 200, report);
         await Scenarios.ThroughputAsync(folder, runs: 200, steps: 10, report);
         await Scenarios.ResumeAsync(folder, runs: 200, report);
         await Scenarios.InMemoryAsync(quick ? 30 : 200, report);

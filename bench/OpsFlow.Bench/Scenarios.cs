@@ -4,6 +4,8 @@ using Microsoft.Data.Sqlite;
 using OpsFlow.Engine.InProcess;
 using OpsFlow.Engine.Model;
 
+using OpsFlow.Persistence.Sqlite;
+
 namespace OpsFlow.Bench;
 
 internal static class Scenarios
@@ -43,6 +45,21 @@ internal static class Scenarios
         report.Add("per no-op step overhead p99 (SQLite)", Report.Percentile(gaps, 99), "ms");
         report.Add("10-step sequential run p50 (SQLite)", Report.Percentile(durations, 50), "ms", "≤ 50 ms", Report.Percentile(durations, 50) <= 50);
         report.Add("10-step sequential run p99 (SQLite)", Report.Percentile(durations, 99), "ms");
+    }
+
+    /// <summary>
+    /// The same with OpsFlow:Database:Durability=power (synchronous=FULL: each commit synced before it is acknowledged),
+    /// beside the default's figures above, so README can say what surviving a power cut costs on this machine.
+    /// </summary>
+    public static async Task SequentialPowerAsync(string folder, int runs, Report report)
+    {
+        var starts = new ConcurrentQueue<long>();
+        await using var bench = new BenchEngine(Path.Combine(folder, "sequential-power.db"), new InMemoryWorkflowCatalog().Add(BenchEngine.Chain("chain10", 10, starts)), SqliteDurability.Power);
+        await bench.MigrateAsync();
+        var (gaps, durations) = await MeasureSequentialAsync(bench, starts, runs);
+        report.Add("per no-op step overhead p50 (SQLite, durability power)", Report.Percentile(gaps, 50), "ms");
+        report.Add("10-step sequential run p50 (SQLite, durability power)", Report.Percentile(durations, 50), "ms");
+        report.Add("10-step sequential run p99 (SQLite, durability power)", Report.Percentile(durations, 99), "ms");
     }
 
     /// <summary>The same on the in-memory store: what the engine costs without the database.</summary>

@@ -11,6 +11,22 @@ public sealed class SqliteOptions
 
     /// <summary>A Microsoft.Data.Sqlite connection string naming a file. Default <see cref="DefaultConnectionString"/>.</summary>
     public string ConnectionString { get; set; } = DefaultConnectionString;
+
+    /// <summary>What an acknowledged commit survives (OpsFlow:Database:Durability); <see cref="SqliteDurability.Process"/> by default.</summary>
+    public SqliteDurability Durability { get; set; } = SqliteDurability.Process;
+}
+
+/// <summary>What a commit OpsFlow acknowledged survives on SQLite (README, "Durability").</summary>
+public enum SqliteDurability
+{
+    /// <summary>
+    /// synchronous=NORMAL in WAL: a killed process (kill -9, a crash, an OOM kill) loses nothing; a power cut or a
+    /// kernel crash may lose the last commits before the next checkpoint, never consistency. Faster.
+    /// </summary>
+    Process,
+
+    /// <summary>synchronous=FULL: every commit is on the disk (fsync) before it is acknowledged, so a power cut loses nothing acknowledged.</summary>
+    Power,
 }
 
 /// <summary>A connection string SQLite cannot use fails the start, not the first write.</summary>

@@ -1,3 +1,5 @@
+using OpsFlow.Persistence.Sqlite;
+
 namespace OpsFlow.Bot.Hosting;
 
 /// <summary>
@@ -14,6 +16,22 @@ internal static class DatabaseSettings
             "SQLITE" => false,
             "POSTGRES" or "POSTGRESQL" => true,
             _ => throw new InvalidOperationException($"OpsFlow:Database:Provider is '{provider}'; use Sqlite (the default) or Postgres."),
+        };
+    }
+
+    /// <summary>
+    /// OpsFlow:Database:Durability: "process" (the default) or "power", what an acknowledged commit survives on SQLite.
+    /// PostgreSQL syncs every commit (its synchronous_commit=on), so there both mean "power"; the value is checked anyway.
+    /// </summary>
+    public static SqliteDurability Durability(IConfiguration configuration)
+    {
+        var durability = configuration["OpsFlow:Database:Durability"] ?? "process";
+        return durability.ToUpperInvariant() switch
+        {
+            "PROCESS" => SqliteDurability.Process,
+            "POWER" => SqliteDurability.Power,
+            _ => throw new InvalidOperationException(
+                $"OpsFlow:Database:Durability is '{durability}'; use process (the default: a killed process loses nothing) or power (a power cut loses nothing, each commit waits for the disk)."),
         };
     }
 }

@@ -14,13 +14,18 @@ internal static class EngineSetup
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("OpsFlow");
+        var durability = DatabaseSettings.Durability(configuration);
         return DatabaseSettings.IsPostgres(configuration)
             ? services.AddOpsFlowPostgres(options =>
             {
                 options.ConnectionString = connectionString ?? "";
                 options.HostId = configuration["OpsFlow:Cluster:HostId"];
             })
-            : services.AddOpsFlowSqlite(options => options.ConnectionString = connectionString ?? options.ConnectionString);
+            : services.AddOpsFlowSqlite(options =>
+            {
+                options.ConnectionString = connectionString ?? options.ConnectionString;
+                options.Durability = durability;
+            });
     }
 
     /// <summary>

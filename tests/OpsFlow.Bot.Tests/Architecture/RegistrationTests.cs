@@ -73,6 +73,16 @@ public sealed class RegistrationTests
         Assert.Contains(failures, f => f.Message.Contains(expected, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void ADurabilityThatIsNeitherProcessNorPower_FailsTheStart_SayingWhatEachMeans()
+    {
+        var configuration = Configuration(("OpsFlow:Database:Durability", "disk"));
+
+        var failure = Assert.Throws<InvalidOperationException>(() => new ServiceCollection().AddOpsFlowPersistence(configuration));
+
+        Assert.Contains("OpsFlow:Database:Durability is 'disk'; use process (the default: a killed process loses nothing) or power", failure.Message, StringComparison.Ordinal);
+    }
+
     private static Dictionary<Type, string> Implementations(IEnumerable<Action<IServiceCollection>> steps)
     {
         var services = new ServiceCollection();
