@@ -127,7 +127,7 @@ public sealed class ScriptFleetTests
 
             Assert.Contains(findings, f => f.StartsWith("Critical web-3: not checked: [web-3] cannot reach 127.0.0.1:", StringComparison.Ordinal));
             Assert.Equal(
-                [("web-1", ItemStatus.Succeeded), ("web-2", ItemStatus.Succeeded), ("web-3", ItemStatus.Failed)],
+                [("web-1", ItemStatus.Succeeded), ("web-2", ItemStatus.Succeeded), ("web-3", ItemStatus.Unreachable)],
                 step.Items.Select(i => (i.Name, i.Status)));
         }
         finally

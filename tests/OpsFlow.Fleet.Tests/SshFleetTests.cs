@@ -65,7 +65,7 @@ public sealed class SshFleetTests
         await rig.Sshd.ChangeHostKeyAsync("web-1");
         var marker = Path.Combine(rig.Sshd["web-1"].Folder, "ran");
 
-        var error = await Assert.ThrowsAsync<RemoteCommandException>(() => rig.RunAsync("web-1", ["touch", marker]));
+        var error = await Assert.ThrowsAsync<NodeUnreachableException>(() => rig.RunAsync("web-1", ["touch", marker]));
 
         Assert.Contains("the host key of 127.0.0.1:", error.Message, StringComparison.Ordinal);
         Assert.Contains("CHANGED", error.Message, StringComparison.Ordinal);
@@ -83,7 +83,7 @@ public sealed class SshFleetTests
         var inventory = new NodeInventory(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeInventory>.Instance);
         using var fleet = new SshFleet(inventory, options, new FleetRig.KeySecrets(rig.Sshd.ClientKey));
 
-        var error = await Assert.ThrowsAsync<RemoteCommandException>(() => fleet.RunAsync(inventory.Find("web-9")!, ["true"], _ => { }, _ => { }, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<NodeUnreachableException>(() => fleet.RunAsync(inventory.Find("web-9")!, ["true"], _ => { }, _ => { }, CancellationToken.None));
 
         Assert.Contains("is not in " + rig.Sshd.KnownHostsPath + ", so it is not trusted. Nothing was run.", error.Message, StringComparison.Ordinal);
         Assert.Contains("SHA256:", error.Message, StringComparison.Ordinal);
@@ -95,7 +95,7 @@ public sealed class SshFleetTests
         await using var rig = await FleetRig.StartAsync("web-1");
         await rig.Sshd.StopAsync("web-1");
 
-        var error = await Assert.ThrowsAsync<RemoteCommandException>(() => rig.RunAsync("web-1", ["true"]));
+        var error = await Assert.ThrowsAsync<NodeUnreachableException>(() => rig.RunAsync("web-1", ["true"]));
 
         Assert.StartsWith($"[web-1] cannot reach 127.0.0.1:{rig.Sshd["web-1"].Port}", error.Message, StringComparison.Ordinal);
     }

@@ -5,8 +5,8 @@ using OpsFlow.Teams.Cards;
 namespace OpsFlow.Teams.Commands;
 
 /// <summary>
-/// /report [week|month]: the last seven days, or the current calendar month (UTC) with the monthly report text,
-/// the same figures the dashboard shows (docs/product.md §9).
+/// /report [week|month [YYYY-MM]]: the last seven days, or a calendar month (UTC; the current one unless named) with the
+/// monthly report text, the same figures the dashboard shows.
 /// </summary>
 internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, ChatReplies replies) : IChatCommand
 {
@@ -14,20 +14,28 @@ internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, Cha
 
     public string Name => "report";
 
-    public string Usage => "/report [week|month]";
+    public string Usage => "/report [week|month [YYYY-MM]]";
 
     public string Summary => "success rate, durations, top failures, most used workflows";
 
     public async Task RunAsync(CommandContext context, CancellationToken cancellationToken)
     {
         var period = context.Arguments.Count == 0 ? "week" : context.Arguments[0].ToLowerInvariant();
-        if (context.Arguments.Count > 1 || period is not ("week" or "month"))
+        var now = clock.GetUtcNow();
+        var (year, month) = (now.Year, now.Month);
+        var named = period == "month" && context.Arguments.Count == 2;
+        if (named && !TryMonth(context.Arguments[1], now, out year, out month))
         {
-            await replies.TextAsync(context.Turn, $"Usage: `{Usage}`: week is the last seven days (the default), month the current calendar month.", cancellationToken);
+            await replies.TextAsync(context.Turn, $"`{context.Arguments[1]}` is not a month that has begun; write it as year-month, e.g. `/report month {now.AddMonths(-1):yyyy-MM}` for last month.", cancellationToken);
             return;
         }
 
-        var now = clock.GetUtcNow();
+        if (context.Arguments.Count > (named ? 2 : 1) || period is not ("week" or "month"))
+        {
+            await replies.TextAsync(context.Turn, $"Usage: `{Usage}`: week is the last seven days (the default), month the current calendar month or the one named (`/report month {now.AddMonths(-1):yyyy-MM}`).", cancellationToken);
+            return;
+        }
+
         ReportData data;
         if (period == "week")
         {
@@ -41,12 +49,21 @@ internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, Cha
         }
         else
         {
-            var month = await MonthlyReport.BuildAsync(reports, now.Year, now.Month, cancellationToken);
-            var range = MonthlyReport.Range(now.Year, now.Month);
-            data = new ReportData(month.Month, range, month.Summary, await SlowestAsync(range, cancellationToken), month.Attention, month.TopWorkflows, month.Text);
+            var report = await MonthlyReport.BuildAsync(reports, year, month, cancellationToken);
+            var range = MonthlyReport.Range(year, month);
+            data = new ReportData(report.Month, range, report.Summary, await SlowestAsync(range, cancellationToken), report.Attention, report.TopWorkflows, report.Text);
         }
 
         await replies.CardAsync(context.Turn, ReportCard.Build(data), cancellationToken);
+    }
+
+    /// <summary>A month written as 2026-11 that has begun by <paramref name="now"/> (a report of the future is empty, so surely a typo).</summary>
+    private static bool TryMonth(string text, DateTimeOffset now, out int year, out int month)
+    {
+        var ok = DateTime.TryParseExact(text, "yyyy-MM", System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var parsed)
+            && new DateTimeOffset(parsed.Year, parsed.Month, 1, 0, 0, 0, TimeSpan.Zero) <= now;
+        (year, month) = ok ? (parsed.Year, parsed.Month) : (now.Year, now.Month);
+        return ok;
     }
 
     private async Task<IReadOnlyList<StepDuration>> SlowestAsync(ReportRange range, CancellationToken cancellationToken) =>

@@ -51,13 +51,33 @@ public sealed class ReportAndPlanTests
     }
 
     [Fact]
+    public async Task Report_MonthNamed_ReportsThatMonth_AndAMonthNotBegunIsRefusedWithAnExample()
+    {
+        await using var chat = await WithHistoryAsync();
+        chat.Clock.Advance(TimeSpan.FromDays(40));
+
+        await chat.SayAsync("/report month");
+        Assert.Contains("Runs: 0", CardText.Of(chat.LastCard), StringComparison.Ordinal);
+
+        await chat.SayAsync("/report month 2026-11");
+        var november = CardText.Of(chat.LastCard);
+        Assert.Contains("OpsFlow monthly report: November 2026", november, StringComparison.Ordinal);
+        Assert.Contains("Success rate: 75%", november, StringComparison.Ordinal);
+
+        await chat.SayAsync("/report month 2027-05");
+        Assert.StartsWith("`2027-05` is not a month that has begun; write it as year-month, e.g. `/report month 2026-12`", chat.LastText, StringComparison.Ordinal);
+        await chat.SayAsync("/report month last");
+        Assert.StartsWith("`last` is not a month that has begun", chat.LastText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Report_WithABadPeriod_AnswersItsUsage()
     {
         await using var chat = new ChatHarness();
 
         await chat.SayAsync("/report year");
 
-        Assert.StartsWith("Usage: `/report [week|month]`", chat.LastText, StringComparison.Ordinal);
+        Assert.StartsWith("Usage: `/report [week|month [YYYY-MM]]`", chat.LastText, StringComparison.Ordinal);
     }
 
     [Fact]
