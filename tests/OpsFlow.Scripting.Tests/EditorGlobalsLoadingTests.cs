@@ -1,0 +1,78 @@
+namespace OpsFlow.Scripting.Tests;
+
+/// <summary>
+/// On the server, `#load ".opsflow/globals.csx"` is empty: the host object is the real globals, so nothing is declared
+/// twice, a server without the generated file loads the script, and the file is neither a workflow nor part of a version.
+/// </summary>
+public sealed class EditorGlobalsLoadingTests : IDisposable
+{
+    private const string Greet = $$"""
+        {{EditorGlobals.LoadDirective}}
+        Workflow("greet", "Says hello");
+        var name = Param<string>("name", example: "ada");
+        Step("hello", ctx => ctx.Log($"hello {name}"));
+        """;
+
+    private readonly ScriptFolder _folder = new();
+
+    public void Dispose() => _folder.Dispose();
+
+    [Fact]
+    public async Task LoadOfTheGlobals_WithoutTheFile_LoadsTheScript()
+    {
+        _folder.Write("greet.csx", Greet);
+
+        var status = await _folder.LoadAsync("greet.csx");
+
+        Assert.True(status.Ok, string.Join("; ", status.Problems));
+        Assert.Equal("greet", status.Workflow);
+    }
+
+    [Fact]
+    public async Task LoadOfTheGlobals_WithTheGeneratedFile_DeclaresNothingTwiceAndKeepsTheVersion()
+    {
+        _folder.Write("greet.csx", Greet);
+        var without = await _folder.LoadAsync("greet.csx");
+
+        await EditorGlobals.WriteAsync(_folder.Path, CancellationToken.None);
+        var with = await _folder.NewCatalog().ReloadAsync();
+
+        var status = Assert.Single(with);
+        Assert.True(status.Ok, string.Join("; ", status.Problems));
+        Assert.Equal(("greet.csx", without.Version), (status.File, status.Version));
+    }
+
+    [Fact]
+    public async Task LoadOfTheGlobals_FromASubfolder_IsEmptyToo()
+    {
+        _folder.Write("lib/hello.csx", $$"""
+            {{EditorGlobals.LoadDirective.Replace("\".opsflow", "\"../.opsflow", StringComparison.Ordinal)}}
+            static string Hello(string name) => $"hello {name}";
+            """);
+        _folder.Write("greet.csx", """
+            #load "lib/hello.csx"
+            Workflow("greet");
+            Step("hello", ctx => ctx.Log(Hello("ada")));
+            """);
+
+        var status = await _folder.LoadAsync("greet.csx");
+
+        Assert.True(status.Ok, string.Join("; ", status.Problems));
+    }
+
+    [Fact]
+    public async Task ErrorAfterTheLoad_IsReportedAtItsOwnLine()
+    {
+        _folder.Write("broken.csx", $"""
+            {EditorGlobals.LoadDirective}
+            Workflow("broken");
+            Step("a", ctx => ctx.NoSuchHelper());
+            """);
+
+        var status = await _folder.LoadAsync("broken.csx");
+
+        var problem = Assert.Single(status.Problems);
+        Assert.Equal(("broken.csx", 3), (problem.File, problem.Line));
+        Assert.Contains("CS1061", problem.Message, StringComparison.Ordinal);
+    }
+}
