@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
 namespace OpsFlow.Scripting.Tests;
 
 /// <summary>
@@ -74,5 +77,39 @@ public sealed class EditorGlobalsLoadingTests : IDisposable
         var problem = Assert.Single(status.Problems);
         Assert.Equal(("broken.csx", 3), (problem.File, problem.Line));
         Assert.Contains("CS1061", problem.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Watcher_GlobalsRewritten_DoesNotReload()
+    {
+        _folder.Write("greet.csx", Greet);
+        await _folder.Catalog.ReloadAsync();
+        var clock = new FakeTimeProvider();
+        using var watcher = new WorkflowFolderWatcher(_folder.Catalog, clock, NullLogger<WorkflowFolderWatcher>.Instance);
+        var reloads = 0;
+        var reloaded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        watcher.Reloaded += _ =>
+        {
+            Interlocked.Increment(ref reloads);
+            reloaded.TrySetResult();
+        };
+        watcher.Start();
+
+        await EditorGlobals.WriteAsync(_folder.Path, CancellationToken.None);
+        // The file system reports changes asynchronously; give it time to report the globals before the quiet period ends.
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        clock.Advance(WorkflowFolderWatcher.Quiet);
+        // A reload of unchanged files only hashes them: a second is plenty for one to show.
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        Assert.Equal(0, Volatile.Read(ref reloads));
+
+        // The watcher is live: a script edit does reload.
+        _folder.Write("greet.csx", Greet + "\n// edited\n");
+        await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System);
+        clock.Advance(WorkflowFolderWatcher.Quiet);
+
+        await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(20), TimeProvider.System);
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TimeProvider.System);
+        Assert.Equal(1, Volatile.Read(ref reloads));
     }
 }
