@@ -64,6 +64,20 @@ public sealed class EditorGlobalsLoadingTests : IDisposable
     }
 
     [Fact]
+    public async Task NewWorkflowTemplate_LoadsWithTwoStepsOneAfterTheOtherAndACompensation()
+    {
+        _folder.Write("disk-cleanup.csx", WorkflowTemplate.Text("disk-cleanup"));
+
+        var status = await _folder.LoadAsync("disk-cleanup.csx");
+
+        Assert.True(status.Ok, string.Join("; ", status.Problems));
+        var definition = await _folder.Catalog.MaterializeAsync("disk-cleanup", null, new Engine.Definitions.ParameterValues(new Dictionary<string, string> { ["target"] = "example" }));
+        Assert.Equal(["prepare", "apply"], definition.Steps.Select(s => s.Name));
+        Assert.Equal(["prepare"], definition.Find("apply")!.DependsOn);
+        Assert.NotNull(definition.Find("prepare")!.Compensation);
+    }
+
+    [Fact]
     public async Task ErrorAfterTheLoad_IsReportedAtItsOwnLine()
     {
         _folder.Write("broken.csx", $"""
