@@ -1,5 +1,5 @@
+#load ".opsflow/globals.csx"
 #load "lib/format.csx"
-
 // backup: a consistent copy of the OpsFlow SQLite database while the bot keeps using it, checked, then old
 // copies pruned. Retention runs only after the new copy verified, so a bad backup never pushes out a good one;
 // a copy that fails verification is deleted by the backup step's compensation and the run ends RolledBack.

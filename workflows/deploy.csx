@@ -1,3 +1,4 @@
+#load ".opsflow/globals.csx"
 // deploy: build a versioned release, wait for approval in prod, switch the `current` link to it, start it and
 // health-check it. When a step after the checkpoint fails, the engine runs the compensations newest-first (stop
 // the new app, switch back, start the previous app) and the run ends RolledBack.
@@ -11,7 +12,6 @@
 //   app.pid               the running app's process id
 //   switch.state          the link target before this run switched it (for the rollback)
 //   logs/app.log          the app's stdout/stderr; deployments.log  one line per successful deploy
-
 Workflow("deploy", "Deploy an application to an environment");
 
 var app = Param<string>("app", "application name", pattern: "^[a-z][a-z0-9-]{1,40}$", example: "web-app");

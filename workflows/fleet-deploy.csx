@@ -1,3 +1,4 @@
+#load ".opsflow/globals.csx"
 // fleet-deploy: roll a release out to the nodes of an environment over SSH, a batch at a time. The release is built
 // once on the OpsFlow host; each node then gets the archive, its `current` link switched, the app restarted and
 // checked over HTTP. When more nodes fail than max-failures allows, the rollout stops (the nodes after it are not
@@ -13,7 +14,6 @@
 //   restart     shell command run in root after the switch (default: sudo systemctl restart <app>)
 //   stop        run in root when a rollback removes a node's first release (default: sudo systemctl stop <app>)
 //   http_port   the port /health answers on (default 80); health_url replaces the whole URL
-
 Workflow("fleet-deploy", "Roll a release out to the nodes of an environment over SSH, a batch at a time");
 
 var app = Param<string>("app", "application name", pattern: "^[a-z][a-z0-9-]{1,40}$", example: "hello");

@@ -1,5 +1,5 @@
+#load ".opsflow/globals.csx"
 #load "lib/format.csx"
-
 // fleet-inspect: disk, memory and load of every node with a tag, over SSH, read in one command per node. Each node's
 // figures are findings ("web-1: / 93% used …"), so the card, the dashboard and the API show what needs attention; a
 // node that cannot be reached is a critical finding, and the others are still checked. The run ends "succeeded with

@@ -1,5 +1,5 @@
+#load ".opsflow/globals.csx"
 #load "lib/format.csx"
-
 // inspect: checks of this machine, run in parallel (they share no state), then one Markdown report.
 // Each check reports what it found as findings (ok, warning or critical: on the card, the dashboard and the API)
 // and sets two outputs the report reads: `status` (its worst finding) and `summary` (Markdown lines).

@@ -1,3 +1,4 @@
+#load ".opsflow/globals.csx"
 // notice-drill: practise the notices, not the systems. Each outcome ends the run the way an incident would while
 // touching nothing, so an on-call team can check before a real failure who is told what, and where: the run's
 // conversation (the default conversation when started from the dashboard, the API or the CLI) and the severity
@@ -7,7 +8,6 @@
 //   outcome=rolled-back  a step fails, its rollback works         → failure (error), then "rolled back" (error)
 //   outcome=needs-human  a step fails, its rollback fails as well → failure (error), then "needs a human" (critical),
 //                                                                   mentioning the requester and every admin
-
 Workflow("notice-drill", "Practise OpsFlow's notices (warnings, a rollback, a rollback that needs a human), touching nothing");
 
 var outcome = Param<string>("outcome", "how the drill ends", oneOf: ["warnings", "rolled-back", "needs-human"]);

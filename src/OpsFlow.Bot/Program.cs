@@ -12,7 +12,7 @@ using OpsFlow.Scheduling;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
 
-// `opsflow validate|run|plan|runs|show|package|help …`: a short-lived command line on the same database (see docs/cli.md).
+// `opsflow validate|new|editor|run|plan|runs|show|package|audit|help …`: a short-lived command line on the same database (see docs/cli.md).
 if (OpsFlowCommandLine.Handles(args))
 {
     return await OpsFlowCommandLine.RunAsync(args);

@@ -121,6 +121,9 @@ public sealed partial class WorkflowScript
     /// <summary>Builds the graph; throws <see cref="WorkflowDefinitionException"/> listing graph problems.</summary>
     internal WorkflowDefinition Build(string? version) => Builder.Build(version);
 
+    /// <summary>The rule <see cref="Workflow"/> checks names with, for tools that name a workflow before it exists.</summary>
+    internal static bool IsValidName(string name) => NamePattern().IsMatch(name);
+
     private void Problem(string file, int line, string message) =>
         _problems.Add(new ScriptProblem(file, line, 0, message));
 

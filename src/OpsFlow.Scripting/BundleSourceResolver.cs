@@ -14,10 +14,12 @@ internal sealed class BundleSourceResolver(ScriptSource source) : SourceReferenc
     public override string? ResolveReference(string path, string? baseFilePath)
     {
         var resolved = ScriptPaths.Resolve(baseFilePath ?? source.EntryPath, path);
-        return resolved is not null && source.Files.ContainsKey(resolved) ? resolved : null;
+        return resolved is not null && (source.Files.ContainsKey(resolved) || ScriptPaths.IsEditorGlobals(resolved)) ? resolved : null;
     }
 
-    public override Stream OpenRead(string resolvedPath) => new MemoryStream(Encoding.UTF8.GetBytes(source.Files[resolvedPath]));
+    /// <summary>The editor globals compile as empty whether or not the file exists here: the host object is the real one.</summary>
+    public override Stream OpenRead(string resolvedPath) =>
+        new MemoryStream(ScriptPaths.IsEditorGlobals(resolvedPath) ? [] : Encoding.UTF8.GetBytes(source.Files[resolvedPath]));
 
     public override bool Equals(object? other) => other is BundleSourceResolver bundle && ReferenceEquals(bundle.Source, Source);
 

@@ -27,6 +27,12 @@ internal static class ScriptCompiler
         "OpsFlow.Engine.Definitions", "OpsFlow.Scripting.Api",
     ];
 
+    /// <summary>
+    /// The assemblies, besides the runtime's own, that scripts compile against: what an editor must reference too
+    /// (<see cref="EditorGlobals"/>).
+    /// </summary>
+    public static IReadOnlyList<string> ApiAssemblies { get; } = [typeof(StepContext).Assembly.Location, typeof(WorkflowScript).Assembly.Location];
+
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     /// <summary>
@@ -105,8 +111,7 @@ internal static class ScriptCompiler
             .Where(path => string.Equals(Path.GetDirectoryName(path), frameworkDirectory, StringComparison.Ordinal))
             .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name is "netstandard.dll" or "mscorlib.dll"));
         return [.. framework
-            .Append(typeof(StepContext).Assembly.Location)
-            .Append(typeof(WorkflowScript).Assembly.Location)
+            .Concat(ApiAssemblies)
             .Distinct(StringComparer.Ordinal)
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     }

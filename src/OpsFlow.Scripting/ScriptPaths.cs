@@ -3,6 +3,16 @@ namespace OpsFlow.Scripting;
 /// <summary>Paths of script files relative to the workflows folder, with forward slashes on every OS.</summary>
 internal static class ScriptPaths
 {
+    /// <summary>The folder `opsflow editor` writes its editor-only files to; never holds workflows.</summary>
+    public const string EditorFolder = ".opsflow";
+
+    /// <summary>
+    /// The generated file that stands in for the host object in an editor (<see cref="EditorGlobals"/>). Scripts
+    /// #load it for their editor's sake; the server compiles that #load as an empty file, because the real globals
+    /// are the host object and a second declaration of each would be ambiguous.
+    /// </summary>
+    public const string EditorGlobalsFile = EditorFolder + "/globals.csx";
+
     private static readonly string VirtualRoot = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "opsflow-workflows-root"));
 
     /// <summary>
@@ -18,6 +28,12 @@ internal static class ScriptPaths
             ? null
             : Normalize(relative);
     }
+
+    /// <summary>True for a resolved #load target the server reads as empty (<see cref="EditorGlobalsFile"/>).</summary>
+    public static bool IsEditorGlobals(string? resolved) => string.Equals(resolved, EditorGlobalsFile, StringComparison.Ordinal);
+
+    /// <summary>True for a file under <see cref="EditorFolder"/>: generated for editors, never a workflow.</summary>
+    public static bool IsEditorFile(string relative) => relative.StartsWith(EditorFolder + "/", StringComparison.Ordinal);
 
     public static string Normalize(string relative) => relative.Replace('\\', '/');
 

@@ -31,6 +31,12 @@ internal static class ScriptSourceReader
             foreach (var (target, line, column) in LoadDirectives(relative, text))
             {
                 var resolved = ScriptPaths.Resolve(relative, target);
+                if (ScriptPaths.IsEditorGlobals(resolved))
+                {
+                    // Editor-only: compiled as empty, so neither its presence nor its machine-specific paths belong in the hash.
+                    continue;
+                }
+
                 if (resolved is null)
                 {
                     found.Add(new ScriptProblem(relative, line, column, $"#load \"{target}\" leaves the workflows folder; shared scripts must live under it."));

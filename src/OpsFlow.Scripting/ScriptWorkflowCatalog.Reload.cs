@@ -98,12 +98,15 @@ public sealed partial class ScriptWorkflowCatalog
         return (new Entry(file, source, described.Descriptor), []);
     }
 
-    /// <summary>Workflow files, relative and sorted; files under a folder named "lib" are shared code, not workflows.</summary>
+    /// <summary>
+    /// Workflow files, relative and sorted; files under a folder named "lib" are shared code, and files under
+    /// ".opsflow" are generated for editors: neither are workflows.
+    /// </summary>
     private string[] WorkflowFiles() =>
         Directory.Exists(Root)
             ? Directory.EnumerateFiles(Root, "*.csx", SearchOption.AllDirectories)
                 .Select(f => ScriptPaths.Relative(Root, f))
-                .Where(f => !f.Split('/').SkipLast(1).Contains("lib", StringComparer.OrdinalIgnoreCase))
+                .Where(f => !f.Split('/').SkipLast(1).Contains("lib", StringComparer.OrdinalIgnoreCase) && !ScriptPaths.IsEditorFile(f))
                 .Order(StringComparer.Ordinal)
                 .ToArray()
             : [];

@@ -18,6 +18,19 @@ public static class ScriptingServiceCollectionExtensions
     public const string WorkflowSettingsSection = "OpsFlow:WorkflowSettings";
 
     /// <summary>
+    /// The workflows folder, absolute, as the catalog will find it in <paramref name="configuration"/>: for tools that
+    /// need the folder without the services (`opsflow new`, `opsflow editor`).
+    /// </summary>
+    public static string WorkflowsFolder(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        return Path.GetFullPath(
+            configuration[WorkflowsPathKey]
+            ?? configuration.GetSection(Section)[nameof(ScriptingOptions.WorkflowsPath)]
+            ?? new ScriptingOptions().WorkflowsPath);
+    }
+
+    /// <summary>
     /// The catalog of workflow scripts (<see cref="ScriptWorkflowCatalog"/>: Roslyn compile, disk cache, collectible
     /// load contexts), with <see cref="ScriptingOptions"/> from <paramref name="configuration"/>
     /// (paths made absolute, checked at start) and the scripts' settings. Loading the scripts is the caller's to start

@@ -44,10 +44,10 @@ public sealed class WorkflowFolderWatcher : IDisposable
             IncludeSubdirectories = true,
             NotifyFilter = NotifyFilters.FileName | NotifyFilters.LastWrite | NotifyFilters.Size | NotifyFilters.DirectoryName,
         };
-        _watcher.Changed += (_, _) => Touched();
-        _watcher.Created += (_, _) => Touched();
-        _watcher.Deleted += (_, _) => Touched();
-        _watcher.Renamed += (_, _) => Touched();
+        _watcher.Changed += (_, e) => Touched(e.FullPath);
+        _watcher.Created += (_, e) => Touched(e.FullPath);
+        _watcher.Deleted += (_, e) => Touched(e.FullPath);
+        _watcher.Renamed += (_, e) => Touched(e.OldFullPath, e.FullPath);
         // Lost events (a buffer overflow) must not leave the catalog stale: reload everything.
         _watcher.Error += (_, _) => Touched();
         _watcher.EnableRaisingEvents = true;
@@ -68,6 +68,18 @@ public sealed class WorkflowFolderWatcher : IDisposable
     }
 
     private void Touched() => _timer.Change(Quiet, Timeout.InfiniteTimeSpan);
+
+    /// <summary>
+    /// `opsflow editor` rewrites the editor globals; the server compiles them as empty, so reloading for them would
+    /// only cost a pass over the folder.
+    /// </summary>
+    private void Touched(params string[] paths)
+    {
+        if (paths.Any(path => !ScriptPaths.IsEditorFile(ScriptPaths.Relative(_catalog.Root, path))))
+        {
+            Touched();
+        }
+    }
 
     private async Task ReloadAsync()
     {

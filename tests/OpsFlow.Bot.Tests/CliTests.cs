@@ -171,7 +171,7 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
         var (exit, output) = await folder.RunAsync(flag);
 
         Assert.True(exit == 0, $"exit {exit}:\n{output}");
-        foreach (var verb in new[] { "validate", "run", "plan", "runs", "show", "package" })
+        foreach (var verb in new[] { "validate", "new", "editor", "run", "plan", "runs", "show", "package" })
         {
             Assert.Matches($@"(?m)^\s+{verb}\b", output);
         }
@@ -192,6 +192,8 @@ public sealed class CliTests(CliFolder folder) : IClassFixture<CliFolder>
 
     [Theory]
     [InlineData(new[] { "validate" }, true)]
+    [InlineData(new[] { "new", "disk-cleanup" }, true)]
+    [InlineData(new[] { "editor" }, true)]
     [InlineData(new[] { "run", "greet" }, true)]
     [InlineData(new[] { "help" }, true)]
     [InlineData(new[] { "--help" }, true)]

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using OpsFlow.Engine.Model;
+using OpsFlow.Scripting;
 
 namespace OpsFlow.Bot.Cli;
 
@@ -20,8 +21,10 @@ internal static class CliCommands
     /// </summary>
     public static Command Create(CliSession session)
     {
-        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
         root.Subcommands.Add(Validate(session));
+        root.Subcommands.Add(New(session));
+        root.Subcommands.Add(Editor(session));
         root.Subcommands.Add(Run(session));
         root.Subcommands.Add(Plan(session));
         root.Subcommands.Add(Runs(session));
@@ -35,7 +38,7 @@ internal static class CliCommands
     /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
     public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "validate", "run", "plan", "runs", "show", "package", "audit", "help",
+        "validate", "new", "editor", "run", "plan", "runs", "show", "package", "audit", "help",
     };
 
     private static Command Validate(CliSession session)
@@ -44,6 +47,33 @@ internal static class CliCommands
         command.SetAction((_, token) => session.RunAsync("validate", ValidateVerb.RunAsync, token));
         return command;
     }
+
+    private static Command New(CliSession session)
+    {
+        var name = new Argument<string>("name") { Description = $"The workflow's name, typed in chat: {WorkflowTemplate.NameRule}." };
+        var workflows = WorkflowsOption();
+        var command = new Command("new", "Start a workflow: writes <name>.csx from a template that validates as written (a parameter, two steps, a compensation), and the editor globals; never overwrites a file.") { name, workflows };
+        command.SetAction((result, token) => session.RunWithConfigurationAsync(
+            context => NewVerb.RunAsync(context, result.GetRequiredValue(name), result.GetValue(workflows)),
+            token));
+        return command;
+    }
+
+    private static Command Editor(CliSession session)
+    {
+        var workflows = WorkflowsOption();
+        var command = new Command("editor", "Write .opsflow/globals.csx (and omnisharp.json) in the workflows folder, for completion and errors in VS Code; run it again after upgrading OpsFlow.") { workflows };
+        command.SetAction((result, token) => session.RunWithConfigurationAsync(
+            context => EditorVerb.RunAsync(context, result.GetValue(workflows)),
+            token));
+        return command;
+    }
+
+    private static Option<string?> WorkflowsOption() => new("--workflows")
+    {
+        Description = "The workflows folder; without it the one the server loads (OpsFlow:WorkflowsPath, default workflows).",
+        HelpName = "folder",
+    };
 
     private static Command Run(CliSession session)
     {
