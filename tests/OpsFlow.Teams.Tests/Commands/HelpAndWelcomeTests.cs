@@ -14,7 +14,7 @@ public sealed class HelpAndWelcomeTests
         var text = CardText.Of(chat.LastCard);
         Assert.Contains("/gated\nbuild, approve, ship", text, StringComparison.Ordinal);
         Assert.Contains("/deploy <app> <version> [env=dev]\n", text, StringComparison.Ordinal);
-        foreach (var command in new[] { "/help [workflow]", "/runs [workflow]", "/status <run>", "/cancel <run>", "/pause <run>", "/resume <run>", "/retry <run>", "/skip <run> <step>", "/params <run> name=value", "/approve <run>", "/reject <run>", "/schedules\n", "/schedule <workflow>", "/unschedule <id>", "/report [week|month]", "/plan <workflow>" })
+        foreach (var command in new[] { "/help [workflow]", "/runs [workflow]", "/status <run>", "/cancel <run>", "/pause <run>", "/resume <run>", "/retry <run>", "/skip <run> <step>", "/params <run> name=value", "/approve <run>", "/reject <run>", "/schedules\n", "/schedule <workflow>", "/unschedule <id>", "/report [week|month [YYYY-MM]]", "/plan <workflow>" })
         {
             Assert.Contains($"\n{command}", text, StringComparison.Ordinal);
         }
