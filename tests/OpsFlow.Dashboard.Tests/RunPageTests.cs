@@ -151,7 +151,24 @@ public sealed class RunPageTests(DashboardFixture fixture)
         await page.Locator("input[data-param='key']").FillAsync("other");
         await page.Locator("button[data-action='parameters']").ClickAsync();
         await Expect(page.Locator(".msg-error")).ToContainTextAsync("Parameter 'key' was read by step 'first'", Later);
-        await page.Locator("input[data-param='key']").FillAsync(key);
+        var refusals = page.GetByText("refused change-parameters by ada");
+        await Expect(refusals).ToHaveCountAsync(1, new() { Timeout = 15_000 });
+
+        // Typing goes on through a live update: another refused change (an audit entry) redraws the page between the
+        // two halves. A redraw that detached the field took its focus, and the second half went nowhere.
+        var keyField = page.Locator("input[data-param='key']");
+        await keyField.FocusAsync();
+        await keyField.SelectTextAsync();
+        await page.Keyboard.InsertTextAsync(key[..16]);
+        using (var change = new HttpRequestMessage(HttpMethod.Post, $"/api/runs/{id}/parameters") { Content = System.Net.Http.Json.JsonContent.Create(new { parameters = new { key = "elsewhere" } }) })
+        {
+            change.Headers.Add("X-OpsFlow-User", "ada");
+            await fixture.Http.SendAsync(change);
+        }
+
+        await Expect(refusals).ToHaveCountAsync(2, new() { Timeout = 15_000 });
+        await page.Keyboard.InsertTextAsync(key[16..]);
+        await Expect(keyField).ToHaveValueAsync(key);
         await page.Locator("input[data-param='note']").FillAsync("from the page");
         await page.Locator("button[data-action='parameters']").ClickAsync();
         await Expect(page.Locator(".msg-ok")).ToContainTextAsync("parameters changed: note none → from the page", Later);

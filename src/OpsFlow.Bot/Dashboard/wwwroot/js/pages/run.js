@@ -23,6 +23,7 @@ export async function renderRun(root, ctx, id) {
   let details = first.data;
   let selected = new URLSearchParams(location.search).get('step');
   const head = h('section', { class: 'card run-head' });
+  const headInfo = h('div', {});
   const approvals = h('div', { 'data-testid': 'approvals' });
   const dag = createGraph((name) => { selected = name; draw(); history.replaceState(null, '', `?step=${encodeURIComponent(name)}`); });
   const panel = createPanel(id);
@@ -31,6 +32,13 @@ export async function renderRun(root, ctx, id) {
   const mode = h('span', { class: 'live-mode', 'data-testid': 'live-mode' }, 'connecting…');
   const output = h('div', { class: 'action-output', 'data-testid': 'action-output' });
   const reason = h('input', { type: 'text', class: 'reason', placeholder: 'Reason (optional, kept in the audit trail)', 'aria-label': 'Reason' });
+
+  // The fields people type in (the reason, the parameter editor) stay attached across redraws: a live update that
+  // detached them would take the focus away mid-word, and the rest of what was typed would go nowhere.
+  const actionButtons = h('span', { class: 'action-buttons' });
+  const controls = h('div', { class: 'actions' }, actionButtons, reason);
+  const editorSlot = h('div', {});
+  head.append(headInfo, controls, editorSlot);
 
   root.append(
     h('div', { class: 'page-head' }, h('h1', {}, 'Run ', h('span', { class: 'mono' }, id)), mode),
@@ -63,7 +71,7 @@ export async function renderRun(root, ctx, id) {
     const look = runDetailsLook(details);
     const buttons = runActions(ctx, details, act);
 
-    fill(head,
+    fill(headInfo,
       h('div', { class: 'run-title' }, badge(look, { 'data-testid': 'run-status' }), h('h2', {}, run.workflow),
         h('span', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => h('span', { class: 'chip' }, `${k}=${v}`)))),
       h('dl', { class: 'facts inline' },
@@ -74,9 +82,15 @@ export async function renderRun(root, ctx, id) {
         run.workflowVersion ? [h('dt', {}, 'Version'), h('dd', { class: 'mono' }, run.workflowVersion.slice(0, 19))] : null),
       run.error ? h('div', { class: 'msg msg-error' }, run.error) : null,
       details.failureHistory ? h('div', { class: 'muted small', 'data-testid': 'failure-history' }, details.failureHistory.text) : null,
-      findingsList(details.findings),
-      buttons.length || hasStepButtons() ? h('div', { class: 'actions' }, buttons, reason) : null,
-      hasRole(ctx.me, 'admin') && run.status === 'Paused' ? parameterEditor.render(run) : null);
+      findingsList(details.findings));
+    fill(actionButtons, buttons);
+    controls.style.display = buttons.length || hasStepButtons() ? '' : 'none';
+    if (hasRole(ctx.me, 'admin') && run.status === 'Paused') {
+      const editor = parameterEditor.render(run);
+      if (editor.parentNode !== editorSlot) editorSlot.replaceChildren(editor);
+    } else if (editorSlot.firstChild) {
+      editorSlot.replaceChildren();
+    }
 
     const waiting = steps.filter((s) => s.status === 'Waiting' && kinds.get(s.name) === 'Approval');
     fill(approvals, ...waiting.map((s) => {
