@@ -48,7 +48,7 @@ Checkpoint("pre-deploy").After(approval);
 
 var stop = Step("stop-current", async ctx =>
 {
-    if (home.RunningPid() is int pid)
+    if (home.RunningPid(ctx) is int pid)
     {
         await ctx.StopProcess(pid);
         ctx.SetOutput("stopped-pid", pid);
@@ -64,7 +64,7 @@ var stop = Step("stop-current", async ctx =>
 {
     // Runs after the switch's compensation, so `current` is the previous release again. Read from disk rather
     // than this step's output: after a crash the step may have re-run and found nothing left to stop.
-    if (home.CurrentTarget is null || home.RunningPid() is not null)
+    if (home.CurrentTarget is null || home.RunningPid(ctx) is not null)
     {
         ctx.Log("nothing to restart");
         return;
@@ -92,7 +92,7 @@ var swap = Step("switch", ctx =>
 var start = Step("start", async ctx =>
 {
     // A re-run after a crash finds the instance the first attempt started: replace it, never run two.
-    if (home.RunningPid() is int stale)
+    if (home.RunningPid(ctx) is int stale)
     {
         await ctx.StopProcess(stale);
     }
@@ -101,7 +101,7 @@ var start = Step("start", async ctx =>
 }).After(swap)
 .Compensate(async ctx =>
 {
-    if (home.RunningPid() is int pid)
+    if (home.RunningPid(ctx) is int pid)
     {
         await ctx.StopProcess(pid);
     }

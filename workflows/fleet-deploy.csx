@@ -44,6 +44,12 @@ var build = Step("build", async ctx =>
         throw new StepFailedException($"no node carries both tags '{tag}' and '{env}'; `/nodes {tag} {env}` lists them, docs/fleet.md says how to add them", retry: false);
     }
 
+    // A drill on a node the rollout does not reach would practise nothing and deploy for real.
+    if (drill.Length > 0 && !nodes.Any(n => n.Name == drill))
+    {
+        throw new StepFailedException($"drill={drill} names no node of this rollout ({string.Join(", ", nodes)}); name one of them, or leave drill out for a real deploy", retry: false);
+    }
+
     await ctx.PublishDotnet(source, release, version);
     await ctx.PackRelease(release);
 }).Timeout(TimeSpan.FromMinutes(10));

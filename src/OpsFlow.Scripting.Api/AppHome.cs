@@ -1,4 +1,5 @@
 using System.Globalization;
+using OpsFlow.Engine.Definitions;
 
 namespace OpsFlow.Scripting.Api;
 
@@ -70,31 +71,15 @@ public sealed class AppHome(string folder)
 
     /// <summary>
     /// The process id in the pid file, when that process still runs this app. A pid file can outlive its process and
-    /// the number be reused: on Linux the process must run a file under this folder, so someone else's program is
-    /// never taken for ours.
+    /// the number be reused: the step's machine must find the process running a file under this folder, so someone
+    /// else's program is never taken for ours (<see cref="IMachine.IsRunning"/>).
     /// </summary>
-    public int? RunningPid()
+    public int? RunningPid(StepContext ctx)
     {
-        if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), CultureInfo.InvariantCulture, out var pid))
-        {
-            return null;
-        }
-
-        if (OperatingSystem.IsLinux())
-        {
-            var commandLine = $"/proc/{pid}/cmdline";
-            return File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(Folder, StringComparison.Ordinal) ? pid : null;
-        }
-
-        try
-        {
-            using var process = System.Diagnostics.Process.GetProcessById(pid);
-            return process.HasExited ? null : pid;
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
+        ArgumentNullException.ThrowIfNull(ctx);
+        return File.Exists(PidFile) && int.TryParse(File.ReadAllText(PidFile).Trim(), CultureInfo.InvariantCulture, out var pid) && ctx.Machine().IsRunning(pid, Folder)
+            ? pid
+            : null;
     }
 
     public void RecordPid(int pid)

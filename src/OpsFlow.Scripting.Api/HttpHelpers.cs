@@ -16,14 +16,7 @@ public sealed class HealthCheckFailedException(string message) : Exception(messa
 /// <summary>HTTP from a step: one request, or a health check that polls until the service answers.</summary>
 public static class HttpHelpers
 {
-    private const int MaxBody = 1024 * 1024;
-
-    // One client for the process: sockets are pooled and DNS changes are picked up every two minutes.
-    private static readonly HttpClient Client = new(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
-    {
-        Timeout = Timeout.InfiniteTimeSpan,
-        MaxResponseContentBufferSize = MaxBody,
-    };
+    internal const int MaxBody = 1024 * 1024;
 
     /// <summary>
     /// Sends one request and returns the status and body; it does not throw on an error status. The request is
@@ -38,6 +31,7 @@ public static class HttpHelpers
         IReadOnlyDictionary<string, string>? headers = null,
         TimeSpan? timeout = null)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
         {
             throw new HttpRequestException($"'{url}' is not an absolute http or https URL");
@@ -59,10 +53,10 @@ public static class HttpHelpers
         var started = ctx.Clock.GetTimestamp();
         try
         {
-            using var response = await Client.SendAsync(request, linked.Token);
+            using var response = await ctx.Machine().SendAsync(request, linked.Token);
             var text = await response.Content.ReadAsStringAsync(linked.Token);
             var reply = new HttpReply((int)response.StatusCode, text, ctx.Clock.GetElapsedTime(started));
-            ctx.Log($"{method} {url} → {reply.Status} in {reply.Elapsed.TotalMilliseconds:0} ms");
+            ctx.Log($"{NodeReach.LogPrefix}{method} {url} → {reply.Status} in {reply.Elapsed.TotalMilliseconds:0} ms");
             return reply;
         }
         catch (OperationCanceledException) when (limit.IsCancellationRequested && !ctx.CancellationToken.IsCancellationRequested)
@@ -104,7 +98,7 @@ public static class HttpHelpers
                 var reply = await ctx.Http(HttpMethod.Get, url, timeout: TimeSpan.FromSeconds(5));
                 if (reply.Status == expectStatus && (expectBody is null || reply.Body.Contains(expectBody, StringComparison.Ordinal)))
                 {
-                    ctx.Log($"healthy: {url} answered {reply.Status}");
+                    ctx.Log($"{NodeReach.LogPrefix}healthy: {url} answered {reply.Status}");
                     return reply;
                 }
 
@@ -115,7 +109,7 @@ public static class HttpHelpers
                 last = ex.Message;
             }
 
-            ctx.LogWarning($"not healthy yet ({attempt}/{attempts}): {last}");
+            ctx.LogWarning($"{NodeReach.LogPrefix}not healthy yet ({attempt}/{attempts}): {last}");
             if (attempt < attempts)
             {
                 await Task.Delay(interval ?? TimeSpan.FromSeconds(1), ctx.Clock, ctx.CancellationToken);

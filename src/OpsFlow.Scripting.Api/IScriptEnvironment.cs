@@ -14,14 +14,19 @@ public interface IScriptEnvironment
 
     /// <summary>The nodes workflows may act on, and the way to them (SSH); none unless the host configures some.</summary>
     IFleet Fleet => NoFleet.Instance;
+
+    /// <summary>The machine steps run programs and send HTTP on: this one, unless a test lends a fake.</summary>
+    IMachine Machine => LocalMachine.Instance;
 }
 
 /// <summary>Settings from a flat dictionary ("inspect:endpoints:0" = "http://…").</summary>
-public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory, IFleet? fleet = null) : IScriptEnvironment
+public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory, IFleet? fleet = null, IMachine? machine = null) : IScriptEnvironment
 {
     public static ScriptEnvironment Empty(string dataDirectory) => new(new Dictionary<string, string?>(), dataDirectory);
 
     public IFleet Fleet { get; } = fleet ?? NoFleet.Instance;
+
+    public IMachine Machine { get; } = machine ?? LocalMachine.Instance;
 
     public string DataDirectory { get; } = dataDirectory;
 

@@ -32,45 +32,28 @@ public static class ProcessHelpers
         IReadOnlyDictionary<string, string>? environment = null,
         bool checkExitCode = true)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
         var token = ctx.CancellationToken;
         token.ThrowIfCancellationRequested();
-        using var process = new Process { StartInfo = StartInfo(program, arguments, workingDirectory, environment), EnableRaisingEvents = true };
         var output = new TailBuffer(KeptOutput);
         var errors = new TailBuffer(KeptOutput);
-        process.OutputDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                output.AppendLine(e.Data);
-                ctx.Log(e.Data);
-            }
-        };
-        process.ErrorDataReceived += (_, e) =>
-        {
-            if (e.Data is not null)
-            {
-                errors.AppendLine(e.Data);
-                ctx.LogWarning(e.Data);
-            }
-        };
-
         ctx.Log($"$ {CommandLine(program, arguments)}");
-        StartOrExplain(process, program);
-        await using var meter = ProcessMeter.Start(process);
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using (token.Register(() => KillTree(process)))
-        {
-            // Not cancellable: after a kill we still wait for the exit, so no orphan outlives the step.
-            await process.WaitForExitAsync(CancellationToken.None);
-        }
-
-        // Recorded whatever the exit: a killed or failed process used resources too.
-        ctx.AddProcessUse(await meter.StopAsync());
+        var exitCode = await ctx.Machine().RunAsync(
+            ctx,
+            new ProcessCall(program, arguments, workingDirectory, environment),
+            line =>
+            {
+                output.AppendLine(line);
+                ctx.Log(line);
+            },
+            line =>
+            {
+                errors.AppendLine(line);
+                ctx.LogWarning(line);
+            });
 
         token.ThrowIfCancellationRequested();
-        var result = new ProcessResult(process.ExitCode, output.ToString(), errors.ToString());
+        var result = new ProcessResult(exitCode, output.ToString(), errors.ToString());
         if (checkExitCode && result.ExitCode != 0)
         {
             var tail = LastLines(result.Errors.Length > 0 ? result.Errors : result.Output, 5);

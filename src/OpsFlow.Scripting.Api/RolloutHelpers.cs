@@ -153,6 +153,9 @@ internal sealed class NodeReach
     /// <summary>True inside the action of one node of a rollout.</summary>
     public static bool InRollout => Current.Value is not null;
 
+    /// <summary>"[web-1] " inside a node's action, so its log lines say which node they are about; "" elsewhere.</summary>
+    public static string LogPrefix => Current.Value is { } reach ? $"[{reach._node}] " : "";
+
     public static NodeReach Begin(string node) => Current.Value = new NodeReach(node);
 
     /// <summary>Records that <paramref name="node"/> was reached, when it is the node whose action is running.</summary>

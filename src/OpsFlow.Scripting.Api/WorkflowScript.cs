@@ -119,7 +119,7 @@ public sealed partial class WorkflowScript
     internal WorkflowBuilder Builder => _builder ??= new WorkflowBuilder(_defaultName);
 
     /// <summary>Builds the graph; throws <see cref="WorkflowDefinitionException"/> listing graph problems.</summary>
-    internal WorkflowDefinition Build(string? version) => Builder.Build(version);
+    internal WorkflowDefinition Build(string? version) => Builder.Build(version) with { Services = new ScriptServices(_environment) };
 
     /// <summary>The rule <see cref="Workflow"/> checks names with, for tools that name a workflow before it exists.</summary>
     internal static bool IsValidName(string name) => NamePattern().IsMatch(name);

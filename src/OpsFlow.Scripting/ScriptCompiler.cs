@@ -57,7 +57,7 @@ internal static class ScriptCompiler
     public static Compilation CreateCompilation(ScriptSource source) =>
         CSharpScript.Create(source.EntryText, Options(source), typeof(WorkflowScript)).GetCompilation();
 
-    private static ScriptOptions Options(ScriptSource source) => ScriptOptions.Default
+    internal static ScriptOptions Options(ScriptSource source) => ScriptOptions.Default
         .WithReferences(References.Value)
         .WithImports(Imports)
         .WithSourceResolver(new BundleSourceResolver(source))
@@ -92,7 +92,7 @@ internal static class ScriptCompiler
         return new CompiledImage(assembly.ToArray(), symbols.ToArray());
     }
 
-    private static ScriptProblem ToProblem(Diagnostic diagnostic)
+    internal static ScriptProblem ToProblem(Diagnostic diagnostic)
     {
         var span = diagnostic.Location.GetMappedLineSpan();
         var file = string.IsNullOrEmpty(span.Path) ? "(script)" : span.Path;

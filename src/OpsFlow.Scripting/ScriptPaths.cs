@@ -13,6 +13,12 @@ internal static class ScriptPaths
     /// </summary>
     public const string EditorGlobalsFile = EditorFolder + "/globals.csx";
 
+    /// <summary>The same stand-in for test files (<see cref="Api.Testing.WorkflowTests"/> is their host object).</summary>
+    public const string EditorTestGlobalsFile = EditorFolder + "/test-globals.csx";
+
+    /// <summary>How a test file's name ends (<c>workflows/tests/deploy.tests.csx</c>); such a file is never a workflow.</summary>
+    public const string TestFileSuffix = ".tests.csx";
+
     private static readonly string VirtualRoot = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "opsflow-workflows-root"));
 
     /// <summary>
@@ -30,7 +36,11 @@ internal static class ScriptPaths
     }
 
     /// <summary>True for a resolved #load target the server reads as empty (<see cref="EditorGlobalsFile"/>).</summary>
-    public static bool IsEditorGlobals(string? resolved) => string.Equals(resolved, EditorGlobalsFile, StringComparison.Ordinal);
+    public static bool IsEditorGlobals(string? resolved) =>
+        string.Equals(resolved, EditorGlobalsFile, StringComparison.Ordinal) || string.Equals(resolved, EditorTestGlobalsFile, StringComparison.Ordinal);
+
+    /// <summary>True for a test file (<see cref="TestFileSuffix"/>), read by <c>opsflow test</c> only.</summary>
+    public static bool IsTestFile(string relative) => relative.EndsWith(TestFileSuffix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>True for a file under <see cref="EditorFolder"/>: generated for editors, never a workflow.</summary>
     public static bool IsEditorFile(string relative) => relative.StartsWith(EditorFolder + "/", StringComparison.Ordinal);

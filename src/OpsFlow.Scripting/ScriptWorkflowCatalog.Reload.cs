@@ -99,14 +99,14 @@ public sealed partial class ScriptWorkflowCatalog
     }
 
     /// <summary>
-    /// Workflow files, relative and sorted; files under a folder named "lib" are shared code, and files under
-    /// ".opsflow" are generated for editors: neither are workflows.
+    /// Workflow files, relative and sorted; files under a folder named "lib" are shared code, files under ".opsflow"
+    /// are generated for editors, and "*.tests.csx" files are tests (`opsflow test`): none of them are workflows.
     /// </summary>
     private string[] WorkflowFiles() =>
         Directory.Exists(Root)
             ? Directory.EnumerateFiles(Root, "*.csx", SearchOption.AllDirectories)
                 .Select(f => ScriptPaths.Relative(Root, f))
-                .Where(f => !f.Split('/').SkipLast(1).Contains("lib", StringComparer.OrdinalIgnoreCase) && !ScriptPaths.IsEditorFile(f))
+                .Where(f => !f.Split('/').SkipLast(1).Contains("lib", StringComparer.OrdinalIgnoreCase) && !ScriptPaths.IsEditorFile(f) && !ScriptPaths.IsTestFile(f))
                 .Order(StringComparer.Ordinal)
                 .ToArray()
             : [];

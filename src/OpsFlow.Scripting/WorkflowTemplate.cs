@@ -19,7 +19,8 @@ public static class WorkflowTemplate
         //   - the parameters: Param<string>, Param<int> or Param<bool>, checked before anything runs;
         //   - the step bodies: all work goes inside steps, because the top level also runs to describe the workflow;
         //   - the compensation: how to undo "prepare" when a later step fails (or delete it if there is nothing to undo).
-        // Then: opsflow validate, opsflow plan __NAME__ target=example, opsflow run __NAME__ target=example.
+        // Then: opsflow validate, opsflow test __NAME__ (tests/__NAME__.tests.csx), opsflow plan __NAME__ target=example,
+        // opsflow run __NAME__ target=example.
 
         Workflow("__NAME__", "TODO: what __NAME__ does");
 
@@ -41,6 +42,23 @@ public static class WorkflowTemplate
 
         """;
 
+    private const string TestTemplate = """
+        #load "../.opsflow/test-globals.csx"
+        // Tests of __NAME__.csx: `opsflow test __NAME__`. Each test runs on an OpsFlow of its own (a fresh database, a clock
+        // that moves only with t.Advance) where what steps reach outside is faked: t.Machine for programs and URLs,
+        // t.Nodes for nodes over SSH. docs/scripts.md, "Test a workflow", shows what a test can declare and check;
+        // deploy.tests.csx and fleet-deploy.tests.csx beside this file are fuller examples.
+
+        Test("__NAME__ prepares, then applies", async t =>
+        {
+            var run = await t.Start("__NAME__", "target=example");
+
+            run.ExpectStatus("Succeeded");
+            t.Equal("example", run.Output("prepare", "prepared"), "what prepare handed on");
+        });
+
+        """;
+
     public static bool IsValidName(string name) => WorkflowScript.IsValidName(name);
 
     /// <summary>The script for a workflow called <paramref name="name"/> (a valid name, see <see cref="IsValidName"/>).</summary>
@@ -52,5 +70,16 @@ public static class WorkflowTemplate
         }
 
         return Template.ReplaceLineEndings("\n").Replace(Placeholder, name, StringComparison.Ordinal);
+    }
+
+    /// <summary>The test file for the script <see cref="Text"/> writes: it passes as written under <c>opsflow test</c>.</summary>
+    public static string TestText(string name)
+    {
+        if (!IsValidName(name))
+        {
+            throw new ArgumentException($"'{name}' is not a workflow name: use {NameRule}.", nameof(name));
+        }
+
+        return TestTemplate.ReplaceLineEndings("\n").Replace(Placeholder, name, StringComparison.Ordinal);
     }
 }

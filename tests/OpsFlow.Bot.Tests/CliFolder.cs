@@ -74,7 +74,8 @@ public sealed partial class CliFolder : IDisposable, IAsyncLifetime
     /// <summary>As <see cref="RunAsync(string[])"/>, pressing Ctrl+C once the output shows <paramref name="interruptWhen"/>.</summary>
     public Task<(int ExitCode, string Output)> RunUntilAsync(string? interruptWhen, params string[] args) => RunAsync(HangGuard, interruptWhen, args);
 
-    private async Task<(int ExitCode, string Output)> RunAsync(TimeSpan guard, string? interruptWhen, params string[] args)
+    /// <summary>As <see cref="RunUntilAsync"/> with a guard of the caller's: for a verb that compiles scripts this folder's cache does not hold.</summary>
+    public async Task<(int ExitCode, string Output)> RunAsync(TimeSpan guard, string? interruptWhen, params string[] args)
     {
         var console = new TestConsole().Width(250);
         string[] configuration =

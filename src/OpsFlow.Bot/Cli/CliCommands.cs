@@ -21,10 +21,11 @@ internal static class CliCommands
     /// </summary>
     public static Command Create(CliSession session)
     {
-        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, test workflows, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
         root.Subcommands.Add(Validate(session));
         root.Subcommands.Add(New(session));
         root.Subcommands.Add(Editor(session));
+        root.Subcommands.Add(Test(session));
         root.Subcommands.Add(Run(session));
         root.Subcommands.Add(Plan(session));
         root.Subcommands.Add(Runs(session));
@@ -38,7 +39,7 @@ internal static class CliCommands
     /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
     public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "validate", "new", "editor", "run", "plan", "runs", "show", "package", "audit", "help",
+        "validate", "new", "editor", "test", "run", "plan", "runs", "show", "package", "audit", "help",
     };
 
     private static Command Validate(CliSession session)
@@ -55,6 +56,17 @@ internal static class CliCommands
         var command = new Command("new", "Start a workflow: writes <name>.csx from a template that validates as written (a parameter, two steps, a compensation), and the editor globals; never overwrites a file.") { name, workflows };
         command.SetAction((result, token) => session.RunWithConfigurationAsync(
             context => NewVerb.RunAsync(context, result.GetRequiredValue(name), result.GetValue(workflows)),
+            token));
+        return command;
+    }
+
+    private static Command Test(CliSession session)
+    {
+        var name = new Argument<string?>("name") { Description = "Only the tests of this workflow (<name>.tests.csx); all without it.", Arity = ArgumentArity.ZeroOrOne };
+        var workflows = WorkflowsOption();
+        var command = new Command("test", "Run the workflows' tests (tests/*.tests.csx): each on an OpsFlow of its own with a fake clock and fake programs, URLs and nodes; exit 1 when one fails.") { name, workflows };
+        command.SetAction((result, token) => session.RunWithConfigurationAsync(
+            context => TestVerb.RunAsync(context, result.GetValue(name), result.GetValue(workflows)),
             token));
         return command;
     }

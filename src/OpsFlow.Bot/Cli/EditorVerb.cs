@@ -32,6 +32,11 @@ internal static class EditorVerb
     public static void Report(IAnsiConsole console, EditorFiles files)
     {
         console.MarkupLineInterpolated($"wrote {Shown(files.Globals)} [grey](editor globals: generated, not committed)[/]");
+        if (files.TestGlobals is not null)
+        {
+            console.MarkupLineInterpolated($"wrote {Shown(files.TestGlobals)} [grey](the same for test files)[/]");
+        }
+
         console.MarkupLineInterpolated($"wrote {Shown(files.Readme)}");
         if (files.OmniSharpConfig is not null)
         {

@@ -5,7 +5,8 @@ namespace OpsFlow.Bot.Cli;
 
 /// <summary>
 /// `opsflow new &lt;name&gt; [--workflows folder]`: a new workflow script from <see cref="WorkflowTemplate"/>, which
-/// validates as written, and the editor globals with it. Never overwrites a file.
+/// validates as written, its test (<c>tests//// validates as written, and the editor globals with it. Never overwrites a file.lt;name/// validates as written, and the editor globals with it. Never overwrites a file.gt;.tests.csx</c>, which passes as written) and the editor globals. Never
+/// overwrites a file.
 /// </summary>
 internal static class NewVerb
 {
@@ -20,16 +21,8 @@ internal static class NewVerb
         }
 
         var folder = EditorVerb.Folder(context, workflows);
-        var file = Path.Combine(folder, name + ".csx");
         Directory.CreateDirectory(folder);
-        try
-        {
-            // CreateNew, not an exists-check then a write: a file that appears in between is not overwritten either.
-            await using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            await writer.WriteAsync(WorkflowTemplate.Text(name).AsMemory(), context.CancellationToken);
-        }
-        catch (IOException) when (File.Exists(file))
+        if (!await TryWriteNewAsync(Path.Combine(folder, name + ".csx"), WorkflowTemplate.Text(name), context.CancellationToken))
         {
             console.MarkupLineInterpolated($"[red]{CliFormat.ScriptPath(folder, name + ".csx")} exists already; nothing was written.[/]");
             console.WriteLine("Edit that file, or pick another name.");
@@ -37,13 +30,44 @@ internal static class NewVerb
         }
 
         console.MarkupLineInterpolated($"wrote {CliFormat.ScriptPath(folder, name + ".csx")}");
+        var test = WorkflowTestFiles.For(name);
+        Directory.CreateDirectory(Path.Combine(folder, WorkflowTestFiles.Folder));
+        if (await TryWriteNewAsync(Path.Combine(folder, test), WorkflowTemplate.TestText(name), context.CancellationToken))
+        {
+            console.MarkupLineInterpolated($"wrote {CliFormat.ScriptPath(folder, test)} [grey](its test)[/]");
+        }
+        else
+        {
+            console.MarkupLineInterpolated($"[yellow]{CliFormat.ScriptPath(folder, test)} exists already; kept as it is[/]");
+        }
+
         EditorVerb.Report(console, await EditorGlobals.WriteAsync(folder, context.CancellationToken));
         console.WriteLine();
         console.WriteLine("Next:");
         console.MarkupLineInterpolated($"  fill in the TODOs at the top of {CliFormat.ScriptPath(folder, name + ".csx")}");
         console.WriteLine("  opsflow validate");
+        console.MarkupLineInterpolated($"  opsflow test {name}");
         console.MarkupLineInterpolated($"  opsflow plan {name} target=example");
         console.MarkupLineInterpolated($"  opsflow run {name} target=example");
         return OpsFlowCommandLine.Success;
+    }
+
+    /// <summary>
+    /// Writes a file that must not exist: CreateNew, not an exists-check then a write, so a file that appears in
+    /// between is not overwritten either. False when it exists.
+    /// </summary>
+    private static async Task<bool> TryWriteNewAsync(string file, string text, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            await using var writer = new StreamWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+            await writer.WriteAsync(text.AsMemory(), cancellationToken);
+            return true;
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            return false;
+        }
     }
 }

@@ -31,6 +31,7 @@ public sealed class StepContext
         IsCompensation = info.IsCompensation;
         CancellationToken = info.CancellationToken;
         Clock = info.Clock;
+        Services = info.Services ?? NoServices.Instance;
         _secrets = info.Secrets;
         _earlierOutputs = earlierOutputs;
         _sink = sink;
@@ -58,6 +59,12 @@ public sealed class StepContext
     public CancellationToken CancellationToken { get; }
 
     public TimeProvider Clock { get; }
+
+    /// <summary>
+    /// What the workflow's definition lends its steps (<see cref="WorkflowDefinition.Services"/>): the script API's
+    /// helpers find the machine and the nodes here, so a test can put fakes in their place. Empty when none is lent.
+    /// </summary>
+    public IServiceProvider Services { get; }
 
     internal IReadOnlyDictionary<string, string> Outputs => _outputs;
 
@@ -223,6 +230,16 @@ internal sealed record StepContextInfo(
 {
     /// <summary>The step's items as its record holds them when the attempt starts.</summary>
     public IReadOnlyList<StepItem> Items { get; init; } = [];
+
+    /// <summary>The definition's <see cref="WorkflowDefinition.Services"/>.</summary>
+    public IServiceProvider? Services { get; init; }
+}
+
+internal sealed class NoServices : IServiceProvider
+{
+    public static NoServices Instance { get; } = new();
+
+    public object? GetService(Type serviceType) => null;
 }
 
 /// <summary>Where a context's log lines and progress go (the run's coordinator).</summary>

@@ -26,6 +26,12 @@ public sealed record WorkflowDefinition(WorkflowDescriptor Descriptor, IReadOnly
     /// <summary>Overrides the engine's default number of steps run at once.</summary>
     public int? MaxParallelism { get; init; }
 
+    /// <summary>
+    /// What the definition's author environment lends its steps (<see cref="StepContext.Services"/>): a script's
+    /// machine and nodes, or the fakes of <c>opsflow test</c>. The engine only passes it on; null lends nothing.
+    /// </summary>
+    public IServiceProvider? Services { get; init; }
+
     public StepDefinition? Find(string step) => Steps.FirstOrDefault(s => string.Equals(s.Name, step, StringComparison.Ordinal));
 }
 

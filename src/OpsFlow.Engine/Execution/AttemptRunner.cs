@@ -18,6 +18,7 @@ internal sealed class AttemptRunner(
     string runId,
     string workflow,
     ParameterValues parameters,
+    IServiceProvider? lent,
     RunTrace trace,
     StepLogSink sink,
     Func<RunMessage, bool> report,
@@ -70,7 +71,7 @@ internal sealed class AttemptRunner(
             ? new CancellationTokenSource(limit, services.Clock)
             : new CancellationTokenSource();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel.Token, timeout.Token);
-        var info = new StepContextInfo(runId, workflow, step.Name, step.Attempt, parameters, compensation, services.Clock, services.Secrets, linked.Token) { Items = step.Items };
+        var info = new StepContextInfo(runId, workflow, step.Name, step.Attempt, parameters, compensation, services.Clock, services.Secrets, linked.Token) { Items = step.Items, Services = lent };
         var context = new StepContext(info, outputs, sink);
         var started = services.Clock.GetTimestamp();
         StepOutcome outcome;

@@ -49,7 +49,7 @@ internal sealed class RunCoordinator : IDisposable
         _changes = new RunChanges(snapshot, holdsLock, services.Store, services.Clock, services.Logger);
         _effects = new RunEffects(run.Id, services);
         _sink = new StepLogSink(run.Id, services.Options, services.Masker, services.Clock, () => Post(new RunMessage.Flush()));
-        _attempts = new AttemptRunner(services, run.Id, run.Workflow, parameters, _trace, _sink, Post, _stopping.Token);
+        _attempts = new AttemptRunner(services, run.Id, run.Workflow, parameters, definition.Services, _trace, _sink, Post, _stopping.Token);
         var approvals = new ApprovalDecisions(services, definition, _scheduler, _changes, _effects);
         _flow = new RunFlow(services, definition, _scheduler, _changes, _effects, _attempts, approvals, _trace, _stopping.Token);
         var parameterChange = new ParameterChange(services, definition, _changes, _effects, _stopping.Token);
