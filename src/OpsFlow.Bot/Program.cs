@@ -12,7 +12,7 @@ using OpsFlow.Scheduling;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
 
-// `opsflow validate|new|editor|run|plan|runs|show|package|audit|help …`: a short-lived command line on the same database (see docs/cli.md).
+// `opsflow validate|new|editor|test|run|plan|runs|show|package|backup|restore|audit|help …`: a short-lived command line on the same database (see docs/cli.md).
 if (OpsFlowCommandLine.Handles(args))
 {
     return await OpsFlowCommandLine.RunAsync(args);
@@ -32,6 +32,8 @@ return await StartupFailure.RunAsync(async () =>
     builder.Services.AddOpsFlowBuiltInWorkflows();
     builder.Services.AddOpsFlowScripts(builder.Configuration);
     builder.Services.AddOpsFlowScriptWatcher();
+    // Backups of the database (SQLite or PostgreSQL), for the backup workflow; `opsflow restore` puts one back.
+    builder.Services.AddOpsFlowBackups(builder.Configuration);
     // Nodes (configuration, Ansible inventory) and SSH to them, for the scripts, /nodes and the API.
     builder.Services.AddOpsFlowNodes(builder.Configuration);
     // Quartz in the same database: timers, runs as recoverable jobs, schedules (its tables come with the migrations).

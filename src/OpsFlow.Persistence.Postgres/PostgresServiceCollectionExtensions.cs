@@ -31,6 +31,7 @@ public static class PostgresServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<PostgresOptions>().Configure(configure).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidator>());
+        services.TryAddSingleton<Backups.IDatabaseBackup, PostgresBackup>();
         return services
             .AddOpsFlowDatabase<PostgresProvider>(
                 sp => new OpsFlowDatabase(DatabaseKind.PostgreSql, Options(sp).ConnectionString, SharedByHosts: true),

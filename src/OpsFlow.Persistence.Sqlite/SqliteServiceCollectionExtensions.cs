@@ -33,6 +33,7 @@ public static class SqliteServiceCollectionExtensions
         // Microsoft.Data.Sqlite's calls block (it has no asynchronous I/O), so they run on threads of their own, not
         // the pool's; readers use pooled contexts, and the driver retries a busy database until the command timeout.
         services.TryAddSingleton<DatabaseThreads>(_ => new DatabaseThreads());
+        services.TryAddSingleton<Backups.IDatabaseBackup, SqliteBackup>();
         return services.AddOpsFlowDatabase<SqliteProvider>(
             sp => new OpsFlowDatabase(DatabaseKind.Sqlite, ConnectionString(sp), SharedByHosts: false),
             (sp, db) =>

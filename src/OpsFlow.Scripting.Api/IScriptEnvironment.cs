@@ -17,16 +17,21 @@ public interface IScriptEnvironment
 
     /// <summary>The machine steps run programs and send HTTP on: this one, unless a test lends a fake.</summary>
     IMachine Machine => LocalMachine.Instance;
+
+    /// <summary>The OpsFlow database's backups, when the host lends them (the server and the command line do).</summary>
+    IOpsFlowBackups? Backups => null;
 }
 
 /// <summary>Settings from a flat dictionary ("inspect:endpoints:0" = "http://…").</summary>
-public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory, IFleet? fleet = null, IMachine? machine = null) : IScriptEnvironment
+public sealed class ScriptEnvironment(IReadOnlyDictionary<string, string?> settings, string dataDirectory, IFleet? fleet = null, IMachine? machine = null, IOpsFlowBackups? backups = null) : IScriptEnvironment
 {
     public static ScriptEnvironment Empty(string dataDirectory) => new(new Dictionary<string, string?>(), dataDirectory);
 
     public IFleet Fleet { get; } = fleet ?? NoFleet.Instance;
 
     public IMachine Machine { get; } = machine ?? LocalMachine.Instance;
+
+    public IOpsFlowBackups? Backups { get; } = backups;
 
     public string DataDirectory { get; } = dataDirectory;
 

@@ -51,11 +51,12 @@ internal static class MachineLookup
         ctx.Services.GetService(typeof(IMachine)) as IMachine ?? LocalMachine.Instance;
 }
 
-/// <summary>What a script's definition lends its steps: the environment's machine and nodes.</summary>
+/// <summary>What a script's definition lends its steps: the environment's machine, nodes and database backups.</summary>
 internal sealed class ScriptServices(IScriptEnvironment environment) : IServiceProvider
 {
     public object? GetService(Type serviceType) =>
         serviceType == typeof(IMachine) ? environment.Machine
         : serviceType == typeof(IFleet) ? environment.Fleet
+        : serviceType == typeof(IOpsFlowBackups) ? environment.Backups
         : null;
 }

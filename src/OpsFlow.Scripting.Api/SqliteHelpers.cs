@@ -23,12 +23,14 @@ public static class SqliteHelpers
     /// <summary>
     /// Copies the database at <paramref name="source"/> to the new file <paramref name="target"/> with SQLite's
     /// online backup API: the copy is a consistent snapshot even while other connections write (a plain file copy
-    /// of a WAL database is not). The copy appears under its name only once complete. Returns its size in bytes.
-    /// The copy itself cannot be interrupted; cancellation is honoured before it starts. The copy is readable by the
-    /// service account only (0600).
+    /// of a WAL database is not). The copy appears under its name only once complete, and only if the step was not
+    /// cancelled or timed out meanwhile: it is copied a step of pages at a time, and a cancel between steps deletes
+    /// the partial file. Returns its size in bytes. The copy is readable by the service account only (0600). For the
+    /// OpsFlow database itself use <see cref="BackupHelpers.BackUpOpsFlow"/> (either database kind, verified, encrypted).
     /// </summary>
     public static async Task<long> BackupSqlite(this StepContext ctx, string source, string target)
     {
+        ArgumentNullException.ThrowIfNull(ctx);
         if (!File.Exists(source))
         {
             throw new FileNotFoundException($"There is no SQLite database at {Path.GetFullPath(source)}.", source);
@@ -42,21 +44,50 @@ public static class SqliteHelpers
         var partial = target + ".partial";
         PrepareOwnerOnly(Path.GetDirectoryName(Path.GetFullPath(target))!, partial);
         ctx.Log($"backing up {source} to {target}");
-        await Task.Run(
-            () =>
-            {
-                using var from = Open(source, SqliteOpenMode.ReadOnly);
-                using var to = Open(partial, SqliteOpenMode.ReadWriteCreate);
-                from.BackupDatabase(to);
+        try
+        {
+            await Task.Run(() => Copy(source, partial, ctx.CancellationToken), ctx.CancellationToken);
+            ctx.CancellationToken.ThrowIfCancellationRequested();
+            File.Move(partial, target);
+        }
+        finally
+        {
+            File.Delete(partial);
+        }
 
-                // The copy inherits WAL mode from a live database; a backup should be one self-contained file.
-                Execute(to, "PRAGMA journal_mode=DELETE");
-            },
-            ctx.CancellationToken);
-        File.Move(partial, target);
         var size = new FileInfo(target).Length;
         ctx.Log($"backup written: {size} bytes");
         return size;
+    }
+
+    private static void Copy(string source, string partial, CancellationToken cancellationToken)
+    {
+        using var from = Open(source, SqliteOpenMode.ReadOnly);
+        using var to = Open(partial, SqliteOpenMode.ReadWriteCreate);
+        var backup = SQLitePCL.raw.sqlite3_backup_init(to.Handle, "main", from.Handle, "main")
+            ?? throw new IOException($"SQLite could not start a backup of {source}.");
+        try
+        {
+            int result;
+            do
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                result = SQLitePCL.raw.sqlite3_backup_step(backup, 1024);
+            }
+            while (result is SQLitePCL.raw.SQLITE_OK or SQLitePCL.raw.SQLITE_BUSY or SQLitePCL.raw.SQLITE_LOCKED);
+
+            if (result != SQLitePCL.raw.SQLITE_DONE)
+            {
+                throw new IOException($"SQLite's backup of {source} failed: {SQLitePCL.raw.sqlite3_errstr(result).utf8_to_string()}");
+            }
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_backup_finish(backup);
+        }
+
+        // The copy inherits WAL mode from a live database; a backup should be one self-contained file.
+        Execute(to, "PRAGMA journal_mode=DELETE");
     }
 
     /// <summary>
@@ -66,14 +97,15 @@ public static class SqliteHelpers
     /// </summary>
     private static void PrepareOwnerOnly(string folder, string partial)
     {
-        File.Delete(partial);
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(folder);
+            File.Delete(partial);
             return;
         }
 
         Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.Delete(partial);
         using (File.Create(partial))
         {
         }

@@ -60,8 +60,8 @@ public static class ScriptingServiceCollectionExtensions
             Directory.CreateDirectory(options.DataPath);
             var settings = configuration.GetSection(WorkflowSettingsSection).AsEnumerable(makePathsRelative: true)
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.OrdinalIgnoreCase);
-            // Nodes and SSH when the host has them (AddOpsFlowFleet); none otherwise.
-            return new ScriptEnvironment(settings, options.DataPath, sp.GetService<IFleet>());
+            // Nodes and SSH when the host has them (AddOpsFlowFleet), the database's backups when it has those; none otherwise.
+            return new ScriptEnvironment(settings, options.DataPath, sp.GetService<IFleet>(), backups: sp.GetService<IOpsFlowBackups>());
         });
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ScriptTelemetry>();

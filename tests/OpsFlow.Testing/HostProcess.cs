@@ -94,6 +94,7 @@ public sealed class HostProcess : IDisposable
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var watch = Stopwatch.StartNew();
+        var last = "no answer yet";
         while (watch.Elapsed < within)
         {
             if (_process.HasExited)
@@ -108,16 +109,25 @@ public sealed class HostProcess : IDisposable
                 {
                     return;
                 }
+
+                last = $"/readyz answered {(int)answer.StatusCode}";
             }
-            catch (HttpRequestException)
+            catch (HttpRequestException ex)
             {
                 // Not listening yet.
+                last = ex.Message;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // One probe that got no answer in time: a host starting on a busy machine (JIT, the database's first
+                // use, recovery) can take that long for its first request. The deadline that matters is `within`.
+                last = $"a probe got no answer within {http.Timeout.TotalSeconds:0} s";
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(100), TimeProvider.System, cancellationToken);
         }
 
-        throw new TimeoutException($"Host {Name} was not ready within {within}.");
+        throw new TimeoutException($"Host {Name} was not ready within {within}; last: {last}.");
     }
 
     /// <summary>

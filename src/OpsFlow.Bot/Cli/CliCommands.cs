@@ -21,7 +21,7 @@ internal static class CliCommands
     /// </summary>
     public static Command Create(CliSession session)
     {
-        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, test workflows, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, test workflows, back up and restore the database, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
         root.Subcommands.Add(Validate(session));
         root.Subcommands.Add(New(session));
         root.Subcommands.Add(Editor(session));
@@ -31,6 +31,8 @@ internal static class CliCommands
         root.Subcommands.Add(Runs(session));
         root.Subcommands.Add(Show(session));
         root.Subcommands.Add(Package(session));
+        root.Subcommands.Add(Backup(session));
+        root.Subcommands.Add(Restore(session));
         root.Subcommands.Add(Audit(session));
         CliHelp.Install(root);
         return root;
@@ -39,7 +41,7 @@ internal static class CliCommands
     /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
     public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "validate", "new", "editor", "test", "run", "plan", "runs", "show", "package", "audit", "help",
+        "validate", "new", "editor", "test", "run", "plan", "runs", "show", "package", "backup", "restore", "audit", "help",
     };
 
     private static Command Validate(CliSession session)
@@ -170,6 +172,24 @@ internal static class CliCommands
         var command = new Command("package", "The Teams app package (zip) for OpsFlow:Teams:AppId and OpsFlow:Teams:PublicUrl; needs no database.") { output, manifest };
         command.SetAction((result, token) => session.RunWithConfigurationAsync(
             context => PackageVerb.RunAsync(context, result.GetRequiredValue(output), result.GetRequiredValue(manifest)),
+            token));
+        return command;
+    }
+
+    private static Command Backup(CliSession session)
+    {
+        var command = new Command("backup", "Back up the OpsFlow database (SQLite or PostgreSQL) as OpsFlow:Backup says: verified, encrypted and copied when configured, then the oldest beyond Keep pruned.");
+        command.SetAction((_, token) => session.RunWithConfigurationAsync(BackupVerbs.BackUpAsync, token));
+        return command;
+    }
+
+    private static Command Restore(CliSession session)
+    {
+        var file = new Argument<string>("file") { Description = "A backup file, with its manifest (<file>.json) beside it." };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask: replace the database's contents." };
+        var command = new Command("restore", "Replace the database's contents with a backup, with every host stopped; checked against the backup's manifest afterwards and recorded in the audit log.") { file, yes };
+        command.SetAction((result, token) => session.RunWithConfigurationAsync(
+            context => BackupVerbs.RestoreAsync(context, result.GetRequiredValue(file), result.GetValue(yes), session.Interactive),
             token));
         return command;
     }

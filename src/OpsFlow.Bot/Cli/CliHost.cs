@@ -41,6 +41,7 @@ internal sealed class CliHost : IAsyncDisposable
         builder.Services.AddOpsFlowEngine(builder.Configuration);
         builder.Services.AddOpsFlowBuiltInWorkflows();
         builder.Services.AddOpsFlowScripts(builder.Configuration);
+        builder.Services.AddOpsFlowBackups(builder.Configuration);
         builder.Services.AddOpsFlowNodes(builder.Configuration);
         builder.Services.AddOpsFlowAccess(builder.Configuration);
         builder.Services.AddSingleton<RunWatcher>();

@@ -10,6 +10,9 @@ internal sealed class CliSession(IAnsiConsole console, bool interactive, IReadOn
 {
     public IAnsiConsole Console => console;
 
+    /// <summary>True when a person is at the console and can answer a question.</summary>
+    public bool Interactive => interactive;
+
     /// <summary>A verb on the server's services: database migrated, scripts loaded.</summary>
     public async Task<int> RunAsync(string verb, Func<CliContext, Task<int>> body, CancellationToken cancellationToken)
     {
