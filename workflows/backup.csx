@@ -13,6 +13,9 @@ var keep = Param<int>("keep", "how many backups to keep, the new one included", 
 // keep=1 deletes every older backup: only an admin may ask for that, from chat, the API, the dashboard, the CLI or a schedule.
 StartableBy("role:admin", when: "keep<2");
 
+// By hand (copy, check, prune): about ten minutes. The reports count it per success.
+ManualMinutes(10);
+
 var backup = Step("backup", async ctx =>
 {
     var made = await ctx.BackUpOpsFlow();

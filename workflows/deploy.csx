@@ -22,6 +22,9 @@ var drill = Param<bool>("drill", "practise a rollback: the new release fails its
 // Two runs switching the same link and pid file at once would leave either app half-deployed.
 Lock($"{app}/{env}");
 
+// By hand (publish, copy, switch the link, restart, check): about half an hour. The reports count it per success.
+ManualMinutes(30);
+
 // Settings describe this machine, not the request; tests shorten the health check through them.
 var source = Path.GetFullPath(Setting("deploy:source") ?? Path.Combine("workflows", "apps", "hello"));
 var port = Setting<int>("deploy:port", 5090);

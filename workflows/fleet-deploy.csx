@@ -28,6 +28,9 @@ var drill = Param<string>("drill", "practise a rollback: this node's new release
 // Two rollouts of one app to one environment at once would switch the same links under each other.
 Lock($"fleet/{app}/{env}");
 
+// By hand, node after node: about an hour for a handful of nodes. The reports count it per success.
+ManualMinutes(60);
+
 var source = Path.GetFullPath(Setting("fleet-deploy:source") ?? Path.Combine("workflows", "apps", "hello"));
 var healthAttempts = Setting<int>("fleet-deploy:health-attempts", 20);
 var healthInterval = TimeSpan.FromMilliseconds(Setting<int>("fleet-deploy:health-interval-ms", 1000));

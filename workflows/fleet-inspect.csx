@@ -8,6 +8,9 @@
 
 Workflow("fleet-inspect", "Check disk, memory and load of every node with a tag, over SSH");
 
+// By hand, logging in to each node: about twenty minutes for a handful. The reports count it per success.
+ManualMinutes(20);
+
 var tag = Param<string>("tag", "the nodes to check: those with this tag", pattern: "^[A-Za-z0-9_.-]+$", example: "web");
 var diskWarnPercent = Param<int>("disk-warn-percent", "warn when a disk is fuller than this (percent)", defaultValue: 90);
 var diskCriticalPercent = Param<int>("disk-critical-percent", "critical when a disk is fuller than this (percent)", defaultValue: 98);

@@ -54,7 +54,7 @@ internal sealed class EmailChannel(EmailChannelOptions options, ISecretSource se
 
         message.Subject = $"[OpsFlow {delivery.Level.ToString().ToLowerInvariant()}] {delivery.Subject}";
         message.Headers.Add("X-OpsFlow-Notice", delivery.Key);
-        message.Body = new TextPart("plain") { Text = $"{delivery.Text}\n\nRun: {delivery.RunId}\nLevel: {delivery.Level}\n" };
+        message.Body = new TextPart("plain") { Text = delivery.RunId.Length == 0 ? $"{delivery.Text}\n" : $"{delivery.Text}\n\nRun: {delivery.RunId}\nLevel: {delivery.Level}\n" };
 
         using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         var security = options.Security.ToLowerInvariant() switch

@@ -24,12 +24,42 @@ public sealed class NotificationOptions
     /// <summary>How often each channel looks for due deliveries when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Every channel some route names, once, in the order first named.</summary>
-    public IReadOnlyList<string> Channels => [.. Routes.SelectMany(r => r.To).Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+    /// <summary>The weekly digest and the monthly report, posted by schedule (<see cref="ReportOptions"/>).</summary>
+    public ReportOptions Reports { get; set; } = new();
+
+    /// <summary>Every channel some route or the reports name, once, in the order first named.</summary>
+    public IReadOnlyList<string> Channels => [.. Routes.SelectMany(r => r.To).Concat(ReportChannels).Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+
+    /// <summary>Where the reports go: <see cref="ReportOptions.To"/>, and every channel info notices are routed to.</summary>
+    public IReadOnlyList<string> ReportChannels =>
+        Reports.Weekly || Reports.Monthly
+            ? [.. Reports.To.Concat(ChannelsFor(NoticeLevel.Info)).Select(c => c.Trim()).Where(c => c.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase)]
+            : [];
 
     /// <summary>The channels a notice of <paramref name="level"/> goes to.</summary>
     public IReadOnlyList<string> ChannelsFor(NoticeLevel level) =>
         [.. Routes.Where(r => r.Levels.Contains(level)).SelectMany(r => r.To).Select(c => c.Trim()).Distinct(StringComparer.OrdinalIgnoreCase)];
+}
+
+/// <summary>
+/// OpsFlow:Notifications:Reports: the weekly digest (Mondays, for the week that ended) and the monthly report (on the
+/// 1st, for the month that ended), at <see cref="At"/> in <see cref="TimeZone"/>, to <see cref="To"/> (by default the
+/// Teams default conversation) and every channel info notices are routed to.
+/// </summary>
+public sealed class ReportOptions
+{
+    public bool Weekly { get; set; } = true;
+
+    public bool Monthly { get; set; } = true;
+
+    /// <summary>The time of day the reports go out. Default 08:00.</summary>
+    public TimeSpan At { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>An IANA or Windows time zone id for <see cref="At"/> and the day. Default UTC.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Channels (teams:&lt;conversation&gt;, email:&lt;name&gt;, webhook:&lt;name&gt;); empty means the Teams default conversation, when there is one.</summary>
+    public List<string> To { get; set; } = [];
 }
 
 /// <summary>A route: notices of these levels go to these channels.</summary>

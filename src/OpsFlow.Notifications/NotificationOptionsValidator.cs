@@ -32,6 +32,24 @@ internal sealed class NotificationOptionsValidator(ISecretSource secrets) : IVal
             }
         }
 
+        foreach (var channel in options.Reports.To)
+        {
+            if (Problem(channel.Trim(), options) is { } problem)
+            {
+                problems.Add($"{NotificationOptions.Section}:Reports:To names '{channel}': {problem}");
+            }
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(options.Reports.TimeZone, out _))
+        {
+            problems.Add($"{NotificationOptions.Section}:Reports:TimeZone '{options.Reports.TimeZone}' is not a time zone this machine knows (e.g. Europe/Berlin, UTC).");
+        }
+
+        if (options.Reports.At < TimeSpan.Zero || options.Reports.At >= TimeSpan.FromDays(1))
+        {
+            problems.Add($"{NotificationOptions.Section}:Reports:At must be a time of day (e.g. 08:00), not {options.Reports.At}.");
+        }
+
         foreach (var (key, email) in options.Email)
         {
             problems.AddRange(Email(key, email));

@@ -84,6 +84,12 @@ public sealed partial class WorkflowScript
     /// <summary>At most this many steps of a run execute at once.</summary>
     public void MaxParallelism(int steps) => Builder.MaxParallelism(steps);
 
+    /// <summary>
+    /// How many minutes this work takes a person by hand (1 to a week's worth): the weekly digest and the monthly report
+    /// count it per succeeded run as manual work saved.
+    /// </summary>
+    public void ManualMinutes(int minutes) => Builder.ManualMinutes(minutes);
+
     /// <summary>A setting from the "OpsFlow:WorkflowSettings" section of configuration, or <paramref name="fallback"/>.</summary>
     public string? Setting(string key, string? fallback = null) => _environment.Setting(key) ?? fallback;
 

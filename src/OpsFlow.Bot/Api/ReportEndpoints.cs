@@ -43,7 +43,7 @@ internal static class ReportEndpoints
     private static async Task<IResult> WorkflowsAsync(string? from, string? to, IRunReports reports, TimeProvider clock, CancellationToken cancellationToken) =>
         Range(from, to, clock, out var range) ?? Results.Ok(await reports.GetWorkflowsAsync(range, cancellationToken));
 
-    private static async Task<IResult> MonthlyAsync(string? month, IRunReports store, TimeProvider clock, CancellationToken cancellationToken)
+    private static async Task<IResult> MonthlyAsync(string? month, IRunReports store, IWorkflowCatalog catalog, TimeProvider clock, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
         var (year, number) = (now.Year, now.Month);
@@ -57,7 +57,7 @@ internal static class ReportEndpoints
             (year, number) = (parsed.Year, parsed.Month);
         }
 
-        return Results.Ok(await MonthlyReport.BuildAsync(store, year, number, cancellationToken));
+        return Results.Ok(await MonthlyReport.BuildAsync(store, year, number, workflow => catalog.Find(workflow)?.ManualMinutes, cancellationToken));
     }
 
     /// <summary>from and to are optional: to defaults to now, from to 30 days before to. A problem when either is bad.</summary>

@@ -15,6 +15,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     private LockMode _lockMode;
     private bool _allowSelfApproval;
     private int? _maxParallelism;
+    private int? _manualMinutes;
     private readonly List<ScheduleSpec> _schedules = [];
     private readonly List<StartRule> _startRules = [];
 
@@ -37,6 +38,15 @@ public sealed class WorkflowBuilder(string name, string description = "")
     public WorkflowBuilder AllowSelfApproval(bool allow = true)
     {
         _allowSelfApproval = allow;
+        return this;
+    }
+
+    /// <summary>How many minutes the work takes a person by hand (the seed's manual-time estimate): reports multiply it by the succeeded runs.</summary>
+    public WorkflowBuilder ManualMinutes(int minutes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(minutes, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(minutes, 7 * 24 * 60);
+        _manualMinutes = minutes;
         return this;
     }
 
@@ -94,7 +104,7 @@ public sealed class WorkflowBuilder(string name, string description = "")
     /// <summary>Builds and validates; throws <see cref="WorkflowDefinitionException"/> listing every problem.</summary>
     public WorkflowDefinition Build(string? version = null)
     {
-        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version, Schedules = _schedules.ToArray(), StartRules = _startRules.ToArray() };
+        var descriptor = new WorkflowDescriptor(Name, description, _parameters.ToArray()) { Version = version, Schedules = _schedules.ToArray(), StartRules = _startRules.ToArray(), ManualMinutes = _manualMinutes };
         var definition = new WorkflowDefinition(descriptor, _steps.Select(s => s.Definition).ToArray())
         {
             LockKey = _lockKey,

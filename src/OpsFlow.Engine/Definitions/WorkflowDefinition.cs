@@ -11,6 +11,9 @@ public sealed record WorkflowDescriptor(string Name, string Description, IReadOn
 
     /// <summary>Who may start it, beyond the operator role (see <see cref="Model.StartRights"/>); none means any operator.</summary>
     public IReadOnlyList<StartRule> StartRules { get; init; } = [];
+
+    /// <summary>How many minutes the work takes a person by hand; reports count it per succeeded run as time saved. Null when not declared.</summary>
+    public int? ManualMinutes { get; init; }
 }
 
 /// <summary>A workflow's step graph for one run, validated (see <see cref="DefinitionValidator"/>).</summary>

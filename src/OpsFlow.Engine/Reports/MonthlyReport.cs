@@ -1,6 +1,4 @@
 using System.Globalization;
-using OpsFlow.Engine.Model;
-using System.Text;
 using OpsFlow.Engine.Ports;
 
 namespace OpsFlow.Engine.Reports;
@@ -20,58 +18,21 @@ public sealed record MonthlyReport(string Month, RunSummary Summary, IReadOnlyLi
         return new ReportRange(start, start.AddMonths(1));
     }
 
-    public static async Task<MonthlyReport> BuildAsync(IRunReports reports, int year, int month, CancellationToken cancellationToken = default)
+    /// <param name="manualMinutes">A workflow's declared manual minutes (the catalog's), for the time saved; none counted without it.</param>
+    public static async Task<MonthlyReport> BuildAsync(IRunReports reports, int year, int month, Func<string, int?>? manualMinutes = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(reports);
         var range = Range(year, month);
         var summary = await reports.GetSummaryAsync(range, cancellationToken);
-        IReadOnlyList<WorkflowUsage> workflows = (await reports.GetWorkflowsAsync(range, cancellationToken)).Take(TopCount).ToArray();
+        var all = await reports.GetWorkflowsAsync(range, cancellationToken);
+        IReadOnlyList<WorkflowUsage> workflows = all.Take(TopCount).ToArray();
         var failures = await reports.GetFailuresAsync(range, TopCount, cancellationToken);
+        var manual = manualMinutes is null ? ManualWork.None : ManualWork.Of(all, manualMinutes);
         var name = range.From.ToString("yyyy-MM", CultureInfo.InvariantCulture);
-        return new MonthlyReport(name, summary, workflows, failures, Write(range.From, summary, workflows, failures));
+        var title = $"OpsFlow monthly report: {range.From.ToString("MMMM yyyy", CultureInfo.InvariantCulture)}";
+        return new MonthlyReport(name, summary, workflows, failures, ReportWriter.Write(title, "month", summary, workflows, failures, manual)) { ManualWork = manual };
     }
 
-    private static string Write(DateTimeOffset month, RunSummary summary, IReadOnlyList<WorkflowUsage> workflows, IReadOnlyList<FailureCause> failures)
-    {
-        var culture = CultureInfo.InvariantCulture;
-        var text = new StringBuilder();
-        text.Append(culture, $"OpsFlow monthly report: {month.ToString("MMMM yyyy", culture)}\n\n");
-        text.Append("Totals\n");
-        if (summary.Runs == 0)
-        {
-            text.Append("  No runs this month.\n");
-        }
-        else
-        {
-            text.Append(culture, $"  Runs: {summary.Runs:N0} ({summary.Succeeded:N0} succeeded, {summary.Failed:N0} failed, {summary.RolledBack:N0} rolled back, {summary.Cancelled:N0} cancelled)\n");
-            text.Append(culture, $"  Success rate: {ReportText.Percent(summary.SuccessRate)}\n");
-            text.Append(culture, $"  Average duration: {DurationText.OfMilliseconds(summary.AverageDurationMs)}\n");
-        }
-
-        text.Append("\nMost used workflows\n");
-        if (workflows.Count == 0)
-        {
-            text.Append("  None.\n");
-        }
-
-        for (var i = 0; i < workflows.Count; i++)
-        {
-            var w = workflows[i];
-            text.Append(culture, $"  {i + 1}. {w.Workflow}: {w.Runs:N0} {(w.Runs == 1 ? "run" : "runs")}, {ReportText.Percent(w.SuccessRate)} succeeded\n");
-        }
-
-        text.Append("\nNeeds attention\n");
-        if (failures.Count == 0)
-        {
-            text.Append("  Nothing failed this month.\n");
-        }
-
-        for (var i = 0; i < failures.Count; i++)
-        {
-            var f = failures[i];
-            var error = f.Error.Length == 0 ? "no error text" : $"\"{f.Error}\"";
-            text.Append(culture, $"  {i + 1}. {f.Workflow} / {f.Step}: {error}, {f.Count:N0} {(f.Count == 1 ? "time" : "times")} (last {f.LastAt.ToString("yyyy-MM-dd HH:mm", culture)} UTC, run {f.LastRunId})\n");
-        }
-
-        return text.ToString();
-    }
+    /// <summary>The manual work the month's succeeded runs saved (empty when the report was built without the catalog).</summary>
+    public ManualWork ManualWork { get; init; } = ManualWork.None;
 }

@@ -8,7 +8,7 @@ namespace OpsFlow.Teams.Commands;
 /// /report [week|month [YYYY-MM]]: the last seven days, or a calendar month (UTC; the current one unless named) with the
 /// monthly report text, the same figures the dashboard shows.
 /// </summary>
-internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, ChatReplies replies) : IChatCommand
+internal sealed class ReportCommand(IRunReports reports, IWorkflowCatalog catalog, TimeProvider clock, ChatReplies replies) : IChatCommand
 {
     public const int TopCount = 5;
 
@@ -49,7 +49,7 @@ internal sealed class ReportCommand(IRunReports reports, TimeProvider clock, Cha
         }
         else
         {
-            var report = await MonthlyReport.BuildAsync(reports, year, month, cancellationToken);
+            var report = await MonthlyReport.BuildAsync(reports, year, month, workflow => catalog.Find(workflow)?.ManualMinutes, cancellationToken);
             var range = MonthlyReport.Range(year, month);
             data = new ReportData(report.Month, range, report.Summary, await SlowestAsync(range, cancellationToken), report.Attention, report.TopWorkflows, report.Text);
         }
