@@ -27,6 +27,13 @@ public sealed class FleetOptions
 
     /// <summary>Commands at once on one node's connection (OpenSSH's MaxSessions is 10 by default).</summary>
     public int MaxSessionsPerNode { get; set; } = 8;
+
+    /// <summary>
+    /// The key exchange algorithms offered, most preferred first; empty (the default) offers SSH.NET's list, which puts
+    /// the post-quantum hybrids (mlkem768x25519-sha256, sntrup761x25519-sha512) first. docs/fleet.md, "Benchmark", says
+    /// what each costs a connection here.
+    /// </summary>
+    public List<string> KeyExchange { get; set; } = [];
 }
 
 /// <summary>One node in configuration.</summary>

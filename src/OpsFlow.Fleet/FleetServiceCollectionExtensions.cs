@@ -40,6 +40,13 @@ internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
             problems.Add($"{FleetOptions.Section}:ConnectTimeout is {options.ConnectTimeout}; use a positive duration (default 00:00:10).");
         }
 
+        var known = SshFleet.KnownKeyExchanges();
+        var unknown = options.KeyExchange.Where(k => !known.Contains(k, StringComparer.Ordinal)).ToArray();
+        if (unknown.Length > 0)
+        {
+            problems.Add($"{FleetOptions.Section}:KeyExchange names {string.Join(", ", unknown)}, which SSH.NET does not offer; it offers: {string.Join(", ", known)}.");
+        }
+
         foreach (var (node, settings) in options.Nodes)
         {
             if (settings.Port is < 1 or > 65535)

@@ -61,6 +61,29 @@ public sealed class SshFleet(NodeInventory inventory, FleetOptions options, ISec
                 + "or name another secret in the node's KeySecret (configuration) or opsflow_key_secret (inventory).");
         }
 
-        return new ConnectionInfo(node.Host, node.Port, node.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        var info = new ConnectionInfo(node.Host, node.Port, node.User, [.. methods]) { Timeout = options.ConnectTimeout };
+        Prefer(info.KeyExchangeAlgorithms, options.KeyExchange);
+        return info;
     }
+
+    /// <summary>Keeps only the <paramref name="preferred"/> algorithms, in that order (the client's order is its preference).</summary>
+    internal static void Prefer<T>(IDictionary<string, T> offered, IReadOnlyList<string> preferred)
+    {
+        if (preferred.Count == 0)
+        {
+            return;
+        }
+
+        var known = offered.ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
+        // Emptied first: a dictionary re-filled from empty enumerates in the order of the adds.
+        offered.Clear();
+        foreach (var name in preferred.Where(known.ContainsKey))
+        {
+            offered[name] = known[name];
+        }
+    }
+
+    /// <summary>The key exchange algorithms this build of SSH.NET can offer, in its own order of preference.</summary>
+    internal static IReadOnlyList<string> KnownKeyExchanges() =>
+        [.. new ConnectionInfo("localhost", "nobody", new NoneAuthenticationMethod("nobody")).KeyExchangeAlgorithms.Keys];
 }

@@ -112,4 +112,20 @@ public sealed class SshFleetTests
                 return false;
             }
         });
+
+    [Fact]
+    public async Task ANodeReachedWithClassicX25519Only_RunsCommandsAsWithTheDefault()
+    {
+        await using var rig = await FleetRig.StartAsync("web-1");
+        var options = new FleetOptions { KnownHostsPath = rig.Sshd.KnownHostsPath, KeyExchange = ["curve25519-sha256"] };
+        FleetRig.Add(options, rig.Sshd["web-1"]);
+        var inventory = new NodeInventory(options, Microsoft.Extensions.Logging.Abstractions.NullLogger<NodeInventory>.Instance);
+        using var fleet = new SshFleet(inventory, options, new FleetRig.KeySecrets(rig.Sshd.ClientKey));
+        var output = new List<string>();
+
+        var code = await fleet.RunAsync(inventory.Find("web-1")!, ["echo", "over x25519"], output.Add, _ => { }, CancellationToken.None);
+
+        Assert.Equal(0, code);
+        Assert.Equal(["over x25519"], output);
+    }
 }

@@ -25,13 +25,15 @@ internal sealed class ScriptTestHost : IWorkflowTestHost
     internal static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
     private readonly IHost _host;
+    private readonly string _connectionString;
     private readonly FakeTimeProvider _clock;
     private readonly WorkflowEngine _engine;
     private readonly IRunStore _store;
     private readonly List<string> _runs = [];
 
-    private ScriptTestHost(IHost host, FakeTimeProvider clock)
+    private ScriptTestHost(IHost host, FakeTimeProvider clock, string connectionString)
     {
+        _connectionString = connectionString;
         _host = host;
         _clock = clock;
         _engine = host.Services.GetRequiredService<WorkflowEngine>();
@@ -44,9 +46,10 @@ internal sealed class ScriptTestHost : IWorkflowTestHost
     public static async Task<ScriptTestHost> StartAsync(TestWorld world, string workflowsFolder, string cacheFolder, DateTimeOffset startsAt, CancellationToken cancellationToken)
     {
         var folder = Path.GetDirectoryName(world.DataDirectory)!;
+        var connectionString = $"Data Source={Path.Combine(folder, "opsflow.db")}";
         var settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
-            ["ConnectionStrings:OpsFlow"] = $"Data Source={Path.Combine(folder, "opsflow.db")}",
+            ["ConnectionStrings:OpsFlow"] = connectionString,
             [ScriptingServiceCollectionExtensions.WorkflowsPathKey] = workflowsFolder,
             [$"{ScriptingServiceCollectionExtensions.Section}:CachePath"] = cacheFolder,
             [$"{ScriptingServiceCollectionExtensions.Section}:DataPath"] = world.DataDirectory,
@@ -79,7 +82,7 @@ internal sealed class ScriptTestHost : IWorkflowTestHost
                 await step.RunAsync(cancellationToken);
             }
 
-            return new ScriptTestHost(host, clock);
+            return new ScriptTestHost(host, clock, connectionString);
         }
         catch
         {
@@ -156,7 +159,13 @@ internal sealed class ScriptTestHost : IWorkflowTestHost
     public async Task<IReadOnlyList<string>> LogAsync(string runId, string step, CancellationToken cancellationToken) =>
         [.. (await _store.GetStepLogAsync(runId, step, cancellationToken)).Select(l => l.Text)];
 
-    public async ValueTask DisposeAsync() => await DisposeHostAsync(_host);
+    public async ValueTask DisposeAsync()
+    {
+        await DisposeHostAsync(_host);
+        // Each test's database is a file of its own: its pooled connections would stay open until the process ends.
+        using var pooled = new Microsoft.Data.Sqlite.SqliteConnection(_connectionString);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearPool(pooled);
+    }
 
     /// <summary>
     /// Waits until the engine has handled everything the last action caused and no step of the run executes: what
