@@ -260,6 +260,17 @@ public sealed class PostgresBackupDrillTests : BackupDrillContract
     {
         await host.DisposeAsync();
         NpgsqlConnection.ClearAllPools();
+        // A closed connection's server process ends a moment after the client lets go: the host has stopped once the
+        // server no longer lists its sessions, which is what a restore checks.
+        await Wait.UntilAsync(async () => await OtherSessionsAsync() == 0, "the stopped host's sessions to end on the server");
+    }
+
+    private async Task<long> OtherSessionsAsync()
+    {
+        await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()", connection);
+        return (long)(await count.ExecuteScalarAsync())!;
     }
 
     protected override async Task MakeItBigAsync(ServiceProvider host)
