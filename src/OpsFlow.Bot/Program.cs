@@ -12,7 +12,7 @@ using OpsFlow.Scheduling;
 using OpsFlow.Teams;
 using OpsFlow.Teams.Inbound;
 
-// `opsflow validate|new|editor|test|run|plan|runs|show|package|backup|restore|audit|help …`: a short-lived command line on the same database (see docs/cli.md).
+// `opsflow validate|new|editor|test|run|plan|runs|show|package|backup|restore|archive|audit|help …`: a short-lived command line on the same database (see docs/cli.md).
 if (OpsFlowCommandLine.Handles(args))
 {
     return await OpsFlowCommandLine.RunAsync(args);

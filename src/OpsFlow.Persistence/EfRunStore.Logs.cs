@@ -12,17 +12,30 @@ internal sealed partial class EfRunStore
     /// </summary>
     internal const int TrimBatchSize = 5_000;
 
-    public Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default) =>
-        reads.RunAsync(async db =>
+    public async Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default)
+    {
+        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
+        {
+            var logs = (await archived.GetAsync(file, runId, cancellationToken)).Logs;
+            return Page(logs.Where(l => l.Step == step && l.Id > after).OrderBy(l => l.Id).Take(take + 1).ToList(), after, take);
+        }
+
+        return await reads.RunAsync(async db =>
         {
             var rows = await db.StepLogs.AsNoTracking()
                 .Where(l => l.RunId == runId && l.Step == step && l.Id > after)
                 .OrderBy(l => l.Id)
                 .Take(take + 1)
                 .ToListAsync(cancellationToken);
-            var lines = rows.Take(take).ToArray();
-            return new StepLogPage(lines.Select(Mapping.ToRecord).ToArray(), lines.Length == 0 ? after : lines[^1].Id, rows.Count > take);
+            return Page(rows, after, take);
         }, cancellationToken);
+    }
+
+    private static StepLogPage Page(List<StepLogRow> rows, long after, int take)
+    {
+        var lines = rows.Take(take).ToArray();
+        return new StepLogPage(lines.Select(Mapping.ToRecord).ToArray(), lines.Length == 0 ? after : lines[^1].Id, rows.Count > take);
+    }
 
     public async Task<int> TrimStepLogsAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {

@@ -1,11 +1,15 @@
 using Microsoft.EntityFrameworkCore;
 using OpsFlow.Engine.Model;
 using OpsFlow.Engine.Ports;
+using OpsFlow.Persistence.Archive;
 
 namespace OpsFlow.Persistence;
 
-/// <summary>The run store on EF Core. Reads use their own short-lived contexts; writes go through the <see cref="WriteQueue"/>.</summary>
-internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes, TimeProvider clock) : IRunStore
+/// <summary>
+/// The run store on EF Core. Reads use their own short-lived contexts; writes go through the <see cref="WriteQueue"/>.
+/// An archived run's steps, history and logs are read from its archive file (<see cref="RunRecord.ArchivedIn"/>).
+/// </summary>
+internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes, TimeProvider clock, ArchivedRuns archived) : IRunStore
 {
     private static readonly string[] ActiveStatuses = Enum.GetValues<RunStatus>()
         .Where(StateMachine.IsActive)
@@ -19,26 +23,47 @@ internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes,
             return row is null ? null : Mapping.ToRecord(row);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) =>
-        reads.RunAsync<IReadOnlyList<StepRecord>>(async db =>
+    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
+        {
+            return (await archived.GetAsync(file, runId, cancellationToken)).Steps.OrderBy(s => s.Position).Select(Mapping.ToRecord).ToArray();
+        }
+
+        return await reads.RunAsync<IReadOnlyList<StepRecord>>(async db =>
         {
             var rows = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync(cancellationToken);
             return rows.Select(Mapping.ToRecord).ToArray();
         }, cancellationToken);
+    }
 
-    public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) =>
-        reads.RunAsync<IReadOnlyList<HistoryEntry>>(async db =>
+    public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
+        {
+            return (await archived.GetAsync(file, runId, cancellationToken)).History.OrderBy(h => h.Seq).Select(Mapping.ToRecord).ToArray();
+        }
+
+        return await reads.RunAsync<IReadOnlyList<HistoryEntry>>(async db =>
         {
             var rows = await db.History.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.Seq).ToListAsync(cancellationToken);
             return rows.Select(Mapping.ToRecord).ToArray();
         }, cancellationToken);
+    }
 
-    public Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default) =>
-        reads.RunAsync<IReadOnlyList<StepLogLine>>(async db =>
+    public async Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default)
+    {
+        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
+        {
+            return (await archived.GetAsync(file, runId, cancellationToken)).Logs.Where(l => l.Step == step).OrderBy(l => l.Id).Select(Mapping.ToRecord).ToArray();
+        }
+
+        return await reads.RunAsync<IReadOnlyList<StepLogLine>>(async db =>
         {
             var rows = await db.StepLogs.AsNoTracking().Where(l => l.RunId == runId && l.Step == step).OrderBy(l => l.Id).ToListAsync(cancellationToken);
             return rows.Select(Mapping.ToRecord).ToArray();
         }, cancellationToken);
+    }
 
     public Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default) =>
         reads.RunAsync<IReadOnlyList<RunRecord>>(async db =>
@@ -103,4 +128,8 @@ internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes,
             var byRun = steps.GroupBy(s => s.RunId).ToDictionary(g => g.Key, g => g.OrderBy(s => s.Position).Select(Mapping.ToRecord).ToArray());
             return runs.Select(r => new RunSnapshot(Mapping.ToRecord(r), byRun.GetValueOrDefault(r.Id) ?? [])).ToArray();
         }, cancellationToken);
+
+    /// <summary>The archive file of an archived run; null for a run whose detail is in the database (or no run).</summary>
+    private Task<string?> ArchivedInAsync(string runId, CancellationToken cancellationToken) =>
+        reads.RunAsync(db => db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.ArchivedIn).FirstOrDefaultAsync(cancellationToken), cancellationToken);
 }

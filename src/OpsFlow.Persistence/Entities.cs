@@ -23,6 +23,8 @@ internal sealed class RunRow
     public string? Error { get; set; }
     public long HistorySeq { get; set; }
     public long Version { get; set; }
+    /// <summary>The archive file that holds the run's detail (EfHistoryTiers); null while it is all here.</summary>
+    public string? ArchivedIn { get; set; }
 }
 
 internal sealed class StepRow

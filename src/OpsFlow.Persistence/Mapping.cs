@@ -40,6 +40,7 @@ internal static class Mapping
         Error = run.Error,
         HistorySeq = run.HistorySeq,
         Version = run.Version,
+        ArchivedIn = run.ArchivedIn,
     };
 
     public static RunRecord ToRecord(RunRow row) => new()
@@ -62,6 +63,7 @@ internal static class Mapping
         Error = row.Error,
         HistorySeq = row.HistorySeq,
         Version = row.Version,
+        ArchivedIn = row.ArchivedIn,
     };
 
     public static StepRow ToRow(StepRecord step) => new()

@@ -68,6 +68,9 @@ public sealed class OpsFlowDbContext(DbContextOptions<OpsFlowDbContext> options)
             run.HasIndex(r => r.EndedAt);
             run.HasIndex(r => new { r.Workflow, r.CreatedAt });
             run.HasIndex(r => new { r.LockKey, r.Status });
+            // The cold tier deletes the runs of one archive file.
+            run.HasIndex(r => r.ArchivedIn);
+            run.Property(r => r.ArchivedIn).HasMaxLength(64);
         });
         modelBuilder.Entity<StepRow>(step =>
         {

@@ -2,7 +2,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpsFlow.Engine.Ports;
+using Microsoft.Extensions.Options;
 using OpsFlow.Chat;
+using OpsFlow.Persistence.Archive;
 
 namespace OpsFlow.Persistence;
 
@@ -33,6 +35,11 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new DatabaseReads(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetService<DatabaseThreads>()));
         services.TryAddSingleton(sp => new WriteQueue(sp.GetRequiredService<IDbContextFactory<OpsFlowDbContext>>(), sp.GetRequiredService<DatabaseProvider>(), sp.GetService<DatabaseThreads>()));
+        // Archived runs (docs/retention.md): the run store reads their detail from the archive folder.
+        services.AddOptions<ArchiveOptions>();
+        services.TryAddSingleton(sp => new ArchiveFiles(Path.GetFullPath(sp.GetRequiredService<IOptions<ArchiveOptions>>().Value.ArchiveFolder)));
+        services.TryAddSingleton<ArchivedRuns>();
+        services.TryAddSingleton<IHistoryTiers, EfHistoryTiers>();
         services.TryAddSingleton<IRunStore, EfRunStore>();
         services.TryAddSingleton<IRunReports, EfRunReports>();
         services.TryAddSingleton<IDefinitionSnapshotStore, EfDefinitionSnapshotStore>();

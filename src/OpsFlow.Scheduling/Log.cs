@@ -43,6 +43,12 @@ internal static partial class Log
     [LoggerMessage(3020, LogLevel.Information, "Retention: deleted {Count} step log lines of runs that ended more than {Days} days ago (before {Before:u})")]
     public static partial void StepLogsTrimmed(ILogger logger, int count, int days, DateTimeOffset before);
 
+    [LoggerMessage(3025, LogLevel.Information, "History tiers: archived {Runs} run(s) of {Month} to {File} ({Bytes} bytes), every one older than {HotDays} days")]
+    public static partial void MonthArchived(ILogger logger, string month, int runs, string file, long bytes, int hotDays);
+
+    [LoggerMessage(3026, LogLevel.Warning, "History tiers: deleted the archive {File} and its {Runs} run(s) of {Month}, older than {ColdYears} years (OpsFlow:Retention:Cold is Delete)")]
+    public static partial void ArchiveDeleted(ILogger logger, string file, int runs, string month, int coldYears);
+
     [LoggerMessage(3021, LogLevel.Information, "Housekeeping {Task}: removed {Count} item(s) past their retention")]
     public static partial void HousekeepingDone(ILogger logger, string task, int count);
 

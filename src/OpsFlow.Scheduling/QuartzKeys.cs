@@ -24,6 +24,11 @@ internal static class QuartzKeys
 
     public static readonly TriggerKey RetentionTrigger = new("step-log-retention", Group);
 
+    /// <summary>The daily pass of the history tiers (archive, cold deletion), and its trigger.</summary>
+    public static readonly JobKey HistoryTiersJob = new("history-tiers", Group);
+
+    public static readonly TriggerKey HistoryTiersTrigger = new("history-tiers", Group);
+
     /// <summary>The hourly housekeeping (every <see cref="IHousekeeping"/>), and its trigger.</summary>
     public static readonly JobKey HousekeepingJob = new("housekeeping", Group);
 

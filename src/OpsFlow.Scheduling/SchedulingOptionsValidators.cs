@@ -24,13 +24,17 @@ internal sealed class ClusterOptionsValidator : IValidateOptions<ClusterOptions>
     }
 }
 
-/// <summary>A retention schedule Quartz cannot read fails the start, not the night it was due.</summary>
+/// <summary>A retention setting the host cannot work with fails the start, not the night it was due.</summary>
 internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOptions>
 {
-    public ValidateOptionsResult Validate(string? name, RetentionOptions options) =>
-        options.StepLogDays <= 0 || CronExpression.TryParse(options.Cron, out _)
-            ? ValidateOptionsResult.Success
-            : ValidateOptionsResult.Fail(
-                $"{SchedulingServiceCollectionExtensions.RetentionSection}:Cron is '{options.Cron}', which is not a Quartz cron expression; "
-                + "use seconds first, e.g. '0 30 3 * * ?' (the default, daily at 03:30 UTC), or set StepLogDays to 0 to keep step logs for ever.");
+    public ValidateOptionsResult Validate(string? name, RetentionOptions options)
+    {
+        var problems = HistoryTiersPass.Problems(options).ToList();
+        if ((options.StepLogDays > 0 || options.HotDays > 0) && !CronExpression.TryParse(options.Cron, out _))
+        {
+            problems.Add($"{SchedulingServiceCollectionExtensions.RetentionSection}:Cron is '{options.Cron}', which is not a Quartz cron expression; use seconds first, e.g. '0 30 3 * * ?' (the default, daily at 03:30 UTC).");
+        }
+
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
 }

@@ -22,6 +22,9 @@ public static class SchedulingServiceCollectionExtensions
     /// <summary>The retention job, for an operator (or a test) that wants to run it now.</summary>
     public static JobKey StepLogRetentionJob => QuartzKeys.RetentionJob;
 
+    /// <summary>The history tiers' daily pass, for an operator (or a test) that wants to run it now.</summary>
+    public static JobKey HistoryTiersJob => QuartzKeys.HistoryTiersJob;
+
     /// <summary>The scheduler with <see cref="ClusterOptions"/> and <see cref="RetentionOptions"/> from their sections of <paramref name="configuration"/>.</summary>
     /// <inheritdoc cref="AddOpsFlowScheduling(IServiceCollection, Action{RetentionOptions}?, Action{ClusterOptions}?)" path="/remarks"/>
     public static IServiceCollection AddOpsFlowScheduling(this IServiceCollection services, IConfiguration configuration)
@@ -40,7 +43,8 @@ public static class SchedulingServiceCollectionExtensions
     /// none and brings no driver, and the provider's migrations create its tables. Hosts that share the database run
     /// Quartz clustered (PostgreSQL); SQLite is one host per file. This replaces the engine's in-process timers, whichever
     /// was registered first. The options are checked at start; a <paramref name="retention"/> with positive
-    /// <see cref="RetentionOptions.StepLogDays"/> schedules a daily job that trims old step logs.
+    /// <see cref="RetentionOptions.StepLogDays"/> schedules a daily job that trims old step logs; a positive
+    /// <see cref="RetentionOptions.HotDays"/> (the default) the daily pass of the history tiers.
     /// </remarks>
     public static IServiceCollection AddOpsFlowScheduling(
         this IServiceCollection services, Action<RetentionOptions>? retention = null, Action<ClusterOptions>? cluster = null)
@@ -63,6 +67,7 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidator>());
         // The jobs take the options as plain objects.
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<RetentionOptions>>().Value);
+        services.TryAddSingleton<HistoryTiersPass>();
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value);
         services.AddOptions<QuartzOptions>().Configure<OpsFlowDatabase, ClusterOptions>(QuartzStore.Apply);
         AddQuartz(services, RetentionAtRegistration(retention));
@@ -113,6 +118,14 @@ public static class SchedulingServiceCollectionExtensions
                 quartz.AddJob<StepLogRetentionJob>(job => job.WithIdentity(QuartzKeys.RetentionJob).StoreDurably()
                     .WithDescription($"deletes step logs of runs that ended more than {retention.StepLogDays} days ago"));
                 quartz.AddTrigger(trigger => trigger.ForJob(QuartzKeys.RetentionJob).WithIdentity(QuartzKeys.RetentionTrigger)
+                    .WithCronSchedule(retention.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+            }
+
+            if (retention.HotDays > 0)
+            {
+                quartz.AddJob<HistoryTiersJob>(job => job.WithIdentity(QuartzKeys.HistoryTiersJob).StoreDurably()
+                    .WithDescription($"archives months of runs older than {retention.HotDays} days; {(retention.Cold == ColdTier.Delete ? $"deletes archives older than {retention.ColdYears} years" : "keeps every archive")}"));
+                quartz.AddTrigger(trigger => trigger.ForJob(QuartzKeys.HistoryTiersJob).WithIdentity(QuartzKeys.HistoryTiersTrigger)
                     .WithCronSchedule(retention.Cron, cron => cron.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
             }
         });

@@ -56,6 +56,9 @@ public sealed partial class CliFolder : IDisposable, IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
+    /// <summary>The archive folder (the history tiers) of every verb run here.</summary>
+    public string ArchiveFolder => Path.Combine(_root, "archive");
+
     /// <summary>The SQLite file every verb run here opens.</summary>
     public string DatabasePath => Path.Combine(_root, "opsflow.db");
 
@@ -85,6 +88,7 @@ public sealed partial class CliFolder : IDisposable, IAsyncLifetime
             $"--OpsFlow:Scripts:CachePath={Path.Combine(_root, "script-cache")}",
             $"--OpsFlow:Scripts:DataPath={Path.Combine(_root, "workflow-data")}",
             $"--OpsFlow:Cli:LogsPath={Path.Combine(_root, "logs")}",
+            $"--OpsFlow:Retention:ArchiveFolder={ArchiveFolder}",
             "--OpsFlow:Access:DefaultRole=viewer",
             "--OpsFlow:Access:Roles:operator:0=local-operator",
             "--OpsFlow:Access:Roles:operator:1=olivia",

@@ -30,10 +30,12 @@ public sealed class ReportDeliveryTests
     public async Task OnMondayAtEight_TheWeekThatEnded_GoesToEveryReportChannelOnce_WithTheManualWorkSaved()
     {
         await SeedAsync(Sunday.AddDays(-3));
-        var clock = new FakeTimeProvider(Sunday);
+        var clock = new WatchedClock(Sunday);
         var options = Options(monthly: false, routes: [new NoticeRoute { Levels = [NoticeLevel.Info, NoticeLevel.Error], To = ["email:team"] }, new NoticeRoute { Levels = [NoticeLevel.Error], To = ["webhook:pager"] }]);
         using var delivery = Delivery(options, clock);
         await delivery.StartAsync(CancellationToken.None);
+        // Time moves only once the delivery waits for Monday 08:00: moved before, the wait would start from the new time.
+        Assert.Equal(TimeSpan.FromHours(12), await clock.WaitForTimerAsync(_ => true));
 
         clock.Advance(new DateTimeOffset(2026, 12, 7, 7, 59, 0, TimeSpan.Zero) - clock.GetUtcNow());
         Assert.True(_outbox.Enqueued.IsEmpty, "nothing is due before Monday 08:00");
@@ -55,10 +57,11 @@ public sealed class ReportDeliveryTests
     public async Task OnTheFirstAtEightInBerlin_TheMonthThatEnded_IsQueued()
     {
         await SeedAsync(new DateTimeOffset(2026, 12, 15, 9, 0, 0, TimeSpan.Zero));
-        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 31, 12, 0, 0, TimeSpan.Zero));
+        var clock = new WatchedClock(new DateTimeOffset(2026, 12, 31, 12, 0, 0, TimeSpan.Zero));
         var options = Options(weekly: false, zone: "Europe/Berlin");
         using var delivery = Delivery(options, clock);
         await delivery.StartAsync(CancellationToken.None);
+        Assert.Equal(TimeSpan.FromHours(19), await clock.WaitForTimerAsync(_ => true));
 
         // 08:00 in Berlin on 1 January is 07:00 UTC.
         clock.Advance(new DateTimeOffset(2027, 1, 1, 7, 0, 0, TimeSpan.Zero) - clock.GetUtcNow());

@@ -88,6 +88,36 @@ public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<Op
         Assert.Equal("HTTP 503", kept.GetProperty("steps")[0].GetProperty("error").GetString());
     }
 
+    [Fact]
+    public async Task HistoryTiersJob_ArchivesAnOldMonth_TheRunStillReadsThroughTheApi_MarkedArchived_AndTheMoveIsAudited()
+    {
+        var store = factory.Services.GetRequiredService<IRunStore>();
+        var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await ReportsApiTests.SeedRunAsync(store, "ancient-run", "deploy", now.AddDays(-100), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+        var (_, before) = await _api.GetAsync("/api/runs/ancient-run");
+        var (_, logBefore) = await _api.GetAsync("/api/runs/ancient-run/steps/work/log");
+        var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+
+        await scheduler.TriggerJob(SchedulingServiceCollectionExtensions.HistoryTiersJob);
+        // The job announces nothing when it is done: the run is read again every 50 ms.
+        await Wait.UntilAsync(async () => (await store.GetRunAsync("ancient-run"))?.ArchivedIn is not null, "the history tiers job to archive the run", within: TimeSpan.FromSeconds(10), poll: TimeSpan.FromMilliseconds(50));
+
+        var file = $"runs-{now.AddDays(-100):yyyy-MM}.jsonl.gz";
+        var (status, after) = await _api.GetAsync("/api/runs/ancient-run");
+        var (_, logAfter) = await _api.GetAsync("/api/runs/ancient-run/steps/work/log");
+        var (_, page) = await _api.GetAsync("/api/runs?workflow=deploy&take=200");
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(file, after.GetProperty("run").GetProperty("archivedIn").GetString());
+        Assert.True(File.Exists(Path.Combine(factory.ArchiveFolder, file)), $"{file} is in the archive folder");
+        Assert.Equal(before.GetProperty("steps").GetRawText(), after.GetProperty("steps").GetRawText());
+        Assert.Equal(before.GetProperty("history").GetRawText(), after.GetProperty("history").GetRawText());
+        Assert.Equal(logBefore.GetRawText(), logAfter.GetRawText());
+        Assert.Contains(page.GetProperty("runs").EnumerateArray(), r => r.GetProperty("id").GetString() == "ancient-run" && r.GetProperty("archivedIn").GetString() == file);
+        var audit = await factory.Services.GetRequiredService<IAuditLog>().QueryAsync(new AuditQuery(Action: "archive"));
+        var entry = Assert.Single(audit, e => e.Event.Target == file);
+        Assert.Equal(("OpsFlow", "system", AuditOutcome.Done), (entry.Event.ActorName, entry.Event.Via, entry.Event.Outcome));
+    }
+
     /// <summary>The data of the next "run" event, or null when the stream ends; keep-alive events are skipped.</summary>
     private static async Task<string?> ReadEventAsync(StreamReader stream, CancellationToken cancellationToken)
     {

@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using OpsFlow.Engine.Model;
+using OpsFlow.Engine.Ports;
 using static Microsoft.Playwright.Assertions;
 
 namespace OpsFlow.Dashboard.Tests;
@@ -223,6 +226,40 @@ public sealed class RunPageTests(DashboardFixture fixture)
         await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{second}");
         await Expect(page.GetByTestId("run-status")).ToContainTextAsync("failed");
         await Expect(page.GetByTestId("failure-history")).ToContainTextAsync($"Seen 1 time in 30 days (same workflow, step and normalised error), last in run {first}");
+        await page.Context.CloseAsync();
+    }
+
+    [BrowserFact]
+    public async Task AnArchivedRun_OpensFromItsArchiveFile_MarkedArchived_WithItsStepsAndLog()
+    {
+        var services = fixture.Host.Services;
+        var store = services.GetRequiredService<IRunStore>();
+        var created = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-100);
+        var id = "archived-" + Guid.NewGuid().ToString("n")[..8];
+        var run = new RunRecord
+        {
+            Id = id, Workflow = "nightly-report", Status = RunStatus.Pending, Parameters = new Dictionary<string, string> { ["day"] = "monday" },
+            RequestedById = "olivia", RequestedByName = "Olivia", Trigger = "test", CreatedAt = created, HistorySeq = 1, Version = 1,
+        };
+        var step = new StepRecord { RunId = id, Name = "collect", Status = StepStatus.Pending };
+        await store.CreateRunAsync(new NewRun(run, [step], new HistoryEntry(id, 1, created, HistoryKind.Run, "olivia", null, null, "Pending", "requested")));
+        await store.SaveAsync(new RunChange(run with { Status = RunStatus.Succeeded, StartedAt = created, EndedAt = created.AddMinutes(2), Version = 2 }, 1)
+        {
+            Steps = [step with { Status = StepStatus.Succeeded, Attempt = 1, StartedAt = created, EndedAt = created.AddMinutes(2) }],
+            Logs = [new StepLogLine(id, "collect", 1, created, "info", "collected 42 rows")],
+        });
+        await services.GetRequiredService<IHistoryTiers>().ArchiveAsync(created.AddDays(70));
+        Assert.NotNull((await store.GetRunAsync(id))?.ArchivedIn);
+        var page = await fixture.Browser.OpenAsync("olivia");
+
+        await page.GotoAsync($"{fixture.Host.BaseUrl}/runs/{id}");
+
+        await Expect(page.GetByTestId("run-archived")).ToHaveTextAsync("archived");
+        await Expect(page.GetByTestId("run-status")).ToContainTextAsync("succeeded");
+        await Expect(page.Locator("dl.facts.inline")).ToContainTextAsync($"Archiveruns-{created:yyyy-MM}.jsonl.gz");
+        await Step(page, "collect").ClickAsync();
+        await Expect(page.GetByTestId("step-log")).ToContainTextAsync("collected 42 rows");
+        await Browser.ScreenshotAsync(page, "run-archived");
         await page.Context.CloseAsync();
     }
 }

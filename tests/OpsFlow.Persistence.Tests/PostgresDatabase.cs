@@ -11,11 +11,15 @@ public sealed class PostgresDatabase : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
 
-    private PostgresDatabase(string connectionString, ServiceProvider services)
+    private PostgresDatabase(string connectionString, ServiceProvider services, string archiveFolder)
     {
         ConnectionString = connectionString;
         _services = services;
+        ArchiveFolder = archiveFolder;
     }
+
+    /// <summary>This database's archive folder (the history tiers): a temporary folder of its own.</summary>
+    public string ArchiveFolder { get; }
 
     public string ConnectionString { get; }
 
@@ -40,15 +44,24 @@ public sealed class PostgresDatabase : IAsyncDisposable
     public static async Task<PostgresDatabase> CreateAsync(TimeProvider? clock = null, string? connectionString = null)
     {
         connectionString ??= await (await PostgresServer.SharedAsync()).CreateDatabaseAsync();
+        var archive = Path.Combine(Path.GetTempPath(), "opsflow-tests", "archive-" + Guid.NewGuid().ToString("n"));
         var services = new ServiceCollection()
             .AddSingleton(clock ?? new FakeTimeProvider())
             .AddOpsFlowPostgres(connectionString)
+            .Configure<OpsFlow.Persistence.Archive.ArchiveOptions>(options => options.ArchiveFolder = archive)
             .BuildServiceProvider();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-        return new PostgresDatabase(connectionString, services);
+        return new PostgresDatabase(connectionString, services, archive);
     }
 
-    public async ValueTask DisposeAsync() => await _services.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        if (Directory.Exists(ArchiveFolder))
+        {
+            Directory.Delete(ArchiveFolder, recursive: true);
+        }
+    }
 }
 
 [Trait(Categories.Name, Categories.Slow)]
@@ -102,6 +115,21 @@ public sealed class PostgresRunReportsTests : RunReportsContract
     {
         _database = await PostgresDatabase.CreateAsync();
         return (_database.Store, _database.Reports);
+    }
+
+    public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);
+}
+
+[Trait(Categories.Name, Categories.Slow)]
+public sealed class PostgresHistoryTiersTests : HistoryTiersContract
+{
+    private PostgresDatabase? _database;
+
+    protected override async Task CreateAsync()
+    {
+        _database = await PostgresDatabase.CreateAsync();
+        Services = _database.Services;
+        ArchiveFolder = _database.ArchiveFolder;
     }
 
     public override async Task DisposeAsync() => await (_database?.DisposeAsync() ?? ValueTask.CompletedTask);

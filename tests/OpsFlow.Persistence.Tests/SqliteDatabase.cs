@@ -36,13 +36,17 @@ public sealed class SqliteDatabase : IAsyncDisposable
 
     internal IServiceProvider Services => _services;
 
+    /// <summary>This database's archive folder (the history tiers), inside <see cref="Folder"/>.</summary>
+    public string ArchiveFolder => Path.Combine(Folder, "archive");
+
     /// <param name="shared">Adds run leases and the mailbox, as a host that shares the database with others does.</param>
     public static async Task<SqliteDatabase> CreateAsync(TimeProvider? clock = null, string? folder = null, bool shared = false)
     {
         folder ??= Path.Combine(Path.GetTempPath(), "opsflow-tests", Guid.NewGuid().ToString("n"));
         var collection = new ServiceCollection()
             .AddSingleton(clock ?? new FakeTimeProvider())
-            .AddOpsFlowSqlite($"Data Source={Path.Combine(folder, "opsflow.db")}");
+            .AddOpsFlowSqlite($"Data Source={Path.Combine(folder, "opsflow.db")}")
+            .Configure<OpsFlow.Persistence.Archive.ArchiveOptions>(options => options.ArchiveFolder = Path.Combine(folder, "archive"));
         var services = (shared ? collection.AddOpsFlowRunLeases() : collection).BuildServiceProvider();
         await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
         return new SqliteDatabase(folder, services);

@@ -43,6 +43,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
     /// <summary>Where the host writes its JSON log (Serilog puts the date before ".json").</summary>
     public string LogsFolder => Path.Combine(_folder, "logs");
 
+    /// <summary>The host's archive folder (the history tiers' warm tier).</summary>
+    public string ArchiveFolder => Path.Combine(_folder, "archive");
+
     /// <summary>The host's SQLite file (with its -wal and -shm files next to it).</summary>
     public string DatabasePath => Path.Combine(_folder, "opsflow.db");
 
@@ -80,6 +83,9 @@ public class OpsFlowFactory : WebApplicationFactory<Program>
             ["OpsFlow:Teams:CommandsPerUserPerMinute"] = "100000",
             ["OpsFlow:Teams:CommandsPerConversationPerMinute"] = "100000",
             ["OpsFlow:Logs:Path"] = Path.Combine(LogsFolder, "opsflow-.json"),
+            ["OpsFlow:Retention:ArchiveFolder"] = ArchiveFolder,
+            // Off by default (logs leave with their run for the archive); on here so the step-log job exists for its test.
+            ["OpsFlow:Retention:StepLogDays"] = "30",
             ["OpsFlow:Access:DefaultRole"] = "viewer",
             ["OpsFlow:Access:Roles:operator:0"] = "olivia",
             ["OpsFlow:Access:Roles:operator:1"] = "mark",

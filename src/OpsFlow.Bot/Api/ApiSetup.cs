@@ -32,6 +32,8 @@ internal static class ApiSetup
             var (status, title, detail) = error switch
             {
                 BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+                // The operator's fix is in the message (which file, restore it); it names no secret.
+                OpsFlow.Persistence.Archive.ArchiveDamagedException damaged => (StatusCodes.Status503ServiceUnavailable, "Archive unavailable", damaged.Message),
                 _ => (StatusCodes.Status500InternalServerError, "Internal error", "Something went wrong on the server; it is logged. Try again, and report it if it persists."),
             };
             await Results.Problem(detail, statusCode: status, title: title).ExecuteAsync(context);

@@ -21,7 +21,7 @@ internal static class CliCommands
     /// </summary>
     public static Command Create(CliSession session)
     {
-        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, test workflows, back up and restore the database, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
+        var root = new Command("opsflow", "OpsFlow from a terminal: validate scripts, scaffold a new one, set up an editor, test workflows, back up and restore the database, archive old runs, start and watch runs, dry-run a workflow, list and show runs, read and verify the audit log, on the server's configuration and database.");
         root.Subcommands.Add(Validate(session));
         root.Subcommands.Add(New(session));
         root.Subcommands.Add(Editor(session));
@@ -33,6 +33,7 @@ internal static class CliCommands
         root.Subcommands.Add(Package(session));
         root.Subcommands.Add(Backup(session));
         root.Subcommands.Add(Restore(session));
+        root.Subcommands.Add(Archive(session));
         root.Subcommands.Add(Audit(session));
         CliHelp.Install(root);
         return root;
@@ -41,7 +42,7 @@ internal static class CliCommands
     /// <summary>The verbs by name, for telling a command line from the web server's own arguments.</summary>
     public static IReadOnlySet<string> VerbNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "validate", "new", "editor", "test", "run", "plan", "runs", "show", "package", "backup", "restore", "audit", "help",
+        "validate", "new", "editor", "test", "run", "plan", "runs", "show", "package", "backup", "restore", "archive", "audit", "help",
     };
 
     private static Command Validate(CliSession session)
@@ -191,6 +192,13 @@ internal static class CliCommands
         command.SetAction((result, token) => session.RunWithConfigurationAsync(
             context => BackupVerbs.RestoreAsync(context, result.GetRequiredValue(file), result.GetValue(yes), session.Interactive),
             token));
+        return command;
+    }
+
+    private static Command Archive(CliSession session)
+    {
+        var command = new Command("archive", "Run the history tiers' daily pass now (OpsFlow:Retention): months of finished runs older than HotDays to their archive files, archives older than ColdYears deleted unless Cold is Keep.");
+        command.SetAction((_, token) => session.RunWithConfigurationAsync(ArchiveVerb.RunAsync, token));
         return command;
     }
 

@@ -57,6 +57,11 @@ internal static class ShowVerb
             summary.AddRow(new Text("error"), new Text(run.Error, new Style(Color.Red)));
         }
 
+        if (run.ArchivedIn is not null)
+        {
+            summary.AddRow(new Text("archived"), new Text($"yes, read from {run.ArchivedIn} (docs/retention.md)"));
+        }
+
         console.Write(summary);
         console.WriteLine();
 

@@ -1,5 +1,6 @@
 using OpsFlow.Engine.Execution;
 using OpsFlow.Persistence;
+using OpsFlow.Persistence.Archive;
 using OpsFlow.Persistence.Postgres;
 using OpsFlow.Persistence.Sqlite;
 
@@ -13,6 +14,10 @@ internal static class EngineSetup
     /// </summary>
     public static IServiceCollection AddOpsFlowPersistence(this IServiceCollection services, IConfiguration configuration)
     {
+        // Archived runs are read from here (docs/retention.md); the scheduler's daily pass writes the files.
+        services.AddOptions<ArchiveOptions>()
+            .Bind(configuration.GetSection(ArchiveOptions.Section))
+            .PostConfigure(options => options.ArchiveFolder = Path.GetFullPath(options.ArchiveFolder));
         var connectionString = configuration.GetConnectionString("OpsFlow");
         var durability = DatabaseSettings.Durability(configuration);
         return DatabaseSettings.IsPostgres(configuration)

@@ -35,6 +35,11 @@ public sealed record RunRecord
     /// <summary>The sequence number of the last history entry written for this run.</summary>
     public long HistorySeq { get; init; }
     public long Version { get; init; }
+    /// <summary>
+    /// The archive file holding the run's detail (steps in full, history, logs, votes) once it left the hot tier
+    /// (docs/retention.md); null while everything is in the database. Reads of an archived run come from that file.
+    /// </summary>
+    public string? ArchivedIn { get; init; }
 }
 
 /// <summary>One step of a run as stored.</summary>

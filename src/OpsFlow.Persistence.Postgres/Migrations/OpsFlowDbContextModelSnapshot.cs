@@ -527,6 +527,10 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
 
+                    b.Property<string>("ArchivedIn")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("bigint");
 
@@ -587,6 +591,8 @@ namespace OpsFlow.Persistence.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ArchivedIn");
 
                     b.HasIndex("EndedAt");
 

@@ -73,13 +73,15 @@ export async function renderRun(root, ctx, id) {
 
     fill(headInfo,
       h('div', { class: 'run-title' }, badge(look, { 'data-testid': 'run-status' }), h('h2', {}, run.workflow),
-        h('span', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => h('span', { class: 'chip' }, `${k}=${v}`)))),
+        h('span', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => h('span', { class: 'chip' }, `${k}=${v}`))),
+        run.archivedIn ? h('span', { class: 'badge tone-skipped', 'data-testid': 'run-archived', title: `read from the archive file ${run.archivedIn}` }, 'archived') : null),
       h('dl', { class: 'facts inline' },
         h('dt', {}, 'Requested by'), h('dd', {}, `${run.requestedByName} (${run.requestedById}) via ${run.trigger}`),
         h('dt', {}, 'Created'), h('dd', {}, formatTime(run.createdAt)),
         h('dt', {}, 'Duration'), h('dd', {}, formatDuration(between(run.startedAt, run.endedAt))),
         run.lockKey ? [h('dt', {}, 'Lock'), h('dd', { class: 'mono' }, run.lockKey)] : null,
-        run.workflowVersion ? [h('dt', {}, 'Version'), h('dd', { class: 'mono' }, run.workflowVersion.slice(0, 19))] : null),
+        run.workflowVersion ? [h('dt', {}, 'Version'), h('dd', { class: 'mono' }, run.workflowVersion.slice(0, 19))] : null,
+        run.archivedIn ? [h('dt', {}, 'Archive'), h('dd', { class: 'mono' }, run.archivedIn)] : null),
       run.error ? h('div', { class: 'msg msg-error' }, run.error) : null,
       details.failureHistory ? h('div', { class: 'muted small', 'data-testid': 'failure-history' }, details.failureHistory.text) : null,
       findingsList(details.findings));

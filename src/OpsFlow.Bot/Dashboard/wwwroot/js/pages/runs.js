@@ -60,7 +60,8 @@ export async function renderRuns(root, ctx) {
 
   const rows = runs.map((run) => h('tr', { dataset: { run: run.id, status: run.status } },
     h('td', {}, badge(runLook(run.status))),
-    h('td', {}, h('a', { href: `/runs/${encodeURIComponent(run.id)}`, 'data-link': true, class: 'mono' }, run.id)),
+    h('td', {}, h('a', { href: `/runs/${encodeURIComponent(run.id)}`, 'data-link': true, class: 'mono' }, run.id),
+      run.archivedIn ? h('span', { class: 'muted small', title: run.archivedIn }, ' archived') : null),
     h('td', {}, run.workflow),
     h('td', { class: 'params' }, Object.entries(run.parameters ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')),
     h('td', {}, run.requestedByName, run.requestedByName !== run.requestedById ? h('span', { class: 'muted' }, ` (${run.requestedById})`) : null),

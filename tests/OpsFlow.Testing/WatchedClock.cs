@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace OpsFlow.Teams.Tests.Connector;
+namespace OpsFlow.Testing;
 
 /// <summary>
 /// A FakeTimeProvider that also tells when timers are created, so a test advances time only after the code under
