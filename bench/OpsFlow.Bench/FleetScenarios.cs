@@ -29,6 +29,13 @@ internal static class FleetScenarios
         var inventory = new NodeInventory(options, NullLogger<NodeInventory>.Instance);
         var secrets = new KeySecret(sshd.ClientKey);
 
+        // sshd runs each command through the user's login shell, and Debian's bash reads ~/.bashrc when sshd starts it
+        // (it sees SSH_CLIENT): what that file does, every command pays, on every node, whatever the client does.
+        if (await ShellStartUpAsync() is { } startUp)
+        {
+            report.Add($"fleet: the nodes' user's shell start-up, as sshd runs each command ({startUp.Shell} -c true, reads ~/.bashrc; median of 5)", startUp.Milliseconds, "ms");
+        }
+
         // What a run pays: a fresh connection per node, with SSH.NET's key exchange (post-quantum hybrid first).
         await MeasureAsync(report, rounds, inventory, options, secrets, "fresh connections, SSH.NET's key exchange", warm: false);
 
@@ -74,6 +81,37 @@ internal static class FleetScenarios
         report.Add($"fleet: `sleep 0.5` on 1 node over SSH, {how} (median of {rounds})", single, "ms");
         report.Add($"fleet: the same on {Nodes} nodes at once, {how}", fanned, "ms");
         report.Add($"  {Nodes} nodes / 1 node, {how}", fanned / single, "×", "≤ 2", fanned / single <= 2);
+    }
+
+    /// <summary>The login shell of the nodes' user and how long it takes to start as sshd starts it; null without /etc/passwd.</summary>
+    private static async Task<(string Shell, double Milliseconds)?> ShellStartUpAsync()
+    {
+        var entry = File.Exists("/etc/passwd")
+            ? (await File.ReadAllLinesAsync("/etc/passwd")).Select(l => l.Split(':')).FirstOrDefault(f => f.Length >= 7 && f[0] == SshdNodes.User)
+            : null;
+        if (entry is null || !File.Exists(entry[6]))
+        {
+            return null;
+        }
+
+        var times = new List<double>();
+        for (var i = 0; i < 5; i++)
+        {
+            // sshd's environment for a session: little more than this (an inherited SHLVL would stop bash reading ~/.bashrc).
+            var start = new ProcessStartInfo(entry[6], ["-c", "true"]) { UseShellExecute = false };
+            start.Environment.Clear();
+            start.Environment["HOME"] = entry[5];
+            start.Environment["USER"] = SshdNodes.User;
+            start.Environment["PATH"] = "/usr/local/bin:/usr/bin:/bin";
+            start.Environment["SSH_CLIENT"] = "127.0.0.1 50000 22";
+            times.Add(await TimeAsync(async () =>
+            {
+                using var shell = Process.Start(start)!;
+                await shell.WaitForExitAsync();
+            }));
+        }
+
+        return (entry[6], Report.Percentile(times, 50));
     }
 
     private static async Task<double> TimeAsync(Func<Task> work)
