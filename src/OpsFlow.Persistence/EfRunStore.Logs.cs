@@ -14,21 +14,23 @@ internal sealed partial class EfRunStore
 
     public async Task<StepLogPage> GetStepLogAfterAsync(string runId, string step, long after, int take, CancellationToken cancellationToken = default)
     {
-        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
+        // The rows before the run's file, as in DetailAsync.
+        var (rows, file) = await reads.RunAsync(
+            async db => (
+                await db.StepLogs.AsNoTracking()
+                    .Where(l => l.RunId == runId && l.Step == step && l.Id > after)
+                    .OrderBy(l => l.Id)
+                    .Take(take + 1)
+                    .ToListAsync(cancellationToken),
+                await ArchivedInAsync(db, runId, cancellationToken)),
+            cancellationToken);
+        if (file is not null)
         {
             var logs = (await archived.GetAsync(file, runId, cancellationToken)).Logs;
-            return Page(logs.Where(l => l.Step == step && l.Id > after).OrderBy(l => l.Id).Take(take + 1).ToList(), after, take);
+            rows = logs.Where(l => l.Step == step && l.Id > after).OrderBy(l => l.Id).Take(take + 1).ToList();
         }
 
-        return await reads.RunAsync(async db =>
-        {
-            var rows = await db.StepLogs.AsNoTracking()
-                .Where(l => l.RunId == runId && l.Step == step && l.Id > after)
-                .OrderBy(l => l.Id)
-                .Take(take + 1)
-                .ToListAsync(cancellationToken);
-            return Page(rows, after, take);
-        }, cancellationToken);
+        return Page(rows, after, take);
     }
 
     private static StepLogPage Page(List<StepLogRow> rows, long after, int take)

@@ -23,47 +23,29 @@ internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes,
             return row is null ? null : Mapping.ToRecord(row);
         }, cancellationToken);
 
-    public async Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
-        {
-            return (await archived.GetAsync(file, runId, cancellationToken)).Steps.OrderBy(s => s.Position).Select(Mapping.ToRecord).ToArray();
-        }
+    public Task<IReadOnlyList<StepRecord>> GetStepsAsync(string runId, CancellationToken cancellationToken = default) =>
+        DetailAsync(
+            runId,
+            db => db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync(cancellationToken),
+            line => line.Steps.OrderBy(s => s.Position).ToList(),
+            Mapping.ToRecord,
+            cancellationToken);
 
-        return await reads.RunAsync<IReadOnlyList<StepRecord>>(async db =>
-        {
-            var rows = await db.Steps.AsNoTracking().Where(s => s.RunId == runId).OrderBy(s => s.Position).ToListAsync(cancellationToken);
-            return rows.Select(Mapping.ToRecord).ToArray();
-        }, cancellationToken);
-    }
+    public Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default) =>
+        DetailAsync(
+            runId,
+            db => db.History.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.Seq).ToListAsync(cancellationToken),
+            line => line.History.OrderBy(h => h.Seq).ToList(),
+            Mapping.ToRecord,
+            cancellationToken);
 
-    public async Task<IReadOnlyList<HistoryEntry>> GetHistoryAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
-        {
-            return (await archived.GetAsync(file, runId, cancellationToken)).History.OrderBy(h => h.Seq).Select(Mapping.ToRecord).ToArray();
-        }
-
-        return await reads.RunAsync<IReadOnlyList<HistoryEntry>>(async db =>
-        {
-            var rows = await db.History.AsNoTracking().Where(h => h.RunId == runId).OrderBy(h => h.Seq).ToListAsync(cancellationToken);
-            return rows.Select(Mapping.ToRecord).ToArray();
-        }, cancellationToken);
-    }
-
-    public async Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default)
-    {
-        if (await ArchivedInAsync(runId, cancellationToken) is { } file)
-        {
-            return (await archived.GetAsync(file, runId, cancellationToken)).Logs.Where(l => l.Step == step).OrderBy(l => l.Id).Select(Mapping.ToRecord).ToArray();
-        }
-
-        return await reads.RunAsync<IReadOnlyList<StepLogLine>>(async db =>
-        {
-            var rows = await db.StepLogs.AsNoTracking().Where(l => l.RunId == runId && l.Step == step).OrderBy(l => l.Id).ToListAsync(cancellationToken);
-            return rows.Select(Mapping.ToRecord).ToArray();
-        }, cancellationToken);
-    }
+    public Task<IReadOnlyList<StepLogLine>> GetStepLogAsync(string runId, string step, CancellationToken cancellationToken = default) =>
+        DetailAsync(
+            runId,
+            db => db.StepLogs.AsNoTracking().Where(l => l.RunId == runId && l.Step == step).OrderBy(l => l.Id).ToListAsync(cancellationToken),
+            line => line.Logs.Where(l => l.Step == step).OrderBy(l => l.Id).ToList(),
+            Mapping.ToRecord,
+            cancellationToken);
 
     public Task<IReadOnlyList<RunRecord>> GetQueuedRunsAsync(string lockKey, CancellationToken cancellationToken = default) =>
         reads.RunAsync<IReadOnlyList<RunRecord>>(async db =>
@@ -129,7 +111,30 @@ internal sealed partial class EfRunStore(DatabaseReads reads, WriteQueue writes,
             return runs.Select(r => new RunSnapshot(Mapping.ToRecord(r), byRun.GetValueOrDefault(r.Id) ?? [])).ToArray();
         }, cancellationToken);
 
+    /// <summary>
+    /// A run's detail rows, from the database or, for an archived run, from its file; one context. The rows are read
+    /// before the run's <c>ArchivedIn</c>, because archiving names the file and clears the rows in one transaction: rows
+    /// read before it are whole, and a pass that committed before they were read is seen in <c>ArchivedIn</c> after.
+    /// </summary>
+    private async Task<IReadOnlyList<TRecord>> DetailAsync<TRow, TRecord>(
+        string runId,
+        Func<OpsFlowDbContext, Task<List<TRow>>> fromDatabase,
+        Func<ArchivedRunLine, List<TRow>> fromArchive,
+        Func<TRow, TRecord> map,
+        CancellationToken cancellationToken)
+    {
+        var (rows, file) = await reads.RunAsync(
+            async db => (await fromDatabase(db), await ArchivedInAsync(db, runId, cancellationToken)),
+            cancellationToken);
+        if (file is not null)
+        {
+            rows = fromArchive(await archived.GetAsync(file, runId, cancellationToken));
+        }
+
+        return rows.Select(map).ToArray();
+    }
+
     /// <summary>The archive file of an archived run; null for a run whose detail is in the database (or no run).</summary>
-    private Task<string?> ArchivedInAsync(string runId, CancellationToken cancellationToken) =>
-        reads.RunAsync(db => db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.ArchivedIn).FirstOrDefaultAsync(cancellationToken), cancellationToken);
+    private static Task<string?> ArchivedInAsync(OpsFlowDbContext db, string runId, CancellationToken cancellationToken) =>
+        db.Runs.AsNoTracking().Where(r => r.Id == runId).Select(r => r.ArchivedIn).FirstOrDefaultAsync(cancellationToken);
 }

@@ -67,7 +67,7 @@ public sealed class CliArchiveTests : IDisposable, IAsyncLifetime
             .BuildServiceProvider())
         {
             await services.GetRequiredService<DatabaseMigrator>().MigrateAsync();
-            await ReportsApiTests.SeedRunAsync(services.GetRequiredService<IRunStore>(), id, "deploy", at, RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+            await SeededRuns.FinishedAsync(services.GetRequiredService<IRunStore>(), id, "deploy", at, RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
         }
 
         SqliteConnection.ClearAllPools();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using OpsFlow.Engine.Definitions;
 using OpsFlow.Engine.Model;
@@ -10,34 +9,6 @@ namespace OpsFlow.Bot.Tests;
 /// <summary>A restart loses the router's queue; on start it routes the runs whose notices are still news.</summary>
 public sealed class NoticeRouterCatchUpTests
 {
-    private sealed class RecordingOutbox : INoticeOutbox
-    {
-        public ConcurrentQueue<NoticeDelivery> Enqueued { get; } = new();
-
-        public TaskCompletionSource Added { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task EnqueueAsync(IReadOnlyCollection<NoticeDelivery> deliveries, CancellationToken cancellationToken = default)
-        {
-            foreach (var delivery in deliveries)
-            {
-                Enqueued.Enqueue(delivery);
-            }
-
-            Added.TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<NoticeDelivery>> ClaimDueAsync(string channel, string claimant, DateTimeOffset now, DateTimeOffset staleBefore, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<NoticeDelivery>>([]);
-
-        public Task MarkSentAsync(NoticeDelivery delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task MarkFailedAsync(NoticeDelivery delivery, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<NoticeDelivery>> ListAsync(bool failedOnly, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<NoticeDelivery>>([]);
-    }
-
     [Fact]
     public async Task OnStart_ARunThatFailedMinutesAgo_IsRoutedToItsChannels_AnOldFailureIsNot()
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OpsFlow.Engine.Definitions;
@@ -126,11 +125,11 @@ public sealed class ReportDeliveryTests
     {
         for (var i = 0; i < 3; i++)
         {
-            await ReportsApiTests.SeedRunAsync(_store, $"d{i}", "deploy", at.AddHours(i), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+            await SeededRuns.FinishedAsync(_store, $"d{i}", "deploy", at.AddHours(i), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
         }
 
-        await ReportsApiTests.SeedRunAsync(_store, "d9", "deploy", at.AddHours(4), RunStatus.Failed, 30, StepStatus.Failed, "HTTP 503");
-        await ReportsApiTests.SeedRunAsync(_store, "b1", "backup", at.AddHours(5), RunStatus.Succeeded, 120, StepStatus.Succeeded, null);
+        await SeededRuns.FinishedAsync(_store, "d9", "deploy", at.AddHours(4), RunStatus.Failed, 30, StepStatus.Failed, "HTTP 503");
+        await SeededRuns.FinishedAsync(_store, "b1", "backup", at.AddHours(5), RunStatus.Succeeded, 120, StepStatus.Succeeded, null);
     }
 
     private static WorkflowDefinition Workflow(string name, int? manualMinutes)
@@ -143,33 +142,5 @@ public sealed class ReportDeliveryTests
 
         builder.Step("work", _ => { });
         return builder.Build();
-    }
-
-    private sealed class RecordingOutbox : INoticeOutbox
-    {
-        public ConcurrentQueue<NoticeDelivery> Enqueued { get; } = new();
-
-        public TaskCompletionSource Added { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task EnqueueAsync(IReadOnlyCollection<NoticeDelivery> deliveries, CancellationToken cancellationToken = default)
-        {
-            foreach (var delivery in deliveries)
-            {
-                Enqueued.Enqueue(delivery);
-            }
-
-            Added.TrySetResult();
-            return Task.CompletedTask;
-        }
-
-        public Task<IReadOnlyList<NoticeDelivery>> ClaimDueAsync(string channel, string claimant, DateTimeOffset now, DateTimeOffset staleBefore, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<NoticeDelivery>>([]);
-
-        public Task MarkSentAsync(NoticeDelivery delivery, DateTimeOffset at, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task MarkFailedAsync(NoticeDelivery delivery, string error, DateTimeOffset? retryAt, CancellationToken cancellationToken = default) => Task.CompletedTask;
-
-        public Task<IReadOnlyList<NoticeDelivery>> ListAsync(bool failedOnly, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<NoticeDelivery>>([]);
     }
 }

@@ -26,9 +26,9 @@ public sealed class ReportsApiTests : IClassFixture<OpsFlowFactory>, IAsyncLifet
             return;
         }
 
-        await SeedRunAsync(store, "m1", "deploy", March.AddHours(9), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
-        await SeedRunAsync(store, "m2", "deploy", March.AddHours(10), RunStatus.Failed, 30, StepStatus.Failed, "HTTP 503");
-        await SeedRunAsync(store, "m3", "backup", March.AddDays(1), RunStatus.Succeeded, 120, StepStatus.Succeeded, null);
+        await SeededRuns.FinishedAsync(store, "m1", "deploy", March.AddHours(9), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+        await SeededRuns.FinishedAsync(store, "m2", "deploy", March.AddHours(10), RunStatus.Failed, 30, StepStatus.Failed, "HTTP 503");
+        await SeededRuns.FinishedAsync(store, "m3", "backup", March.AddDays(1), RunStatus.Succeeded, 120, StepStatus.Succeeded, null);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -126,23 +126,5 @@ public sealed class ReportsApiTests : IClassFixture<OpsFlowFactory>, IAsyncLifet
 
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
-    /// <summary>A finished run with one step "work" that took the whole run, in two attempts when it failed.</summary>
-    internal static async Task SeedRunAsync(IRunStore store, string id, string workflow, DateTimeOffset at, RunStatus status, int seconds, StepStatus stepStatus, string? error)
-    {
-        var run = new RunRecord
-        {
-            Id = id, Workflow = workflow, Status = RunStatus.Pending, Parameters = new Dictionary<string, string>(),
-            RequestedById = "olivia", RequestedByName = "Olivia", Trigger = "test", CreatedAt = at, HistorySeq = 1, Version = 1,
-        };
-        var step = new StepRecord { RunId = id, Name = "work", Status = StepStatus.Pending };
-        await store.CreateRunAsync(new NewRun(run, [step], new HistoryEntry(id, 1, at, HistoryKind.Run, "olivia", null, null, "Pending", "requested")));
-        var ended = at.AddSeconds(seconds);
-        await store.SaveAsync(new RunChange(run with { Status = status, StartedAt = at, EndedAt = ended, Version = 2 }, 1)
-        {
-            Steps = [step with { Status = stepStatus, Attempt = error is null ? 1 : 2, StartedAt = at, EndedAt = ended, Error = error }],
-            Logs = [new StepLogLine(id, "work", 1, at, "info", "working")],
-        });
     }
 }

@@ -74,8 +74,8 @@ public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<Op
     {
         var store = factory.Services.GetRequiredService<IRunStore>();
         var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await ReportsApiTests.SeedRunAsync(store, "old-run", "deploy", now.AddDays(-40), RunStatus.Failed, 60, StepStatus.Failed, "HTTP 503");
-        await ReportsApiTests.SeedRunAsync(store, "new-run", "deploy", now.AddDays(-2), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+        await SeededRuns.FinishedAsync(store, "old-run", "deploy", now.AddDays(-40), RunStatus.Failed, 60, StepStatus.Failed, "HTTP 503");
+        await SeededRuns.FinishedAsync(store, "new-run", "deploy", now.AddDays(-2), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
 
         await scheduler.TriggerJob(SchedulingServiceCollectionExtensions.StepLogRetentionJob);
@@ -93,7 +93,7 @@ public sealed class RunEventsApiTests(OpsFlowFactory factory) : IClassFixture<Op
     {
         var store = factory.Services.GetRequiredService<IRunStore>();
         var now = factory.Services.GetRequiredService<TimeProvider>().GetUtcNow();
-        await ReportsApiTests.SeedRunAsync(store, "ancient-run", "deploy", now.AddDays(-100), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
+        await SeededRuns.FinishedAsync(store, "ancient-run", "deploy", now.AddDays(-100), RunStatus.Succeeded, 60, StepStatus.Succeeded, null);
         var (_, before) = await _api.GetAsync("/api/runs/ancient-run");
         var (_, logBefore) = await _api.GetAsync("/api/runs/ancient-run/steps/work/log");
         var scheduler = await factory.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();

@@ -236,18 +236,7 @@ public sealed class RunPageTests(DashboardFixture fixture)
         var store = services.GetRequiredService<IRunStore>();
         var created = services.GetRequiredService<TimeProvider>().GetUtcNow().AddDays(-100);
         var id = "archived-" + Guid.NewGuid().ToString("n")[..8];
-        var run = new RunRecord
-        {
-            Id = id, Workflow = "nightly-report", Status = RunStatus.Pending, Parameters = new Dictionary<string, string> { ["day"] = "monday" },
-            RequestedById = "olivia", RequestedByName = "Olivia", Trigger = "test", CreatedAt = created, HistorySeq = 1, Version = 1,
-        };
-        var step = new StepRecord { RunId = id, Name = "collect", Status = StepStatus.Pending };
-        await store.CreateRunAsync(new NewRun(run, [step], new HistoryEntry(id, 1, created, HistoryKind.Run, "olivia", null, null, "Pending", "requested")));
-        await store.SaveAsync(new RunChange(run with { Status = RunStatus.Succeeded, StartedAt = created, EndedAt = created.AddMinutes(2), Version = 2 }, 1)
-        {
-            Steps = [step with { Status = StepStatus.Succeeded, Attempt = 1, StartedAt = created, EndedAt = created.AddMinutes(2) }],
-            Logs = [new StepLogLine(id, "collect", 1, created, "info", "collected 42 rows")],
-        });
+        await SeededRuns.FinishedAsync(store, id, "nightly-report", created, RunStatus.Succeeded, 120, StepStatus.Succeeded, null, step: "collect", log: "collected 42 rows");
         await services.GetRequiredService<IHistoryTiers>().ArchiveAsync(created.AddDays(70));
         Assert.NotNull((await store.GetRunAsync(id))?.ArchivedIn);
         var page = await fixture.Browser.OpenAsync("olivia");

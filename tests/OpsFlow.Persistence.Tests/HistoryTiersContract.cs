@@ -136,6 +136,34 @@ public abstract class HistoryTiersContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Archive_CopiesEachRunsAuditEntries_InTheChainsOrder_WhenTheyAreReadInSeveralQueries()
+    {
+        var audit = Services.GetRequiredService<IAuditLog>();
+        foreach (var (target, action) in new[] { ("r5", "cancel"), ("r2", "retry"), ("r3", "approve"), ("r5", "show") })
+        {
+            await audit.AppendAsync(new AuditEvent(ReportHistory.Monday.AddDays(5), action, AuditOutcome.Done, "Bob", ["bob"], "chat", target, $"{action} {target}"));
+        }
+
+        // Two runs a query: November's five finished runs (r7, r1, r3, r4, r5 by creation) take three.
+        var tiers = new EfHistoryTiers(
+            Services.GetRequiredService<DatabaseReads>(), Services.GetRequiredService<WriteQueue>(), Services.GetRequiredService<ArchiveFiles>(),
+            Services.GetRequiredService<ArchivedRuns>(), TimeProvider.System, auditChunk: 2);
+        await tiers.ArchiveAsync(HotSince);
+
+        var expected = new Dictionary<string, string[]>
+        {
+            ["r7"] = [], ["r1"] = ["approve"], ["r3"] = ["approve"], ["r4"] = [], ["r5"] = ["cancel", "show"],
+        };
+        foreach (var (id, actions) in expected)
+        {
+            var line = await new ArchiveFiles(ArchiveFolder).FindAsync(November, id, CancellationToken.None);
+            Assert.True(line is not null, $"run {id} is in {November}");
+            Assert.True(line.Audit.All(a => a.Target == id), $"run {id}'s line copies only entries naming it: {string.Join(", ", line.Audit.Select(a => a.Target))}");
+            Assert.Equal(actions, line.Audit.Select(a => a.Action).ToArray());
+        }
+    }
+
+    [Fact]
     public async Task Archive_OnlyMonthsWhollyOlderThanTheHotTier()
     {
         Assert.Empty(await Tiers.ArchiveAsync(new DateTimeOffset(2026, 11, 30, 0, 0, 0, TimeSpan.Zero)));

@@ -26,13 +26,7 @@ internal static class ArchiveVerb
             return OpsFlowCommandLine.BadUsage;
         }
 
-        var services = new ServiceCollection();
-        services.AddSingleton(configuration);
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddOpsFlowPersistence(configuration);
-        services.AddSingleton<HistoryTiersPass>();
-        await using var provider = services.BuildServiceProvider();
+        await using var provider = ConfigurationVerbContext.DatabaseServices(configuration, services => services.AddSingleton<HistoryTiersPass>());
         await provider.GetRequiredService<DatabaseMigrator>().MigrateAsync(context.CancellationToken);
         var folder = provider.GetRequiredService<Microsoft.Extensions.Options.IOptions<OpsFlow.Persistence.Archive.ArchiveOptions>>().Value.ArchiveFolder;
         if (options.HotDays == 0)

@@ -80,13 +80,10 @@ internal static class BackupVerbs
     private static ServiceProvider Services(ConfigurationVerbContext context)
     {
         var configuration = context.LoadConfiguration();
-        var services = new ServiceCollection();
-        services.AddSingleton(configuration);
-        services.AddLogging();
-        services.AddSingleton(TimeProvider.System);
-        services.AddOpsFlowPersistence(configuration);
-        services.AddSingleton<ISecretSource, ConfigurationSecrets>();
-        services.AddOpsFlowBackups(configuration);
-        return services.BuildServiceProvider();
+        return ConfigurationVerbContext.DatabaseServices(configuration, services =>
+        {
+            services.AddSingleton<ISecretSource, ConfigurationSecrets>();
+            services.AddOpsFlowBackups(configuration);
+        });
     }
 }

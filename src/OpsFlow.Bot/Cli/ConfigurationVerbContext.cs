@@ -1,3 +1,5 @@
+using OpsFlow.Bot.Hosting;
+using OpsFlow.Scripting;
 using Spectre.Console;
 
 namespace OpsFlow.Bot.Cli;
@@ -16,4 +18,23 @@ internal sealed record ConfigurationVerbContext(IAnsiConsole Console, IReadOnlyL
             ApplicationName = typeof(CliHost).Assembly.GetName().Name,
             ContentRootPath = Directory.GetCurrentDirectory(),
         }).Configuration;
+
+    /// <summary>The folder given (--workflows), or the one the server would load from this configuration.</summary>
+    public static string WorkflowsFolder(IConfiguration configuration, string? given) =>
+        given is null ? ScriptingServiceCollectionExtensions.WorkflowsFolder(configuration) : Path.GetFullPath(given);
+
+    /// <summary>
+    /// The database alone (and what <paramref name="add"/> puts beside it), never the engine: the database verbs work
+    /// while no host runs, or must find the database unused.
+    /// </summary>
+    public static ServiceProvider DatabaseServices(IConfiguration configuration, Action<IServiceCollection> add)
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddLogging();
+        services.AddSingleton(TimeProvider.System);
+        services.AddOpsFlowPersistence(configuration);
+        add(services);
+        return services.BuildServiceProvider();
+    }
 }

@@ -11,7 +11,7 @@ internal static class EditorVerb
 {
     public static async Task<int> RunAsync(ConfigurationVerbContext context, string? workflows)
     {
-        var folder = Folder(context, workflows);
+        var folder = ConfigurationVerbContext.WorkflowsFolder(context.LoadConfiguration(), workflows);
         if (!Directory.Exists(folder))
         {
             context.Console.MarkupLineInterpolated($"[red]no workflows folder at {folder}[/]");
@@ -24,10 +24,6 @@ internal static class EditorVerb
         context.Console.MarkupLineInterpolated($"Start a script with [bold]{EditorGlobals.LoadDirective}[/] and open {Shown(folder)} in VS Code (C# extension with OmniSharp) for completion and errors.");
         return OpsFlowCommandLine.Success;
     }
-
-    /// <summary>The folder given, or the one the server would load (<see cref="ScriptingServiceCollectionExtensions.WorkflowsFolder"/>).</summary>
-    public static string Folder(ConfigurationVerbContext context, string? workflows) =>
-        workflows is null ? ScriptingServiceCollectionExtensions.WorkflowsFolder(context.LoadConfiguration()) : Path.GetFullPath(workflows);
 
     public static void Report(IAnsiConsole console, EditorFiles files)
     {

@@ -20,7 +20,7 @@ internal static class NewVerb
             return OpsFlowCommandLine.BadUsage;
         }
 
-        var folder = EditorVerb.Folder(context, workflows);
+        var folder = ConfigurationVerbContext.WorkflowsFolder(context.LoadConfiguration(), workflows);
         Directory.CreateDirectory(folder);
         if (!await TryWriteNewAsync(Path.Combine(folder, name + ".csx"), WorkflowTemplate.Text(name), context.CancellationToken))
         {

@@ -15,7 +15,7 @@ internal static class TestVerb
     {
         var console = context.Console;
         var configuration = context.LoadConfiguration();
-        var folder = workflows is null ? ScriptingServiceCollectionExtensions.WorkflowsFolder(configuration) : Path.GetFullPath(workflows);
+        var folder = ConfigurationVerbContext.WorkflowsFolder(configuration, workflows);
         var files = WorkflowTestFiles.Find(folder, name);
         if (files.Count == 0)
         {

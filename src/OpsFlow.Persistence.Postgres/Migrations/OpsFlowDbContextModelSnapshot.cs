@@ -127,6 +127,8 @@ namespace OpsFlow.Persistence.Postgres.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Target");
+
                     b.ToTable("audit_log", (string)null);
                 });
 

@@ -120,6 +120,8 @@ namespace OpsFlow.Persistence.Sqlite.Migrations
 
                     b.HasIndex("At");
 
+                    b.HasIndex("Target");
+
                     b.ToTable("audit_log", (string)null);
                 });
 

@@ -11,10 +11,15 @@ namespace OpsFlow.Persistence.Archive;
 /// logs, outputs, votes, findings, items and error details are in the file only. One pass at a time: the scheduler's
 /// job does not run concurrently, across hosts too.
 /// </summary>
-internal sealed class EfHistoryTiers(DatabaseReads reads, WriteQueue writes, ArchiveFiles files, ArchivedRuns archived, TimeProvider clock) : IHistoryTiers
+/// <param name="auditChunk">Runs whose audit entries are read per query; smaller in the tests that cover the chunking.</param>
+internal sealed class EfHistoryTiers(
+    DatabaseReads reads, WriteQueue writes, ArchiveFiles files, ArchivedRuns archived, TimeProvider clock, int auditChunk = EfHistoryTiers.AuditChunk) : IHistoryTiers
 {
     /// <summary>Runs marked per write: each batch is one short transaction, so runs keep saving between batches.</summary>
     internal const int MarkBatch = 100;
+
+    /// <summary>Runs whose audit entries are read per query: this bounds the size of the query and of its parameters.</summary>
+    internal const int AuditChunk = 500;
 
     private static readonly string[] Finished = Enum.GetValues<RunStatus>()
         .Where(StateMachine.IsTerminal)
@@ -102,7 +107,7 @@ internal sealed class EfHistoryTiers(DatabaseReads reads, WriteQueue writes, Arc
 
         var monthName = ArchiveFiles.Month(month);
         var name = await FreeNameAsync(monthName, cancellationToken);
-        var audit = await AuditOfAsync(runs.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), from, cancellationToken);
+        var audit = await AuditOfAsync(runs.Select(r => r.Id).ToArray(), cancellationToken);
         long bytes;
         await using (var writer = files.Create(name, new ArchiveHeader { Month = monthName, Runs = runs.Count, WrittenAt = clock.GetUtcNow() }))
         {
@@ -166,23 +171,26 @@ internal sealed class EfHistoryTiers(DatabaseReads reads, WriteQueue writes, Arc
             },
             cancellationToken);
 
-    /// <summary>The audit entries naming one of the runs; nothing names a run before it was created.</summary>
-    private Task<IReadOnlyDictionary<string, List<AuditRow>>> AuditOfAsync(HashSet<string> runIds, long since, CancellationToken cancellationToken) =>
-        reads.RunAsync<IReadOnlyDictionary<string, List<AuditRow>>>(
-            async db =>
+    /// <summary>
+    /// The audit entries naming one of the runs, read through the index on the target (a run id), a chunk of runs per
+    /// query; each run's entries in the chain's order.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<string, List<AuditRow>>> AuditOfAsync(IReadOnlyList<string> runIds, CancellationToken cancellationToken)
+    {
+        var byRun = new Dictionary<string, List<AuditRow>>(StringComparer.Ordinal);
+        foreach (var chunk in runIds.Chunk(auditChunk))
+        {
+            var entries = await reads.RunAsync(
+                db => db.AuditLog.AsNoTracking().Where(a => chunk.Contains(a.Target)).OrderBy(a => a.Seq).ToListAsync(cancellationToken),
+                cancellationToken);
+            foreach (var entry in entries)
             {
-                var byRun = new Dictionary<string, List<AuditRow>>(StringComparer.Ordinal);
-                await foreach (var entry in db.AuditLog.AsNoTracking().Where(a => a.At >= since).OrderBy(a => a.Seq).AsAsyncEnumerable().WithCancellation(cancellationToken))
-                {
-                    if (runIds.Contains(entry.Target))
-                    {
-                        (byRun.TryGetValue(entry.Target, out var list) ? list : byRun[entry.Target] = []).Add(entry);
-                    }
-                }
+                (byRun.TryGetValue(entry.Target, out var list) ? list : byRun[entry.Target] = []).Add(entry);
+            }
+        }
 
-                return byRun;
-            },
-            cancellationToken);
+        return byRun;
+    }
 
     /// <summary>
     /// The first part of the month not in use. A file the database names nowhere was left by a pass interrupted before
