@@ -25,7 +25,8 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
             var client = await ClientAsync(cancellationToken);
             using var command = client.CreateCommand(commandText);
             var pid = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            var execution = OffThePool(() => command.ExecuteAsync(cancellationToken));
+            // Not SSH.NET's cancel: it closes the channel, and the pid line still on its way would be lost with it.
+            var execution = OffThePool(() => command.ExecuteAsync(CancellationToken.None));
             var stdout = PumpAsync(command.OutputStream, output);
             var stderr = PumpAsync(command.ExtendedOutputStream, line =>
             {
@@ -40,12 +41,12 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
             });
             try
             {
-                await execution;
+                await execution.WaitAsync(cancellationToken);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && pid.Task.IsCompletedSuccessfully)
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 // The step was cancelled or timed out: the remote command must not go on without it.
-                await EndAsync(client, await pid.Task);
+                await EndCancelledAsync(client, command, execution, pid.Task);
                 throw;
             }
             finally
@@ -66,6 +67,38 @@ internal sealed class NodeConnection(Node node, Func<ConnectionInfo> connectionI
             _sessions.Release();
         }
     }
+
+    /// <summary>
+    /// Ends a cancelled command. Its channel stays open meanwhile, so the pid line (the shell's first output) still
+    /// arrives when the cancel came before it did; the process group is ended by that id on a channel of its own, and
+    /// the command's channel then closes as its process is gone. When no id comes, or the channel does not close, within
+    /// <see cref="EndWait"/>, the channel is closed from this side.
+    /// </summary>
+    private static async Task EndCancelledAsync(SshClient client, SshCommand command, Task execution, Task<int> pid)
+    {
+        await Task.WhenAny(pid, execution, Task.Delay(EndWait, TimeProvider.System, CancellationToken.None));
+        if (pid.IsCompletedSuccessfully && !execution.IsCompleted)
+        {
+            await EndAsync(client, pid.Result);
+        }
+
+        try
+        {
+            await execution.WaitAsync(EndWait);
+        }
+        catch (TimeoutException)
+        {
+            // The node does not answer: closing the command also ends its output streams, which the caller drains.
+            command.Dispose();
+        }
+        catch (Exception ex) when (ex is SshException or ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+            // How the command itself ended no longer matters: the step was cancelled.
+        }
+    }
+
+    /// <summary>How long a cancel waits for the command's id, and then for its channel to close.</summary>
+    private static readonly TimeSpan EndWait = TimeSpan.FromSeconds(10);
 
     /// <summary>Ends a cancelled command's process group on the node, on a channel of its own; waits at most 10 s.</summary>
     private static async Task EndAsync(SshClient client, int pid)

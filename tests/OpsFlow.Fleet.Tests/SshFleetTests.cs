@@ -46,6 +46,29 @@ public sealed class SshFleetTests
     }
 
     [Fact]
+    public async Task Cancel_RightAfterTheStart_BeforeTheCommandSaidItsId_StillEndsTheRemoteCommand()
+    {
+        await using var rig = await FleetRig.StartAsync("web-1");
+        await rig.RunAsync("web-1", ["true"]);
+        using var cancel = new CancellationTokenSource();
+        var marker = $"{Random.Shared.Next(100, 999)}.{Random.Shared.Next(100, 999)}";
+
+        // The connection is open, so the command starts on a channel at once and the cancel comes before its pid line
+        // can have been read: the id must still be waited for, not given up with the channel.
+        var running = rig.Fleet.RunAsync(rig.Node("web-1"), ["sh", "-c", $"exec sleep {marker}"], _ => { }, _ => { }, cancel.Token);
+        await cancel.CancelAsync();
+
+        // The bound only turns a hang (a cancel that waits on streams nobody closes) into a failure.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => running.WaitAsync(TimeSpan.FromSeconds(60)));
+        await Wait.UntilAsync(() => Task.FromResult(!SleepAlive(marker)), "the remote sleep to be gone after the cancel",
+            describe: () => File.ReadAllTextAsync(Path.Combine(rig.Sshd.Folder, "sshd-web-1.log")));
+        // `true`, the sleep, and the command that ended the sleep's process group by its id.
+        var log = await File.ReadAllTextAsync(Path.Combine(rig.Sshd.Folder, "sshd-web-1.log"));
+        var sessions = log.Split('\n').Count(l => l.StartsWith("Starting session: command", StringComparison.Ordinal));
+        Assert.True(sessions == 3, $"three commands ran on the node (true, the sleep, the end of its group), not {sessions}:\n{log}");
+    }
+
+    [Fact]
     public async Task Upload_CopiesAFileToTheNode_OverSftp()
     {
         await using var rig = await FleetRig.StartAsync("web-1");
